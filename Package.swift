@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+// Purse: an MCP server that gives AI agents a paying x402 wallet.
+//
+// Module map (arrows point inward, toward the pure core):
+//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC} -> {X402, EVM} -> PurseCore
+// PurseCore, EVM and X402 do no IO. The edges (HTTP over libcurl, Ledger over GRDB/SQLite,
+// ChainRPC over HTTP, PurseMCP over stdio) sit behind small protocols.
+import PackageDescription
+
+let package = Package(
+    name: "Purse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "purse", targets: ["purse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev; SQLite comes via GRDB).
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure core: no IO.
+        .target(name: "PurseCore"),
+        .target(name: "EVM", dependencies: [
+            "PurseCore", "CSecp256k1",
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "X402", dependencies: ["PurseCore", "EVM"]),
+
+        // Edges.
+        .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
+        .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
+        .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // The payment pipeline, and its two faces.
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger"]),
+        .target(name: "PurseMCP", dependencies: [
+            "PurseCore", "Wallet", "X402", "EVM", "Ledger",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PurseCLI", dependencies: [
+            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+
+        .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
+        .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"]),
+        .testTarget(name: "X402Tests", dependencies: ["X402", "EVM", "PurseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"]),
+        .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),
+        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", .product(name: "MCP", package: "swift-sdk")]),
+        .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
+    ]
+)

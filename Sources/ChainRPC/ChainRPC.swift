@@ -1,0 +1,1 @@
+// The ChainRPC module. See Package.swift for the module map.

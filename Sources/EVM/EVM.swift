@@ -1,0 +1,1 @@
+// The EVM module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+// The Ledger module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+// The PurseMCP module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+// The Wallet module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+// The X402 module. See Package.swift for the module map.

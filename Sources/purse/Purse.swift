@@ -1,0 +1,9 @@
+import PurseCLI
+
+/// The `purse` executable: parses the command line and hands over to `PurseCLI`.
+@main
+struct PurseMain {
+    static func main() async {
+        await PurseCommand.main()
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import ChainRPC
+@Test func ChainRPCModuleLinks() { #expect(Bool(true)) } // PLACEHOLDER: replaced by real tests
