@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "X402", dependencies: ["PurseCore", "EVM"]),
+        .target(name: "X402", dependencies: ["PurseCore"]),
 
         // Edges.
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
@@ -54,7 +54,7 @@ let package = Package(
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"]),
-        .testTarget(name: "X402Tests", dependencies: ["X402", "EVM", "PurseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),

@@ -1,0 +1,39 @@
+/// A token Purse knows how to pay with on one network.
+public struct AssetInfo: Sendable, Hashable {
+    /// The network's CAIP-2 id.
+    public var network: String
+    /// The token contract address as 0x-hex (any case; compare with `addressKey`).
+    public var address: String
+    /// The ticker shown to humans, such as `USDC`.
+    public var symbol: String
+    /// The EIP-712 domain name the token expects (informational; Purse signs with the server's `extra.name`).
+    public var eip712Name: String
+    /// The EIP-712 domain version.
+    public var eip712Version: String
+    /// The token's decimals (6 for USDC).
+    public var decimals: Int
+
+    /// Creates an asset description.
+    public init(network: String, address: String, symbol: String, eip712Name: String, eip712Version: String, decimals: Int) {
+        self.network = network
+        self.address = address
+        self.symbol = symbol
+        self.eip712Name = eip712Name
+        self.eip712Version = eip712Version
+        self.decimals = decimals
+    }
+
+    /// The lower-cased address, used as a lookup key.
+    public var addressKey: String { address.lowercased() }
+
+    /// Circle's USDC on the networks Purse knows out of the box (x402 reference SDK tables).
+    public static let builtInUSDC: [AssetInfo] = [
+        AssetInfo(network: "eip155:8453", address: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:84532", address: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", symbol: "USDC", eip712Name: "USDC", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:1", address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:137", address: "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:42161", address: "0xaf88d065e77c8cC2239327C5EDb3A432268e5831", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:421614", address: "0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        AssetInfo(network: "eip155:43114", address: "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+    ]
+}

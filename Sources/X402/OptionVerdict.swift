@@ -1,0 +1,25 @@
+/// Why one offered option may or may not be paid.
+public struct OptionVerdict: Sendable, Equatable {
+    /// One reason an option was refused.
+    public struct Reason: Sendable, Equatable, CustomStringConvertible {
+        /// A stable code such as `option.network_not_allowed`.
+        public let code: String
+        /// The explanation for a human.
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// The position of the option in the server's `accepts` list.
+    public let index: Int
+    /// The parsed option, or nil when it did not parse.
+    public let requirement: PaymentRequirement?
+    /// The known asset it pays in, when known.
+    public let asset: AssetInfo?
+    /// The price in micro-units, when the asset is known.
+    public let micros: Int64?
+    /// Every reason it was refused; empty when it may be paid.
+    public let reasons: [Reason]
+
+    /// Whether the option may be paid.
+    public var allowed: Bool { reasons.isEmpty }
+}

@@ -1,0 +1,89 @@
+/// Chooses which of a server's payment options to pay, or explains why none can be.
+///
+/// An option survives only if: it parsed; its scheme is `exact`; its network is EVM, known and
+/// allowed; its asset is a known (built-in or configured) asset of that network and allowed;
+/// it names an EIP-712 domain (`extra.name`, `extra.version`); it uses EIP-3009 and the
+/// `authorization` payment flow; `payTo` is an address; and its price, normalized to
+/// micro-units, is within the per-request cap. The cap is checked on the very option that
+/// will be signed. The cheapest survivor wins.
+public enum RequirementSelector {
+    /// Chooses among the options of `offer` under `policy`.
+    public static func select(_ offer: PaymentRequired, policy: SelectionPolicy) -> Selection {
+        var verdicts = [OptionVerdict]()
+        for p in offer.problems {
+            verdicts.append(OptionVerdict(index: p.index, requirement: nil, asset: nil, micros: nil,
+                                          reasons: [.init(code: p.error.code, message: p.error.message)]))
+        }
+        for r in offer.accepts { verdicts.append(verdict(r, policy: policy)) }
+        verdicts.sort { $0.index < $1.index }
+        var chosen: OptionVerdict?
+        for v in verdicts where v.allowed {
+            guard let m = v.micros else { continue }
+            if let c = chosen, let cm = c.micros, cm <= m { continue }
+            chosen = v
+        }
+        return Selection(verdicts: verdicts, chosen: chosen)
+    }
+
+    /// Judges one option.
+    public static func verdict(_ r: PaymentRequirement, policy: SelectionPolicy) -> OptionVerdict {
+        var reasons = [OptionVerdict.Reason]()
+        func refuse(_ code: String, _ message: String) { reasons.append(.init(code: code, message: message)) }
+
+        if !policy.supportedSchemes.contains(r.scheme) {
+            refuse("option.scheme_unsupported", "scheme '\(clip(r.scheme))' is not supported (Purse pays 'exact' only)")
+        }
+        var asset: AssetInfo?
+        if let network = r.network {
+            if !network.isEVM {
+                refuse("option.network_not_evm", "network \(clip(r.networkText)) is not an EVM network")
+            } else if !policy.allowedNetworks.contains(network.caip2) {
+                let hint = network.isTestnet ? "" : " (mainnets must be named in policy.allowNetworks)"
+                refuse("option.network_not_allowed", "network \(network.caip2)\(network.displayName.map { " (\($0))" } ?? "") is not allowed by the policy\(hint)")
+            } else {
+                asset = policy.asset(network: network.caip2, address: r.asset)
+                if asset == nil {
+                    refuse("option.asset_unknown", "asset \(clip(r.asset)) is not a known or allowed token on \(network.caip2)")
+                }
+            }
+        } else {
+            refuse("option.network_unknown", "network '\(clip(r.networkText))' is unknown")
+        }
+        if !isAddress(r.payTo) {
+            refuse("option.pay_to_invalid", "payTo '\(clip(r.payTo))' is not an EVM address")
+        }
+        if r.scheme == "exact" {
+            if r.eip712Name == nil || r.eip712Version == nil {
+                refuse("option.eip712_domain_missing", "extra.name and extra.version (the token's EIP-712 domain) are missing, so a signature could not be checked by the token")
+            }
+            if let method = r.assetTransferMethod, method != "eip3009" {
+                refuse("option.transfer_method_unsupported", "assetTransferMethod '\(clip(method))' is not supported (Purse signs EIP-3009)")
+            }
+            if let flow = r.paymentFlow, flow != "authorization" {
+                refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' settles before the content is delivered; Purse only pays with the default 'authorization' flow")
+            }
+        }
+        var micros: Int64?
+        if let asset {
+            if let m = r.amount.micros(decimals: asset.decimals) {
+                micros = m
+                if m > policy.maxPerRequestMicros {
+                    let cap = AmountText.format(micros: policy.maxPerRequestMicros, symbol: asset.symbol)
+                    refuse("option.over_cap", "price \(AmountText.format(atomic: r.amount.value, decimals: asset.decimals, symbol: asset.symbol)) exceeds the per-request cap of \(cap)")
+                }
+            } else {
+                refuse("option.amount_too_large", "price \(r.amount.value) atomic units is too large")
+            }
+        }
+        return OptionVerdict(index: r.index, requirement: r, asset: asset, micros: micros, reasons: reasons)
+    }
+
+    /// Whether `text` is `0x` followed by 40 hex digits (the checksum is checked before signing).
+    public static func isAddress(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count == 42, u[0] == 0x30, u[1] == 0x78 || u[1] == 0x58 else { return false }
+        return u[2...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+    }
+
+    static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }
+}

@@ -1,0 +1,26 @@
+/// What the requirement selector may choose from: the human's allowed networks, the known
+/// assets, and the per-request cap.
+public struct SelectionPolicy: Sendable, Equatable {
+    /// CAIP-2 ids of the networks the policy allows.
+    public var allowedNetworks: Set<String>
+    /// The assets that are both known and allowed, on any network.
+    public var assets: [AssetInfo]
+    /// The per-request cap in micro-units of the asset (10⁻⁶ of one token).
+    public var maxPerRequestMicros: Int64
+    /// Payment schemes Purse can sign.
+    public var supportedSchemes: Set<String>
+
+    /// Creates a selection policy.
+    public init(allowedNetworks: Set<String>, assets: [AssetInfo], maxPerRequestMicros: Int64, supportedSchemes: Set<String> = ["exact"]) {
+        self.allowedNetworks = allowedNetworks
+        self.assets = assets
+        self.maxPerRequestMicros = maxPerRequestMicros
+        self.supportedSchemes = supportedSchemes
+    }
+
+    /// The asset entry for an address on a network, compared case-insensitively.
+    public func asset(network: String, address: String) -> AssetInfo? {
+        let key = address.lowercased()
+        return assets.first { $0.network == network && $0.addressKey == key }
+    }
+}

@@ -1,1 +1,0 @@
-// The X402 module. See Package.swift for the module map.

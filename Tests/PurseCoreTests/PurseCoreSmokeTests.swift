@@ -1,3 +1,0 @@
-import Testing
-@testable import PurseCore
-@Test func PurseCoreModuleLinks() { #expect(Bool(true)) } // PLACEHOLDER: replaced by real tests
