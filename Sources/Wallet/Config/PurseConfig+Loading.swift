@@ -1,0 +1,237 @@
+import Foundation
+import PurseCore
+import X402
+
+extension PurseConfig {
+    /// The config path: `--config`, else `PURSE_CONFIG`, else `$XDG_CONFIG_HOME/purse/config.json`
+    /// (`~/.config/purse/config.json`).
+    public static func defaultPath(explicit: String?, environment: [String: String]) -> String {
+        if let explicit { return explicit }
+        if let p = environment["PURSE_CONFIG"], !p.isEmpty { return p }
+        if let x = environment["XDG_CONFIG_HOME"], !x.isEmpty { return x + "/purse/config.json" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/purse/config.json"
+    }
+
+    /// Loads the file at `path`; a missing file gives the defaults only when `mustExist` is false.
+    public static func load(path: String, mustExist: Bool) throws(ConfigError) -> PurseConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if mustExist { throw ConfigError(.unreadable, key: "", "no config file at \(path)") }
+            return PurseConfig()
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(.unreadable, key: "", "cannot read \(path)")
+        }
+        var config = try parse(Array(data))
+        config.sourcePath = path
+        return config
+    }
+
+    /// Parses the JSON text of a config file.
+    public static func parse(_ bytes: [UInt8]) throws(ConfigError) -> PurseConfig {
+        let doc: JSONValue
+        do { doc = try JSONParser(maxDepth: 16, maxBytes: 1 << 20).parse(bytes) } catch {
+            throw ConfigError(.notJSON, key: "", "the file is not valid JSON: \(error.message)")
+        }
+        var r = Reader()
+        let root = try r.object(doc, "")
+        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "db"], "")
+        var c = PurseConfig()
+        if let k = root["key"] { c.key = try r.key(k) }
+        if let n = root["networks"] {
+            let o = try r.object(n, "networks")
+            for m in o.members {
+                let path = "networks.\(m.key)"
+                guard let net = Network.parse(m.key), net.isEVM, net.caip2 == m.key else {
+                    throw ConfigError(.badValue, key: path, "network ids are CAIP-2 EVM ids such as eip155:84532")
+                }
+                c.networks[m.key] = try r.network(m.value, path)
+            }
+        }
+        if let p = root["policy"] { c.policy = try r.policy(p) }
+        if let h = root["http"] {
+            let o = try r.object(h, "http")
+            try r.only(o, ["maxBodyBytes", "connectTimeoutMs", "timeoutMs", "proxy"], "http")
+            if let v = o["maxBodyBytes"] { c.http.maxBodyBytes = try r.int(v, "http.maxBodyBytes", 1_024...(256 << 20)) }
+            if let v = o["connectTimeoutMs"] { c.http.connectTimeoutMs = try r.int(v, "http.connectTimeoutMs", 100...120_000) }
+            if let v = o["timeoutMs"] { c.http.timeoutMs = try r.int(v, "http.timeoutMs", 100...600_000) }
+            if let v = o["proxy"] {
+                let s = try r.string(v, "http.proxy")
+                if s != "direct" {
+                    guard s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("socks5://") || s.hasPrefix("socks5h://") else {
+                        throw ConfigError(.badValue, key: "http.proxy", "use \"direct\" or a proxy URL (http://, https://, socks5://)")
+                    }
+                    c.http.proxy = s
+                }
+            }
+        }
+        if let p = root["payment"] {
+            let o = try r.object(p, "payment")
+            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds"], "payment")
+            if let v = o["validityCeilingSeconds"] { c.payment.validityCeilingSeconds = Int64(try r.int(v, "payment.validityCeilingSeconds", 10...3_600)) }
+            if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
+            if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
+        }
+        if let d = root["db"] { c.db = try r.string(d, "db") }
+        return c
+    }
+}
+
+/// Reads typed values out of config JSON, naming the key in every error.
+private struct Reader {
+    func object(_ v: JSONValue, _ key: String) throws(ConfigError) -> JSONObject {
+        guard case let .object(o) = v else { throw ConfigError(.wrongType, key: key, "must be an object, got \(v.typeName)") }
+        return o
+    }
+
+    func only(_ o: JSONObject, _ allowed: Set<String>, _ prefix: String) throws(ConfigError) {
+        for k in o.keys where !allowed.contains(k) {
+            let path = prefix.isEmpty ? k : "\(prefix).\(k)"
+            throw ConfigError(.unknownKey, key: path, "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ v: JSONValue, _ key: String) throws(ConfigError) -> String {
+        guard case let .string(s) = v else { throw ConfigError(.wrongType, key: key, "must be a string, got \(v.typeName)") }
+        guard !s.isEmpty else { throw ConfigError(.badValue, key: key, "must not be empty") }
+        return s
+    }
+
+    func int(_ v: JSONValue, _ key: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let i = v.int64Value else { throw ConfigError(.wrongType, key: key, "must be an integer, got \(v.typeName)") }
+        guard let n = Int(exactly: i), range.contains(n) else {
+            throw ConfigError(.badValue, key: key, "\(i) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        return n
+    }
+
+    func strings(_ v: JSONValue, _ key: String) throws(ConfigError) -> [String] {
+        guard case let .array(a) = v else { throw ConfigError(.wrongType, key: key, "must be an array of strings, got \(v.typeName)") }
+        var out = [String]()
+        for (i, e) in a.enumerated() { out.append(try string(e, "\(key)[\(i)]")) }
+        return out
+    }
+
+    /// A decimal amount such as "0.10" in micro-units. Numbers are refused: money is written as strings.
+    func amount(_ v: JSONValue, _ key: String) throws(ConfigError) -> Int64 {
+        guard case let .string(s) = v else {
+            throw ConfigError(.wrongType, key: key, "amounts are decimal strings such as \"0.10\", got \(v.typeName)")
+        }
+        guard let micros = DecimalAmount.parse(s, decimals: 6) else {
+            throw ConfigError(.badValue, key: key, "\"\(s)\" is not a decimal amount with at most 6 decimals, such as \"0.10\"")
+        }
+        return micros
+    }
+
+    func hostPattern(_ s: String, _ key: String) throws(ConfigError) -> String {
+        let h = s.lowercased()
+        let body = h.hasPrefix("*.") ? String(h.dropFirst(2)) : h
+        guard !body.isEmpty, !body.contains("*"), body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "[" || $0 == "]") }) else {
+            throw ConfigError(.badValue, key: key, "'\(s)' is not a host name or a *.domain pattern")
+        }
+        return h
+    }
+
+    func key(_ v: JSONValue) throws(ConfigError) -> KeyConfig {
+        let o = try object(v, "key")
+        if let f = o["file"] {
+            try only(o, ["file"], "key")
+            return .file(try string(f, "key.file"))
+        }
+        if let k = o["keystore"] {
+            try only(o, ["keystore", "passwordEnv"], "key")
+            guard let p = o["passwordEnv"] else {
+                throw ConfigError(.missingKey, key: "key.passwordEnv", "a keystore needs the name of the environment variable that holds its password")
+            }
+            return .keystore(path: try string(k, "key.keystore"), passwordEnv: try string(p, "key.passwordEnv"))
+        }
+        throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME}")
+    }
+
+    func network(_ v: JSONValue, _ path: String) throws(ConfigError) -> NetworkConfig {
+        let o = try object(v, path)
+        try only(o, ["rpcUrl", "assets"], path)
+        var rpc: String?
+        if let r = o["rpcUrl"] {
+            let s = try string(r, "\(path).rpcUrl")
+            guard s.hasPrefix("http://") || s.hasPrefix("https://") else {
+                throw ConfigError(.badValue, key: "\(path).rpcUrl", "must be an http:// or https:// URL")
+            }
+            rpc = s
+        }
+        var assets = [AssetConfig]()
+        if let a = o["assets"] {
+            guard case let .array(items) = a else { throw ConfigError(.wrongType, key: "\(path).assets", "must be an array, got \(a.typeName)") }
+            for (i, item) in items.enumerated() {
+                let ap = "\(path).assets[\(i)]"
+                let ao = try object(item, ap)
+                try only(ao, ["address", "name", "version", "decimals", "symbol"], ap)
+                func need(_ k: String) throws(ConfigError) -> JSONValue {
+                    guard let x = ao[k] else { throw ConfigError(.missingKey, key: "\(ap).\(k)", "is required") }
+                    return x
+                }
+                let address = try string(try need("address"), "\(ap).address")
+                guard RequirementSelector.isAddress(address) else {
+                    throw ConfigError(.badValue, key: "\(ap).address", "'\(address)' is not a 0x-prefixed 20-byte address")
+                }
+                assets.append(AssetConfig(
+                    address: address, name: try string(try need("name"), "\(ap).name"),
+                    version: try string(try need("version"), "\(ap).version"),
+                    decimals: try int(try need("decimals"), "\(ap).decimals", 0...36),
+                    symbol: try ao["symbol"].map { (s) throws(ConfigError) in try string(s, "\(ap).symbol") } ?? "TOKEN"))
+            }
+        }
+        return NetworkConfig(rpcUrl: rpc, assets: assets)
+    }
+
+    func policy(_ v: JSONValue) throws(ConfigError) -> PolicyConfig {
+        let o = try object(v, "policy")
+        try only(o, ["maxPerRequest", "sessionBudget", "dailyBudget", "confirmAbove", "hosts", "perHost", "allowNetworks", "allowAssets"], "policy")
+        var p = PolicyConfig()
+        if let x = o["maxPerRequest"] { p.maxPerRequestMicros = try amount(x, "policy.maxPerRequest") }
+        if let x = o["sessionBudget"] { p.sessionBudgetMicros = try amount(x, "policy.sessionBudget") }
+        if let x = o["dailyBudget"] { p.dailyBudgetMicros = try amount(x, "policy.dailyBudget") }
+        if let x = o["confirmAbove"], !x.isNull { p.confirmAboveMicros = try amount(x, "policy.confirmAbove") }
+        if let h = o["hosts"] {
+            let ho = try object(h, "policy.hosts")
+            try only(ho, ["allow", "deny"], "policy.hosts")
+            if let a = ho["allow"] {
+                p.allowHosts = []
+                for (i, s) in try strings(a, "policy.hosts.allow").enumerated() { p.allowHosts.append(try hostPattern(s, "policy.hosts.allow[\(i)]")) }
+            }
+            if let d = ho["deny"] {
+                p.denyHosts = []
+                for (i, s) in try strings(d, "policy.hosts.deny").enumerated() { p.denyHosts.append(try hostPattern(s, "policy.hosts.deny[\(i)]")) }
+            }
+        }
+        if let ph = o["perHost"] {
+            let pho = try object(ph, "policy.perHost")
+            for m in pho.members {
+                let path = "policy.perHost.\(m.key)"
+                let host = try hostPattern(m.key, path)
+                guard !host.hasPrefix("*.") else { throw ConfigError(.badValue, key: path, "perHost takes exact host names") }
+                let lo = try object(m.value, path)
+                try only(lo, ["daily"], path)
+                guard let d = lo["daily"] else { throw ConfigError(.missingKey, key: "\(path).daily", "is required") }
+                p.perHostDailyMicros[host] = try amount(d, "\(path).daily")
+            }
+        }
+        if let n = o["allowNetworks"] {
+            var list = [String]()
+            for (i, s) in try strings(n, "policy.allowNetworks").enumerated() {
+                guard let net = Network.parse(s), net.isEVM else {
+                    throw ConfigError(.badValue, key: "policy.allowNetworks[\(i)]", "'\(s)' is not a known EVM network (use CAIP-2 such as eip155:84532)")
+                }
+                list.append(net.caip2)
+            }
+            p.allowNetworks = list
+        }
+        if let a = o["allowAssets"] {
+            let list = try strings(a, "policy.allowAssets")
+            for (i, s) in list.enumerated() where !RequirementSelector.isAddress(s) {
+                throw ConfigError(.badValue, key: "policy.allowAssets[\(i)]", "'\(s)' is not a token address")
+            }
+            p.allowAssets = list
+        }
+        return p
+    }
+}

@@ -1,0 +1,59 @@
+import PurseCore
+import X402
+
+/// The whole configuration file: key source, networks, policy, HTTP and payment settings.
+///
+/// The file is JSON. Unknown keys and bad values are errors that name the key; an absent file
+/// means the defaults (Base Sepolia only, the default limits).
+public struct PurseConfig: Sendable, Equatable {
+    /// Where the key comes from (when `PURSE_PRIVATE_KEY` is not set).
+    public var key: KeyConfig?
+    /// Per-network settings, by CAIP-2 id.
+    public var networks: [String: NetworkConfig] = [:]
+    /// The spending policy.
+    public var policy = PolicyConfig()
+    /// Seller-facing HTTP settings.
+    public var http = HTTPConfig()
+    /// Signing and retry settings.
+    public var payment = PaymentConfig()
+    /// The ledger path, when the config names one.
+    public var db: String?
+    /// The file this came from, if any.
+    public var sourcePath: String?
+
+    /// The defaults.
+    public init() {}
+
+    /// The networks payments may use: `policy.allowNetworks`, or else the configured testnets,
+    /// or else Base Sepolia.
+    public var allowedNetworks: [String] {
+        if let list = policy.allowNetworks { return list }
+        let testnets = networks.keys.filter { Network.parse($0)?.isTestnet == true }.sorted()
+        return testnets.isEmpty ? ["eip155:84532"] : testnets
+    }
+
+    /// Every token known on allowed networks and allowed by `policy.allowAssets`.
+    public var allowedAssets: [AssetInfo] {
+        let allowed = Set(allowedNetworks)
+        var all = AssetInfo.builtInUSDC.filter { allowed.contains($0.network) }
+        for (network, cfg) in networks where allowed.contains(network) {
+            for a in cfg.assets {
+                all.removeAll { $0.network == network && $0.addressKey == a.address.lowercased() }
+                all.append(a.info(network: network))
+            }
+        }
+        if let list = policy.allowAssets {
+            let keys = Set(list.map { $0.lowercased() })
+            all = all.filter { keys.contains($0.addressKey) }
+        }
+        return all.sorted { ($0.network, $0.addressKey) < ($1.network, $1.addressKey) }
+    }
+
+    /// The RPC URL for a network: configured, or the public default.
+    public func rpcURL(network: String) -> String? {
+        networks[network]?.rpcUrl ?? NetworkConfig.defaultRPC[network]
+    }
+
+    /// The symbol used when talking about budgets (the first allowed asset's, usually USDC).
+    public var budgetSymbol: String { allowedAssets.first?.symbol ?? "USDC" }
+}

@@ -1,1 +1,0 @@
-// The Wallet module. See Package.swift for the module map.
