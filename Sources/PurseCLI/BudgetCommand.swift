@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Wallet
+
+/// `purse budget`: the effective policy and what is left in each window.
+struct BudgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "budget", abstract: "Show the effective policy and what is left in each window.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Show this session's window too: an id, 'last' or 'current'.")
+    var session: String?
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        do {
+            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
+            let path = WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "budget").ledgerPath(config: config)
+            let ledger = try Ledger(path: path)
+            let sid = try SessionSelector.resolve(session, sessions: try ledger.sessions())
+            let status = try BudgetStatus(policy: Policy(config: config), ledger: ledger, sessionID: sid)
+            stdout((json ? status.json().prettyEncoded() : status.text) + "\n")
+        } catch let e as ValidationError { throw CLIExit.fail(e) } catch { throw CLIExit.fail(error) }
+    }
+}

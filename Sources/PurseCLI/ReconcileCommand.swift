@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import Ledger
+import Wallet
+
+/// `purse reconcile`: settles unresolved ledger rows against the chain.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reconcile", abstract: "Resolve reserved/sent/unknown payments against the chain.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        do {
+            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
+            let path = WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "reconcile").ledgerPath(config: config)
+            let ledger = try Ledger(path: path)
+            let report = await Reconciler(ledger: ledger, config: config, http: CurlHTTPClient()).run()
+            for e in report.entries { stdout("  #\(e.id) \(e.action): \(e.detail)\n") }
+            stdout(report.summary + "\n")
+            if report.errors > 0 { throw ExitCode(CLIExit.failure) }
+        } catch let e as ExitCode { throw e } catch { throw CLIExit.fail(error) }
+    }
+}

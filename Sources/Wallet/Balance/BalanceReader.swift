@@ -1,0 +1,83 @@
+import ChainRPC
+import HTTP
+import PurseCore
+import X402
+
+/// Reads the wallet's on-chain token balances (`eth_call balanceOf`) on the allowed networks.
+public struct BalanceReader: Sendable {
+    /// One token balance.
+    public struct Balance: Sendable, Equatable {
+        public let network: String
+        public let asset: String
+        public let symbol: String
+        public let decimals: Int
+        /// The balance in atomic units, as decimal digits (it may exceed 64 bits).
+        public let atomic: String
+        /// The balance for humans, such as `99.99`.
+        public let amount: String
+    }
+
+    /// A network whose RPC failed.
+    public struct Failure: Sendable, Equatable {
+        public let network: String
+        public let error: String
+    }
+
+    let config: PurseConfig
+    let http: any HTTPClient
+    /// The address whose balances are read.
+    public let address: String
+
+    /// Creates a reader.
+    public init(config: PurseConfig, http: any HTTPClient, address: String) {
+        self.config = config
+        self.http = http
+        self.address = address
+    }
+
+    /// Reads every allowed asset on every allowed network, or on `network` only.
+    public func read(network: String? = nil) async -> (balances: [Balance], failures: [Failure]) {
+        var balances = [Balance]()
+        var failures = [Failure]()
+        let assets = config.allowedAssets.filter { network == nil || $0.network == network }
+        for net in Set(assets.map(\.network)).sorted() {
+            guard let url = config.rpcURL(network: net) else {
+                failures.append(Failure(network: net, error: "no rpcUrl configured"))
+                continue
+            }
+            let rpc = ChainRPCClient(url: url, http: http)
+            for a in assets where a.network == net {
+                do {
+                    let word = try await rpc.balanceOf(token: a.address, owner: address)
+                    let digits = Self.decimalDigits(word)
+                    let amount = Int64(digits).map { AmountText.decimal(atomic: $0, decimals: a.decimals) } ?? digits + " (atomic)"
+                    balances.append(Balance(network: net, asset: a.address, symbol: a.symbol, decimals: a.decimals, atomic: digits, amount: amount))
+                } catch {
+                    failures.append(Failure(network: net, error: "\(error)"))
+                    break
+                }
+            }
+        }
+        return (balances, failures)
+    }
+
+    /// Big-endian bytes → decimal digits.
+    static func decimalDigits(_ bytes: [UInt8]) -> String {
+        var n = bytes.drop(while: { $0 == 0 }).map { UInt32($0) }
+        if n.isEmpty { return "0" }
+        var digits = [UInt8]()
+        while !n.isEmpty {
+            var rem: UInt32 = 0
+            var next = [UInt32]()
+            for b in n {
+                let cur = rem << 8 | b
+                let q = cur / 10
+                rem = cur % 10
+                if !next.isEmpty || q != 0 { next.append(q) }
+            }
+            digits.append(UInt8(rem) + 0x30)
+            n = next
+        }
+        return String(decoding: digits.reversed(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,142 @@
+import HTTP
+import PurseCore
+import X402
+
+extension FetchResult {
+    /// `not_required`, `paid`, `refused`, `failed` or `unknown`.
+    public var outcomeName: String {
+        switch outcome.kind {
+        case .notPaymentRequired: "not_required"
+        case .paid: "paid"
+        case .refused: "refused"
+        case .paymentFailed: "failed"
+        case .unknown: "unknown"
+        }
+    }
+
+    /// Whether a signed payment left the process.
+    public var paid: Bool { outcome.paidAttempts > 0 }
+
+    /// The error of a call that did not end in content, when there is one.
+    public var error: (code: String, message: String)? {
+        switch outcome.kind {
+        case .notPaymentRequired, .paid: nil
+        case let .refused(e): (e.code, e.message)
+        case let .paymentFailed(reason): ("payment.failed", "the server refused the payment: \(reason)")
+        case let .unknown(reason): ("payment.unknown", reason)
+        }
+    }
+
+    /// The structured result shared by `purse fetch --json` and the `paid_fetch` tool.
+    public func json() -> JSONValue {
+        var o = JSONObject()
+        o["outcome"] = .string(outcomeName)
+        if let r = outcome.response {
+            o["status"] = .integer(r.status)
+            o["headers"] = HTTPResponseJSON.headers(r.headers)
+            o["contentType"] = r.headers["Content-Type"].map(JSONValue.string) ?? .null
+            let (body, encoding) = HTTPResponseJSON.body(r)
+            o["body"] = .string(body)
+            o["bodyEncoding"] = .string(encoding)
+            o["truncated"] = .bool(r.truncated)
+            if let location = r.redirectLocation { o["redirectLocation"] = .string(location) }
+        } else {
+            o["status"] = .null
+            o["headers"] = .object(JSONObject())
+            o["contentType"] = .null
+            o["body"] = ""
+            o["bodyEncoding"] = "text"
+            o["truncated"] = false
+        }
+        o["paid"] = .bool(paid)
+        if let plan = outcome.plan, paid {
+            o["payment"] = .object(PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus))
+        }
+        if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
+        if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
+        return .object(o)
+    }
+
+    /// The ledger status the row ended in.
+    public var ledgerStatus: String {
+        switch outcome.resolution {
+        case .none: "none"
+        case .release, .fail: "failed"
+        case .settle: "settled"
+        case .unknown: "unknown"
+        }
+    }
+
+    /// A one-paragraph summary for humans and for the MCP text content.
+    public var summary: String {
+        var lines = [String]()
+        if let r = outcome.response { lines.append("HTTP \(r.status)\(r.truncated ? " (body truncated)" : "")") }
+        switch outcome.kind {
+        case .notPaymentRequired: lines.append("No payment was needed.")
+        case .paid:
+            if let p = outcome.plan {
+                let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
+                lines.append("Paid \(p.priceText) on \(p.requirement.network?.caip2 ?? p.requirement.networkText) to \(p.requirement.payTo).\(tx)")
+            }
+        case let .refused(e): lines.append("Not paid: \(e.message) [\(e.code)]")
+        case let .paymentFailed(reason): lines.append("Payment refused by the server: \(reason). Nothing was charged according to the server.")
+        case let .unknown(reason): lines.append("Payment outcome unknown: \(reason)")
+        }
+        if let b = budget { lines.append("Budget: \(b.summary).") }
+        return lines.joined(separator: " ")
+    }
+}
+
+/// JSON views of HTTP responses.
+public enum HTTPResponseJSON {
+    /// Header names lower-cased; repeated headers joined with ", ".
+    public static func headers(_ h: HTTPHeaders) -> JSONValue {
+        var o = JSONObject()
+        for (name, value) in h {
+            let k = name.lowercased()
+            if case let .string(prev)? = o[k] { o[k] = .string(prev + ", " + value) } else { o[k] = .string(value) }
+        }
+        return .object(o)
+    }
+
+    /// The body as text when it is textual UTF-8, else base64.
+    public static func body(_ r: HTTPResponse) -> (String, String) {
+        let type = (r.headers["Content-Type"] ?? "").lowercased()
+        let textual = type.isEmpty || type.hasPrefix("text/") || type.contains("json") || type.contains("xml")
+            || type.contains("javascript") || type.contains("x-www-form-urlencoded")
+        if textual, let s = String(validating: r.body, as: UTF8.self) { return (s, "text") }
+        return (Base64.encode(r.body), "base64")
+    }
+}
+
+/// JSON views of payments and budgets.
+public enum PaymentJSON {
+    /// The `payment` object of a result.
+    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String) -> JSONObject {
+        [
+            "amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
+            "amountAtomic": .string(String(plan.requirement.amount.value)),
+            "asset": .string(plan.requirement.asset),
+            "symbol": .string(plan.asset.symbol),
+            "network": .string(plan.requirement.network?.caip2 ?? plan.requirement.networkText),
+            "payTo": .string(plan.requirement.payTo),
+            "transaction": receipt?.transaction.map(JSONValue.string) ?? .null,
+            "payer": .string(plan.payer),
+            "x402Version": .integer(plan.requirement.x402Version),
+            "status": .string(status),
+        ]
+    }
+}
+
+/// JSON views of budgets.
+public enum BudgetJSON {
+    /// `{session: {spent, remaining, limit}, daily: {...}, symbol}` with decimal strings.
+    public static func snapshot(_ b: BudgetSnapshot) -> JSONValue {
+        func d(_ m: Int64) -> JSONValue { .string(AmountText.decimal(atomic: m, decimals: 6)) }
+        return [
+            "session": ["spent": d(b.sessionSpentMicros), "remaining": d(b.sessionRemainingMicros), "limit": d(b.sessionLimitMicros)],
+            "daily": ["spent": d(b.dailySpentMicros), "remaining": d(b.dailyRemainingMicros), "limit": d(b.dailyLimitMicros)],
+            "symbol": .string(b.symbol),
+        ]
+    }
+}

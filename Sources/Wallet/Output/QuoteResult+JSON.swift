@@ -1,0 +1,56 @@
+import PurseCore
+import X402
+
+extension QuoteResult {
+    /// The structured result shared by `purse quote --json` and the `quote` tool.
+    public func json() -> JSONValue {
+        var o = JSONObject()
+        o["status"] = response.map { .integer($0.status) } ?? .null
+        o["x402Version"] = offer.map { .integer($0.x402Version) } ?? .null
+        var options = [JSONValue]()
+        for v in selection?.verdicts ?? [] {
+            var e = JSONObject()
+            e["index"] = .integer(v.index)
+            if let r = v.requirement {
+                e["scheme"] = .string(r.scheme)
+                e["network"] = .string(r.network?.caip2 ?? r.networkText)
+                e["asset"] = .string(r.asset)
+                if let a = v.asset { e["symbol"] = .string(a.symbol); e["amount"] = .string(AmountText.decimal(atomic: r.amount.value, decimals: a.decimals)) }
+                e["amountAtomic"] = .string(String(r.amount.value))
+                e["payTo"] = .string(r.payTo)
+            }
+            e["allowed"] = .bool(v.allowed)
+            e["reasons"] = .array(v.reasons.map { .string($0.message) })
+            options.append(.object(e))
+        }
+        o["options"] = .array(options)
+        o["chosen"] = selection?.chosen.map { .integer($0.index) } ?? .null
+        o["wouldPay"] = .bool(refusal == nil && selection?.chosen != nil)
+        o["refusal"] = refusal.map { .object(["code": .string($0.code), "message": .string($0.message)]) } ?? .null
+        if let e = offer?.error { o["serverError"] = .string(e) }
+        return .object(o)
+    }
+
+    /// A human summary: each option on a line and the decision.
+    public var summary: String {
+        guard let response else { return "The request failed: \(refusal.map { "\($0.message) [\($0.code)]" } ?? "unknown error")" }
+        guard let selection else {
+            if let refusal { return "HTTP \(response.status): \(refusal.message) [\(refusal.code)]" }
+            return "HTTP \(response.status): no payment required."
+        }
+        var lines = ["HTTP \(response.status): x402 v\(offer?.x402Version ?? 0) offer with \(selection.verdicts.count) option(s):"]
+        for v in selection.verdicts {
+            let mark = selection.chosen?.index == v.index ? "*" : (v.allowed ? "+" : "-")
+            if let r = v.requirement {
+                let price = v.asset.map { AmountText.format(atomic: r.amount.value, decimals: $0.decimals, symbol: $0.symbol) } ?? "\(r.amount.value) atomic units of \(r.asset)"
+                lines.append("  \(mark) [\(v.index)] \(r.scheme) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
+            } else {
+                lines.append("  \(mark) [\(v.index)] unreadable — " + v.reasons.map(\.message).joined(separator: "; "))
+            }
+        }
+        if let refusal { lines.append("Purse would NOT pay: \(refusal.message) [\(refusal.code)]") } else if let c = selection.chosen {
+            lines.append("Purse would pay option [\(c.index)].")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
