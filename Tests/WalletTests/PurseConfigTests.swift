@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import Wallet
+
+@Suite struct PurseConfigTests {
+    func parse(_ text: String) throws(ConfigError) -> PurseConfig { try PurseConfig.parse(Array(text.utf8)) }
+
+    func expectError(_ text: String, code: String, key: String) {
+        do {
+            _ = try parse(text)
+            Issue.record("expected \(code) for \(text)")
+        } catch {
+            #expect(error.code == code, "\(error)")
+            #expect(error.key == key, "\(error)")
+            #expect(error.message.contains(key))
+        }
+    }
+
+    @Test func emptyFileGivesDefaults() throws {
+        let c = try parse("{}")
+        #expect(c.policy.maxPerRequestMicros == 100_000)
+        #expect(c.policy.sessionBudgetMicros == 1_000_000)
+        #expect(c.policy.dailyBudgetMicros == 5_000_000)
+        #expect(c.allowedNetworks == ["eip155:84532"])
+        #expect(c.allowedAssets.map(\.address) == ["0x036CbD53842c5426634e7929541eC2318f3dCF7e"])
+    }
+
+    @Test func issueExampleParses() throws {
+        let c = try parse(#"{"networks": {"eip155:84532": {"rpcUrl": "http://127.0.0.1:8545", "assets": [{"address": "0x5FbDB2315678afecb367f032d93F642f64180aa3", "name": "USDC", "version": "2", "decimals": 6, "symbol": "USDC"}]}}, "policy": {"maxPerRequest": "0.10", "allowNetworks": ["eip155:84532"]}}"#)
+        #expect(c.rpcURL(network: "eip155:84532") == "http://127.0.0.1:8545")
+        #expect(c.allowedAssets.count == 2)
+    }
+
+    @Test func unknownKeysAndBadValuesNameTheKey() {
+        expectError(#"{"polcy":{}}"#, code: "config.unknown_key", key: "polcy")
+        expectError(#"{"policy":{"maxPerRequest":0.1}}"#, code: "config.wrong_type", key: "policy.maxPerRequest")
+        expectError(#"{"policy":{"maxPerRequest":"-1"}}"#, code: "config.bad_value", key: "policy.maxPerRequest")
+        expectError(#"{"policy":{"sessionBudget":"1.0000001"}}"#, code: "config.bad_value", key: "policy.sessionBudget")
+        expectError(#"{"policy":{"hosts":{"allow":["bad host"]}}}"#, code: "config.bad_value", key: "policy.hosts.allow[0]")
+        expectError(#"{"policy":{"perHost":{"api.example.com":{"weekly":"1"}}}}"#, code: "config.unknown_key", key: "policy.perHost.api.example.com.weekly")
+        expectError(#"{"policy":{"allowNetworks":["narnia"]}}"#, code: "config.bad_value", key: "policy.allowNetworks[0]")
+        expectError(#"{"networks":{"base":{}}}"#, code: "config.bad_value", key: "networks.base")
+        expectError(#"{"networks":{"eip155:1":{"assets":[{"address":"0x12","name":"a","version":"1","decimals":6}]}}}"#, code: "config.bad_value", key: "networks.eip155:1.assets[0].address")
+        expectError(#"{"key":{"keystore":"/k"}}"#, code: "config.missing_key", key: "key.passwordEnv")
+        expectError(#"{"http":{"timeoutMs":5}}"#, code: "config.bad_value", key: "http.timeoutMs")
+        expectError(#"[1]"#, code: "config.wrong_type", key: "")
+        expectError(#"{"policy":"#, code: "config.not_json", key: "")
+    }
+
+    @Test func mainnetsOnlyWhenNamed() throws {
+        let c = try parse(#"{"policy":{"allowNetworks":["eip155:8453","base-sepolia"]}}"#)
+        #expect(Set(c.allowedNetworks) == ["eip155:8453", "eip155:84532"])
+        #expect(c.allowedAssets.count == 2)
+        let d = try parse(#"{"networks":{"eip155:8453":{"rpcUrl":"https://x"}}}"#)
+        #expect(d.allowedNetworks == ["eip155:84532"])
+    }
+
+    @Test func allowAssetsFilters() throws {
+        let c = try parse(#"{"policy":{"allowAssets":["0x0000000000000000000000000000000000000001"]}}"#)
+        #expect(c.allowedAssets.isEmpty)
+    }
+
+    @Test(arguments: ["testnet-dev", "strict-production", "shared-team-db"])
+    func examplePoliciesParse(_ name: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/policies/\(name).json")
+        let c = try PurseConfig.load(path: url.path, mustExist: true)
+        #expect(c.policy.maxPerRequestMicros > 0)
+    }
+
+    @Test func decimalAmounts() {
+        #expect(DecimalAmount.parse("0.10", decimals: 6) == 100_000)
+        #expect(DecimalAmount.parse("1", decimals: 6) == 1_000_000)
+        #expect(DecimalAmount.parse(".5", decimals: 6) == 500_000)
+        #expect(DecimalAmount.parse("0.0000001", decimals: 6) == nil)
+        #expect(DecimalAmount.parse("1e3", decimals: 6) == nil)
+        #expect(DecimalAmount.parse("", decimals: 6) == nil)
+        #expect(DecimalAmount.parse("1.", decimals: 6) == nil)
+        #expect(DecimalAmount.parse("99999999999999999999", decimals: 6) == nil)
+    }
+
+    @Test func hostPatterns() {
+        #expect(HostPattern("*.example.com").matches("api.example.com"))
+        #expect(HostPattern("*.example.com").matches("a.b.example.com"))
+        #expect(!HostPattern("*.example.com").matches("example.com"))
+        #expect(!HostPattern("*.example.com").matches("badexample.com"))
+        #expect(HostPattern("API.example.com").matches("api.example.com."))
+        #expect(HTTPURLParts.host(of: "https://user@API.Example.com:8443/x?y") == "api.example.com")
+        #expect(HTTPURLParts.host(of: "ftp://x") == nil)
+    }
+
+    @Test func denyWinsOverAllow() throws {
+        let p = Policy(config: try parse(#"{"policy":{"hosts":{"allow":["*.example.com"],"deny":["bad.example.com"]}}}"#))
+        #expect(p.hostRefusal("api.example.com") == nil)
+        #expect(p.hostRefusal("bad.example.com")?.code == "policy.host_denied")
+        #expect(p.hostRefusal("other.org")?.code == "policy.host_not_allowed")
+    }
+
+    @Test func maxPriceOnlyLowers() throws {
+        let p = Policy(config: try parse("{}"))
+        #expect(p.perRequestCap(maxPriceMicros: 50_000) == 50_000)
+        #expect(p.perRequestCap(maxPriceMicros: 5_000_000) == 100_000)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HTTP
+import PurseCore
+import Testing
+@testable import Wallet
+@testable import X402
+
+/// Builders shared by the Wallet tests.
+enum WalletFixture {
+    static let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+    static let seller = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+    static let payerKeyHex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    static let payer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+    static func config(_ policyJSON: String = #"{"maxPerRequest":"0.10"}"#, extra: String = "") throws -> PurseConfig {
+        let text = #"{"networks":{"eip155:84532":{"rpcUrl":"http://127.0.0.1:1","assets":[{"address":""# + token + #"","name":"USDC","version":"2","decimals":6,"symbol":"USDC"}]}},"policy":"# + policyJSON + extra + "}"
+        return try PurseConfig.parse(Array(text.utf8))
+    }
+
+    static func entry(amount: String = "10000", network: String = "eip155:84532", asset: String = token, payTo: String = seller,
+                      timeout: Int = 300, extra: JSONValue = ["name": "USDC", "version": "2"]) -> JSONValue {
+        ["scheme": "exact", "network": .string(network), "amount": .string(amount), "asset": .string(asset),
+         "payTo": .string(payTo), "maxTimeoutSeconds": .integer(timeout), "extra": extra]
+    }
+
+    static func offerHeader(_ accepts: [JSONValue], extensions: JSONValue? = nil) -> String {
+        var o: JSONObject = ["x402Version": 2, "error": "Payment required", "resource": ["url": "http://seller.test/weather"], "accepts": .array(accepts)]
+        if let extensions { o["extensions"] = extensions }
+        return Base64.encode(JSONValue.object(o).encodedBytes())
+    }
+
+    static func response(_ status: Int, headers: [(String, String)] = [], body: String = "") -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders(headers), body: Array(body.utf8), truncated: false, redirectLocation: nil, effectiveURL: "http://seller.test/weather")
+    }
+
+    static func paymentRequired(_ accepts: [JSONValue] = [entry()], extensions: JSONValue? = nil) -> HTTPResponse {
+        response(402, headers: [("PAYMENT-REQUIRED", offerHeader(accepts, extensions: extensions))], body: "{}")
+    }
+
+    static func receipt(success: Bool = true, tx: String = "0x" + String(repeating: "ab", count: 32)) -> String {
+        let doc: JSONValue = ["success": .bool(success), "transaction": .string(success ? tx : ""), "network": "eip155:84532", "payer": .string(payer)]
+        return Base64.encode(doc.encodedBytes())
+    }
+
+    static func context(_ config: PurseConfig, now: Int64 = 1_800_000_000, maxPrice: Int64? = nil) -> FlowContext {
+        FlowContext(payer: payer, now: now, nonce: Array(repeating: 0x11, count: 32), paymentIdentifier: "pay_" + String(repeating: "0", count: 32),
+                    policy: Policy(config: config), maxPriceMicros: maxPrice, validityCeilingSeconds: config.payment.validityCeilingSeconds,
+                    maxPaidAttempts: config.payment.maxPaidAttempts)
+    }
+
+    static let request = HTTPRequest(method: "GET", url: "http://seller.test/weather")
+}
