@@ -192,6 +192,10 @@ def build_app(cfg: SellerConfig) -> FastAPI:
         chosen = match_v2(raw, accepts)
         if chosen is None:
             return v2_402(request, accepts, desc, "no_matching_requirements")
+        if chosen["network"] != cfg.network:
+            # The SDK facilitator derives a family wildcard (eip155:*) from the one network it was
+            # registered for, so it would "verify" a Base-mainnet payment against the local chain.
+            return v2_402(request, accepts, desc, "invalid_network")
         reqs = PaymentRequirements.model_validate(chosen)
         try:
             ver = await facilitator.verify(payload, reqs)
