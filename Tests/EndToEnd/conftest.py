@@ -1,0 +1,96 @@
+"""Python end-to-end harness: one offline x402 world per pytest session.
+
+Fixtures: `world` (parsed world.json of a running world, session scope), `purse_bin`.
+Helpers (re-exported from examples/local-world/worldlib.py): balance_of, count_transfers,
+transfer_logs, mint, rpc, receipt, clock_lead, other_host_seen, drop_log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WORLD_DIR = REPO / "examples" / "local-world"
+sys.path.insert(0, str(WORLD_DIR))
+
+from worldlib import (  # noqa: E402,F401  (re-exported for tests)
+    authorization_state,
+    balance_of,
+    clock_lead,
+    count_transfers,
+    drop_log,
+    eth_balance,
+    mint,
+    other_host_seen,
+    receipt,
+    rpc,
+    transfer_logs,
+)
+
+WORLD_START_TIMEOUT = float(os.environ.get("PURSE_WORLD_TIMEOUT", "30"))
+
+
+def start_world(out: Path, chain_id: int = 84532, extra: list[str] | None = None):
+    """Start world.py; returns (process, world dict, wall-clock seconds to ready)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, str(WORLD_DIR / "world.py"), "--out", str(out),
+                             "--chain-id", str(chain_id), *(extra or [])],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=None)
+    deadline = t0 + WORLD_START_TIMEOUT
+    while not out.exists():
+        if proc.poll() is not None:
+            raise RuntimeError(f"world.py exited with {proc.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait(5)
+            raise TimeoutError(f"world.py not ready after {WORLD_START_TIMEOUT} s")
+        time.sleep(0.05)
+    world = json.loads(out.read_text())
+    world["wallStartupSeconds"] = round(time.monotonic() - t0, 3)
+    return proc, world, world["wallStartupSeconds"]
+
+
+def stop_world(proc: subprocess.Popen, timeout: float = 5.0) -> float:
+    """SIGTERM, wait, and assert it exited; returns seconds it took."""
+    t = time.monotonic()
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+            raise AssertionError("world.py did not stop on SIGTERM")
+    assert proc.returncode is not None
+    return time.monotonic() - t
+
+
+@pytest.fixture(scope="session")
+def world_process():
+    with tempfile.TemporaryDirectory(prefix="purse-world-") as d:
+        proc, world, _ = start_world(Path(d) / "world.json")
+        try:
+            yield proc, world
+        finally:
+            took = stop_world(proc)
+            print(f"\nworld: stopped in {took:.2f} s (exit {proc.returncode})")
+            assert proc.returncode == 0, f"world.py exited with {proc.returncode}"
+
+
+@pytest.fixture(scope="session")
+def world(world_process) -> dict:
+    return world_process[1]
+
+
+@pytest.fixture(scope="session")
+def purse_bin() -> Path:
+    return Path(os.environ.get("PURSE_BIN", REPO / ".build" / "debug" / "purse"))
