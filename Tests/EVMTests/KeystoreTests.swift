@@ -165,7 +165,7 @@ import Testing
         #expect(throws: KeystoreError.badKDFParams(reason: "dklen must be 32")) {
             try Keystore.decrypt(json: Self.replacingKDFParams(doc, { $0["dklen"] = 64 }), password: "pw")
         }
-        #expect(throws: KeystoreError.self) {
+        #expect(throws: KeystoreError.badKDFParams(reason: "pbkdf2 c must be from 1 to 10000000")) {
             try Keystore.decrypt(json: Self.replacingKDFParams(doc, { $0["c"] = 100_000_000 }), password: "pw")
         }
         for (n, r, p) in [(1 << 21, 8, 1), (1000, 8, 1), (0, 8, 1), (1 << 20, 16, 1), (1024, 0, 1), (1024, 8, 99), (1 << 16, 1, 1)] {
@@ -180,8 +180,12 @@ import Testing
             }
         }
         let key = try PrivateKey(hex: Self.hardhat0)
-        #expect(throws: KeystoreError.self) { try Keystore.encrypt(key, password: "pw", kdf: .scrypt(n: 3, r: 8, p: 1)) }
-        #expect(throws: KeystoreError.self) { try Keystore.encrypt(key, password: "pw", kdf: .pbkdf2(iterations: 0)) }
+        #expect(throws: KeystoreError.badKDFParams(reason: "scrypt n must be a power of two from 2 to 2^20")) {
+            try Keystore.encrypt(key, password: "pw", kdf: .scrypt(n: 3, r: 8, p: 1))
+        }
+        #expect(throws: KeystoreError.badKDFParams(reason: "pbkdf2 c must be from 1 to 10000000")) {
+            try Keystore.encrypt(key, password: "pw", kdf: .pbkdf2(iterations: 0))
+        }
     }
 
     @Test func alteredCiphertextIsCaughtByTheMAC() throws {
