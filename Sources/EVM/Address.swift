@@ -28,7 +28,8 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
         guard digits.count == 40 else { throw AddressError.badLength }
         let decoded: [UInt8]
         do {
-            decoded = try Hex.decode(String(decoding: digits, as: UTF8.self))
+            // The length pins 20 bytes, so a second "0x" inside the digits cannot be skipped.
+            decoded = try Hex.decode(String(decoding: digits, as: UTF8.self), length: 20)
         } catch {
             throw AddressError.notHex
         }

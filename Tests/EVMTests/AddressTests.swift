@@ -47,6 +47,8 @@ import Testing
         ("0x", .badLength),
         ("", .missingPrefix),
         ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg", .notHex),
+        ("0x0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA", .notHex),  // a second prefix is not hex
+        ("0x0X5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA", .notHex),
     ])
     func badText(text: String, error: AddressError) {
         #expect(throws: error) { try Address(parsing: text) }
