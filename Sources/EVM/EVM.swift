@@ -1,1 +1,0 @@
-// The EVM module. See Package.swift for the module map.

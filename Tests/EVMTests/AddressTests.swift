@@ -1,0 +1,66 @@
+// Purse — EVM tests.
+
+import PurseCore
+import Testing
+
+@testable import EVM
+
+@Suite struct AddressTests {
+    /// The examples in EIP-55 itself.
+    static let eip55Examples = [
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+        "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+        "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+    ]
+
+    @Test(arguments: eip55Examples)
+    func eip55RoundTrip(text: String) throws {
+        let address = try Address(parsing: text)
+        #expect(address.checksummed == text)
+        #expect(address.description == text)
+        #expect(address.bytes.count == 20)
+        #expect(address.lowercased == text.lowercased())
+    }
+
+    @Test(arguments: eip55Examples)
+    func lowerAndUpperCaseCarryNoChecksum(text: String) throws {
+        let lower = try Address(parsing: text.lowercased())
+        let upper = try Address(parsing: "0x" + text.dropFirst(2).uppercased())
+        #expect(lower.checksummed == text)
+        #expect(upper == lower)
+    }
+
+    @Test(arguments: eip55Examples)
+    func oneLetterCaseFlipIsBadChecksum(text: String) throws {
+        var chars = Array(text)
+        let i = try #require(chars.indices.dropFirst(2).first { chars[$0].isLetter })
+        chars[i] = chars[i].isUppercase ? Character(chars[i].lowercased()) : Character(chars[i].uppercased())
+        #expect(throws: AddressError.badChecksum) { try Address(parsing: String(chars)) }
+    }
+
+    @Test(arguments: [
+        ("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", AddressError.missingPrefix),
+        ("0X5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", .missingPrefix),
+        ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA", .badLength),
+        ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAedaa", .badLength),
+        ("0x", .badLength),
+        ("", .missingPrefix),
+        ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg", .notHex),
+        ("0x0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA", .notHex),  // a second prefix is not hex
+        ("0x0X5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA", .notHex),
+    ])
+    func badText(text: String, error: AddressError) {
+        #expect(throws: error) { try Address(parsing: text) }
+    }
+
+    @Test func errorCodesAreDistinct() {
+        let codes = [AddressError.missingPrefix, .badLength, .notHex, .badChecksum].map(\.code)
+        #expect(codes == ["address.missing_prefix", "address.bad_length", "address.not_hex", "address.bad_checksum"])
+    }
+
+    @Test func bytesInitChecksLength() throws {
+        #expect(throws: AddressError.badLength) { try Address(bytes: [UInt8](repeating: 1, count: 19)) }
+        #expect(try Address(bytes: [UInt8](repeating: 0, count: 20)).checksummed == "0x0000000000000000000000000000000000000000")
+    }
+}
