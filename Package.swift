@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
-        .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"]),
+        .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
