@@ -1,0 +1,316 @@
+"""Budgets, policy refusals, crash recovery and the spend log, against the chain (issue "budgets")."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+from mcp_driver import PurseMCP
+from purse_helpers import (DEFAULT_TIMEOUT, EXIT_ERROR, EXIT_OK, EXIT_REFUSED, PurseCLI, Run, base_config,
+                           chain_amounts, chain_tx_hashes, payments_of, row_amount_atomic, row_nonce, row_status,
+                           row_tx, settled_rows, stop_process, wait_until)
+from worldlib import authorization_state, balance_of, count_transfers, drop_log, transfer_logs
+
+
+@pytest.fixture
+def purse(purse_bin, world, tmp_path):
+    def make(config: dict | None = None, name: str = "p", **kw) -> PurseCLI:
+        return PurseCLI(purse_bin, world, tmp_path / name, config=config, **kw)
+    return make
+
+
+def refused_with(r: Run, code: str) -> dict:
+    assert r.rc == EXIT_REFUSED, str(r)
+    d = r.data
+    assert d["outcome"] == "refused" and d["paid"] is False, str(r)
+    assert d["error"]["code"] == code, str(r)
+    return d
+
+
+# ---- 1. session budget: one `purse serve` process is one session ------------------------------
+
+def test_session_budget_in_one_mcp_session(world, purse):
+    p = purse(base_config(world, sessionBudget="0.025"))
+    url = world["sellerUrl"] + "/weather"
+
+    async def go():
+        async with PurseMCP(p.serve_command(), env=p.env(), read_timeout=60) as s:
+            assert "paid_fetch" in await s.tool_names()
+            return [await s.call("paid_fetch", {"url": url}) for _ in range(3)]
+
+    results = asyncio.run(asyncio.wait_for(go(), 120))
+    for res in results[:2]:
+        assert not res["isError"], res
+        assert res["data"]["outcome"] == "paid" and res["data"]["payment"]["status"] == "settled", res
+    third = results[2]
+    print("\nthird paid_fetch:", third["text"][:1000])
+    assert third["isError"], third
+    data = third["data"] or {}
+    code = (data.get("error") or {}).get("code")
+    msg = (data.get("error") or {}).get("message", "") + " " + third["text"]
+    assert code == "budget.session_exceeded" or "budget.session_exceeded" in third["text"], third
+    assert "session" in msg.lower() and "0.005" in msg, third  # names the budget and what is left
+    assert count_transfers(world, p.address) == 2
+    assert p.balance() == 100_000_000 - 20000
+    txs = {res["data"]["payment"]["transaction"].lower() for res in results[:2]}
+    assert txs == chain_tx_hashes(transfer_logs(world, p.address))
+
+
+# ---- 2. the daily budget holds across racing processes on one database -------------------------
+
+def test_daily_budget_across_four_racing_processes(world, purse):
+    p = purse(base_config(world, dailyBudget="0.30"))
+    url = world["sellerUrl"] + "/weather"
+    results: list[Run] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + 300
+
+    def worker():
+        for _ in range(25):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                r = p.fetch(url, timeout=min(left, 90))
+            except Exception as e:  # noqa: BLE001 - recorded and asserted below
+                r = Run(-1, "", repr(e), ["fetch", url])
+            with lock:
+                results.append(r)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker, name=f"purse-worker-{i}") for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(320)
+    assert not any(t.is_alive() for t in threads), "workers still running"
+    took = time.monotonic() - t0
+    print(f"\n100 racing fetches in {took:.1f} s")
+
+    assert len(results) == 100, f"only {len(results)} fetches finished"
+    busy = [r for r in results if any(w in (r.stdout + r.stderr).lower() for w in ("busy", "locked"))]
+    assert not busy, "\n\n".join(map(str, busy[:3]))
+    paid = [r for r in results if r.rc == EXIT_OK]
+    refused = [r for r in results if r.rc == EXIT_REFUSED]
+    other = [r for r in results if r.rc not in (EXIT_OK, EXIT_REFUSED)]
+    assert not other, "\n\n".join(map(str, other[:3]))
+    assert len(paid) == 30 and len(refused) == 70, (len(paid), len(refused))
+    for r in paid:
+        assert r.data["outcome"] == "paid" and r.data["payment"]["status"] == "settled", str(r)
+    for r in refused:
+        assert r.data["error"]["code"] == "budget.daily_exceeded", str(r)
+
+    logs = transfer_logs(world, p.address)
+    assert len(logs) == 30 and chain_amounts(logs) == [10000] * 30
+    assert p.balance() == 100_000_000 - 300_000
+    rows = p.payments()
+    settled = settled_rows(rows)
+    assert len(settled) == 30, [row_status(x) for x in rows]
+    assert {row_tx(x) for x in settled} == chain_tx_hashes(logs)
+    assert {r.data["payment"]["transaction"].lower() for r in paid} == chain_tx_hashes(logs)
+
+
+# ---- 3. SIGKILL in the middle of a payment, then reconcile ------------------------------------
+
+def test_sigkill_during_retry_then_reconcile(world, purse):
+    # A short validity window, so that an authorization that never reached the chain expires
+    # within the test and reconcile can release it.
+    cfg = base_config(world)
+    cfg["payment"]["validityCeilingSeconds"] = 15
+    p = purse(cfg)
+    seen0 = len(drop_log(world)["nonces"])
+    proc = p.popen("fetch", world["dropUrl"] + "/drop-once", "--json")
+    try:
+        nonces = wait_until(lambda: drop_log(world)["nonces"][seen0:], 30, 0.005, "the drop front seeing the payment")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        stop_process(proc)
+        out, err = proc.communicate(timeout=5)
+    nonce = nonces[0]
+    print(f"\nkilled after the drop of nonce {nonce}; the front saw {len(drop_log(world)['nonces'][seen0:])} sends")
+    assert proc.returncode == -signal.SIGKILL
+
+    rows = p.payments()
+    assert len(rows) == 1, rows
+    assert row_nonce(rows[0]) in (None, nonce), rows
+    print("row after kill:", rows[0])
+
+    # Reconcile until the row is resolved (bounded: the window is 15 s, the chain may lead by up to 60 s).
+    deadline = time.monotonic() + 120
+    while True:
+        r = p.reconcile()
+        print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r)
+        assert r.rc == EXIT_OK, str(r)
+        assert "reconcile:" in r.stdout
+        row = p.payments()[0]
+        if row_status(row) in ("settled", "failed", "released"):
+            break
+        assert time.monotonic() < deadline, f"row still {row_status(row)} after reconcile: {row}"
+        time.sleep(3)
+
+    used = authorization_state(world, p.address, nonce)
+    logs = transfer_logs(world, p.address)
+    print("final row:", row, "on chain used:", used)
+    if used:
+        assert row_status(row) == "settled"
+        assert len(logs) == 1 and row_tx(row) == logs[0]["transactionHash"].lower()
+        assert p.balance() == 100_000_000 - 10000
+    else:
+        assert row_status(row) in ("failed", "released")
+        assert logs == [] and p.balance() == 100_000_000
+    # Budgets are exact: what the ledger counts as spent is what the chain moved.
+    spent = sum(row_amount_atomic(x) for x in settled_rows(p.payments()))
+    assert spent == sum(chain_amounts(logs)) == 100_000_000 - p.balance()
+    b = p.run("budget", "--json")
+    assert b.rc == EXIT_OK, str(b)
+    daily = b.data.get("daily") or {}
+    print("budget:", b.stdout[:600])
+    if "spent" in daily:
+        assert daily["spent"] == ("0.01" if used else "0"), b.stdout
+
+
+# ---- 4. each policy refusal, with its reason code --------------------------------------------
+
+def test_host_denied(world, purse):
+    cfg = base_config(world)
+    cfg["policy"]["hosts"] = {"deny": ["127.0.0.1"]}
+    p = purse(cfg)
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "policy.host_denied")
+    assert "127.0.0.1" in d["error"]["message"]
+    assert count_transfers(world, p.address) == 0
+
+
+def test_host_deny_wins_over_allow(world, purse):
+    cfg = base_config(world)
+    cfg["policy"]["hosts"] = {"allow": ["127.0.0.1"], "deny": ["127.0.0.1"]}
+    p = purse(cfg)
+    refused_with(p.fetch(world["sellerUrl"] + "/weather"), "policy.host_denied")
+    assert count_transfers(world, p.address) == 0
+
+
+def test_host_not_allowed(world, purse):
+    cfg = base_config(world)
+    cfg["policy"]["hosts"] = {"allow": ["*.example.com"]}
+    p = purse(cfg)
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "policy.host_not_allowed")
+    assert "127.0.0.1" in d["error"]["message"]
+    assert count_transfers(world, p.address) == 0
+
+
+def test_host_allowed_pays(world, purse):
+    cfg = base_config(world)
+    cfg["policy"]["hosts"] = {"allow": ["127.0.0.1"], "deny": ["*.example.com"]}
+    p = purse(cfg)
+    r = p.fetch(world["sellerUrl"] + "/weather")
+    assert r.rc == EXIT_OK and r.data["outcome"] == "paid", str(r)
+    assert count_transfers(world, p.address) == 1
+
+
+def test_per_host_daily_budget(world, purse):
+    cfg = base_config(world, perHost={"127.0.0.1": {"daily": "0.015"}})
+    p = purse(cfg)
+    first = p.fetch(world["sellerUrl"] + "/weather")
+    assert first.rc == EXIT_OK and first.data["outcome"] == "paid", str(first)
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "budget.host_daily_exceeded")
+    assert "127.0.0.1" in d["error"]["message"] and "0.005" in d["error"]["message"], d
+    assert count_transfers(world, p.address) == 1
+
+
+def test_network_list_refused(world, purse):
+    p = purse(base_config(world, allowNetworks=["eip155:421614"]))
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "policy.no_acceptable_option")
+    assert "is not allowed by the policy" in d["error"]["message"]
+    assert count_transfers(world, p.address) == 0
+
+
+def test_asset_list_refused(world, purse):
+    p = purse(base_config(world, allowAssets=["0x0000000000000000000000000000000000000001"]))
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "policy.no_acceptable_option")
+    assert "is not a known or allowed token" in d["error"]["message"]
+    assert count_transfers(world, p.address) == 0
+
+
+def test_confirm_above_unsupported_in_cli(world, purse):
+    p = purse(base_config(world, confirmAbove="0.005"))
+    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "approval.unsupported")
+    assert d["error"]["message"]
+    assert count_transfers(world, p.address) == 0
+
+
+# ---- 5. the spend log: three formats, the chain, empty and corrupt databases --------------------
+
+def test_spend_log_formats_agree_with_chain(world, purse):
+    p = purse()
+    for path in ("/weather", "/multi"):
+        r = p.fetch(world["sellerUrl"] + path)
+        assert r.rc == EXIT_OK, str(r)
+    refused = p.fetch(world["sellerUrl"] + "/weather", "--max-price", "0.001")
+    assert refused.rc == EXIT_REFUSED
+    logs = transfer_logs(world, p.address)
+    chain = {lg["transactionHash"].lower(): int(lg["data"], 16) for lg in logs}
+    assert sorted(chain.values()) == [10000, 20000]
+
+    doc = p.spend_log_json()
+    rows = payments_of(doc)
+    settled = settled_rows(rows)
+    assert {row_tx(x): row_amount_atomic(x) for x in settled} == chain, rows
+    print("\nspend-log json keys:", sorted(doc), "row keys:", sorted(rows[0]))
+
+    t = p.spend_log("table")
+    assert t.rc == EXIT_OK, str(t)
+    print(t.stdout)
+    for tx in chain:
+        assert tx[:10] in t.stdout.lower(), t.stdout  # the table may abbreviate hashes
+    assert "0.01" in t.stdout and "0.02" in t.stdout and "0.03" in t.stdout, t.stdout
+
+    c = p.spend_log("csv")
+    assert c.rc == EXIT_OK, str(c)
+    table = list(csv.DictReader(io.StringIO(c.stdout)))
+    assert table, c.stdout
+    cols = {k.lower(): k for k in table[0]}
+    tx_col = next(cols[k] for k in cols if k in ("txhash", "tx_hash", "transaction", "tx"))
+    st_col = cols["status"]
+    csv_settled = {r[tx_col].lower(): r for r in table if r[st_col] == "settled"}
+    assert set(csv_settled) == set(chain), c.stdout
+    amt_col = next((cols[k] for k in cols if k in ("amountatomic", "amount_atomic", "amountmicros")), None)
+    if amt_col:
+        assert {k: int(v[amt_col]) for k, v in csv_settled.items()} == chain
+    else:
+        dec = cols["amount"]
+        assert {k: round(float(v[dec]) * 1e6) for k, v in csv_settled.items()} == chain
+
+
+def test_spend_log_empty_db_is_friendly(world, purse):
+    p = purse(fund=0)
+    missing = p.tmp / "never-used.db"
+    r = p.spend_log("table", db=missing)
+    assert r.rc == EXIT_OK, str(r)
+    assert r.stdout.strip() and "error" not in r.stdout.lower(), str(r)
+    print("\nempty:", r.stdout.strip())
+    j = p.spend_log("json", db=missing)
+    assert j.rc == EXIT_OK and payments_of(j.data) == [], str(j)
+    assert not missing.exists(), "spend-log created a database"
+
+
+def test_spend_log_corrupt_db_clear_error(world, purse):
+    p = purse(fund=0)
+    bad = p.tmp / "corrupt.db"
+    blob = os.urandom(16384)
+    bad.write_bytes(blob)
+    for cmd in (("spend-log",), ("budget",), ("reconcile",), ("fetch", world["sellerUrl"] + "/weather")):
+        r = p.run(*cmd, db=bad, timeout=DEFAULT_TIMEOUT)
+        print(f"\n{cmd[0]} on a corrupt db →", r.rc, r.stderr.strip()[:300])
+        assert r.rc == EXIT_ERROR, str(r)
+        assert r.stderr.strip(), str(r)
+        low = r.stderr.lower()
+        assert "database" in low or "corrupt.db" in low or "sqlite" in low, str(r)
+        assert bad.read_bytes() == blob, f"{cmd[0]} modified the corrupt database"
