@@ -1,1 +1,0 @@
-// The PurseMCP module. See Package.swift for the module map.
