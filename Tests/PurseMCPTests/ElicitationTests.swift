@@ -55,6 +55,18 @@ struct ElicitationTests {
         #expect(cancel["params"]?["requestId"] == prompt["id"])
     }
 
+    @Test("stdin closing while a prompt is open ends the wait at once (timedOut), and the reply is still written")
+    func inputClosedWhileAsking() async throws {
+        let h = PipeHarness(approvalTimeout: .seconds(30))
+        try await h.initialize(capabilities: Self.capable)
+        h.request(1, "tools/call", ["name": "paid_fetch", "arguments": ["url": "https://api.example.com/approve"]])
+        _ = try await h.waitFor("prompt") { $0["method"] == "elicitation/create" }
+        let start = ContinuousClock.now
+        try await h.finish()
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(h.lines.first { $0["id"] == 1 }?["result"]?["structuredContent"]?["body"] == "timedOut")
+    }
+
     @Test("a client without the capability → unsupported, and nothing is sent", arguments: [
         JSONValue.object([:]), ["elicitation": ["url": [:]]], ["sampling": [:]],
     ])
