@@ -1,0 +1,1 @@
+// ChainRPC: Ethereum JSON-RPC over HTTPClient (being written).
