@@ -49,13 +49,14 @@ let package = Package(
         .target(name: "PurseCLI", dependencies: [
             "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),

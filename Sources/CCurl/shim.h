@@ -14,3 +14,7 @@ static inline CURLcode purse_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { r
 static inline CURLcode purse_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode purse_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode purse_curl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+// Called once a connection is established or reused, just before the request is sent (7.80+).
+// The HTTP module uses it to know whether any request bytes may have left.
+typedef int (*purse_curl_prereq_cb)(void *clientp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port, int conn_local_port);
+static inline CURLcode purse_curl_setopt_prereqcb(CURL *h, CURLoption o, purse_curl_prereq_cb v) { return curl_easy_setopt(h, o, v); }

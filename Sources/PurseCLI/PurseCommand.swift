@@ -13,11 +13,3 @@ public struct PurseCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// `purse serve`: the MCP server on stdio.
-public struct ServeCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the MCP server on stdio.")
-    public init() {}
-    public func run() async throws {
-        throw ValidationError("serve: not yet")
-    }
-}

@@ -89,7 +89,7 @@ import Testing
     @Test func transportFailuresThatNeverSentReleaseTheReservation() throws {
         var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
         _ = try toPaid(&flow)
-        let refused = HTTPError(kind: .connectFailed, detail: "refused", requestMayHaveBeenSent: false)
+        let refused = HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false)
         var action = flow.handle(.transportFailed(refused))
         var n = 1
         while case .sendPaid = action { n += 1; action = flow.handle(.transportFailed(refused)) }
@@ -100,9 +100,9 @@ import Testing
     @Test func aTimeoutAfterSendingIsUnknownNotReleased() throws {
         var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
         _ = try toPaid(&flow)
-        var action = flow.handle(.transportFailed(HTTPError(kind: .timeout, detail: "t", requestMayHaveBeenSent: true)))
+        var action = flow.handle(.transportFailed(HTTPError(.timeout, "t", requestMayHaveBeenSent: true)))
         while case .sendPaid = action {
-            action = flow.handle(.transportFailed(HTTPError(kind: .connectFailed, detail: "c", requestMayHaveBeenSent: false)))
+            action = flow.handle(.transportFailed(HTTPError(.connectFailed, "c", requestMayHaveBeenSent: false)))
         }
         guard case let .finish(o) = action, case .unknown = o.resolution else { Issue.record("unknown"); return }
     }

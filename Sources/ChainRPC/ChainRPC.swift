@@ -1,1 +1,0 @@
-// The ChainRPC module. See Package.swift for the module map.

@@ -1,1 +1,0 @@
-// The HTTP module. See Package.swift for the module map.

@@ -1,0 +1,18 @@
+/// Where a payment row is in its life: `reserved → sent → settled | failed | unknown`.
+///
+/// Every status but `failed` counts against every budget window.
+public enum PaymentStatus: String, Sendable, Codable, CaseIterable {
+    /// The amount is held against the budgets; nothing has been signed or sent.
+    case reserved
+    /// The signed authorization is about to leave, or has left.
+    case sent
+    /// The server (or the chain) confirmed the payment.
+    case settled
+    /// Released: the payment did not happen and is not charged.
+    case failed
+    /// The outcome is not known (no answer); `reconcile` asks the chain.
+    case unknown
+
+    /// Whether a row in this status counts against budgets.
+    public var counts: Bool { self != .failed }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PurseMCP
+import Wallet
+
+/// `purse serve`: the MCP server on stdio. stdout carries JSON-RPC frames only; logs go to stderr.
+public struct ServeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the MCP server on stdio (the default).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .long, help: "Do not reconcile unresolved payments against the chain at start.")
+    var noReconcile = false
+
+    public init() {}
+
+    public func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .info
+            return h
+        }
+        let logger = Logger(label: "purse")
+        let env = ProcessInfo.processInfo.environment
+        let wallet: PurseWallet
+        do {
+            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "serve"))
+        } catch {
+            throw CLIExit.fail(error)
+        }
+        logger.info("purse serve: session \(wallet.session.id), wallet \(wallet.signer.address), networks \(wallet.policy.allowedNetworks.joined(separator: ","))")
+        if !noReconcile {
+            // In the background: `initialize` must not wait for an RPC round trip.
+            let reconciler = wallet.reconciler
+            Task.detached {
+                let report = await reconciler.run()
+                if !report.entries.isEmpty { logger.info("\(report.summary)") }
+            }
+        }
+        let server = PurseServer(
+            backend: WalletToolBackend(wallet: wallet), version: PurseVersion.current,
+            approvalTimeout: .seconds(wallet.config.payment.approvalTimeoutSeconds), logger: logger)
+        try await server.run()
+    }
+}
+
+/// The version Purse reports.
+public enum PurseVersion {
+    /// The release version.
+    public static let current = "0.1.0"
+}

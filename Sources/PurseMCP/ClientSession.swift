@@ -1,0 +1,36 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import Foundation
+import MCP
+
+/// What we know about the connected client: its info and capabilities (captured from
+/// `initialize` through the SDK's `initializeHook`, since `Server` does not expose them) and
+/// the log level it asked for.
+final class ClientSession: @unchecked Sendable {
+    private let lock = NSLock()
+    private var info: Client.Info?
+    private var capabilities: Client.Capabilities?
+    private var minimumLevel: LogLevel = .info
+
+    /// Records the client from `initialize`; true the first time only.
+    func connect(info: Client.Info, capabilities: Client.Capabilities) -> Bool {
+        lock.withLock {
+            guard self.info == nil else { return false }
+            self.info = info
+            self.capabilities = capabilities
+            return true
+        }
+    }
+
+    /// Whether `initialize` has been seen.
+    var isConnected: Bool { lock.withLock { info != nil } }
+
+    /// Whether the client declared form-mode elicitation (`"elicitation": {}` counts as form,
+    /// as the spec says for backward compatibility).
+    var supportsFormElicitation: Bool { lock.withLock { capabilities?.elicitation?.form != nil } }
+
+    /// The least severe level sent to the client as `notifications/message` (default `info`).
+    var logLevel: LogLevel {
+        get { lock.withLock { minimumLevel } }
+        set { lock.withLock { minimumLevel = newValue } }
+    }
+}

@@ -1,0 +1,101 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import Foundation
+import MCP
+
+/// Asks the human to approve a payment through MCP elicitation (form mode).
+///
+/// - No `elicitation` (form) capability declared at `initialize` → `.unsupported`, and nothing
+///   is sent. The SDK checks capabilities only in strict mode, so we check ourselves.
+/// - Otherwise sends `elicitation/create` with the payment in the message and one boolean field
+///   `approve`: accept with `approve == true` → `.approved`; accept with false, decline or
+///   cancel → `.declined`; a JSON-RPC error → `.declined` (`.unsupported` for method-not-found).
+/// - No answer within `timeout`, or stdin closed → `.timedOut`; on timeout the client is told
+///   with `notifications/cancelled` so it can close the prompt.
+struct ElicitationApprovalAsker: ApprovalAsker {
+    let server: Server
+    let session: ClientSession
+    let transport: LineTransport
+    let timeout: Duration
+    let logs: LogRouter
+
+    private enum Outcome: Sendable {
+        case answer(CreateElicitation.Result)
+        case failure(String, unsupported: Bool)
+        case timeout
+        case inputClosed
+    }
+
+    /// The form the human fills in.
+    static let schema = Elicitation.RequestSchema(
+        title: "Approve payment",
+        properties: [
+            "approve": .object([
+                "type": .string("boolean"),
+                "title": .string("Approve this payment"),
+                "description": .string("Check to let the wallet pay this amount; leave unchecked to refuse."),
+                "default": .bool(false),
+            ])
+        ],
+        required: ["approve"])
+
+    func ask(_ request: ApprovalRequest) async -> ApprovalDecision {
+        guard session.supportsFormElicitation else {
+            logs.log(.notice, "Payment approval needed but the client has no elicitation support: \(request.amount) \(request.symbol) to \(request.host)")
+            return .unsupported
+        }
+        let tag = UUID().uuidString
+        let outcome = OneShot<Outcome>()
+        let server = self.server
+        let message = request.message
+        Task {
+            do {
+                let result = try await server.requestElicitation(
+                    message: message, requestedSchema: Self.schema,
+                    _meta: Metadata(additionalFields: [FrameClassifier.approvalTagKey: .string(tag)]))
+                outcome.fulfil(.answer(result))
+            } catch let error as MCPError {
+                if case .methodNotFound = error {
+                    outcome.fulfil(.failure("\(error)", unsupported: true))
+                } else {
+                    outcome.fulfil(.failure("\(error)", unsupported: false))
+                }
+            } catch {
+                outcome.fulfil(.failure("\(error)", unsupported: false))
+            }
+        }
+        let timer = Task { [timeout] in
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { outcome.fulfil(.timeout) }
+        }
+        let closed = transport.inputClosed
+        Task {
+            await closed.wait()
+            outcome.fulfil(.inputClosed)
+        }
+        let result = await outcome.value()
+        timer.cancel()
+        let requestID = transport.takeApprovalRequestID(tag: tag)
+
+        switch result {
+        case let .answer(answer):
+            if answer.action == .accept, answer.content?["approve"] == .bool(true) {
+                logs.log(.info, "Payment approved by the user: \(request.amount) \(request.symbol) to \(request.host)")
+                return .approved
+            }
+            logs.log(.info, "Payment declined by the user (\(answer.action.rawValue)): \(request.amount) \(request.symbol) to \(request.host)")
+            return .declined
+        case let .failure(error, unsupported):
+            logs.log(.warning, "Payment approval request failed: \(error)")
+            return unsupported ? .unsupported : .declined
+        case .timeout:
+            logs.log(.warning, "Payment approval timed out: \(request.amount) \(request.symbol) to \(request.host)")
+            if let id = requestID {
+                try? await server.cancelRequest(id, reason: "Payment approval timed out")
+            }
+            return .timedOut
+        case .inputClosed:
+            logs.log(.warning, "Client disconnected before answering a payment approval")
+            return .timedOut
+        }
+    }
+}

@@ -1,0 +1,126 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import PurseCore
+
+/// Reads just enough of a JSON-RPC frame to track requests and answer what the SDK cannot.
+enum FrameClassifier {
+    /// What an incoming line is.
+    enum Incoming: Equatable {
+        /// Not JSON at all: answer `-32700` with id null.
+        case unparseable(String)
+        /// JSON but not a valid JSON-RPC message: answer `-32600` with this id (or null).
+        case invalid(id: JSONValue, reason: String)
+        /// Requests (one, or several in a batch) that will need responses, by key; and the keys
+        /// of requests a `notifications/cancelled` in the frame cancels.
+        case message(requests: [String], cancels: [String])
+    }
+
+    /// What an outgoing frame is.
+    struct Outgoing: Equatable {
+        /// The keys of the requests this frame answers.
+        var answers: [String] = []
+        /// An outgoing request's approval tag (`params._meta["purse/approvalId"]`) and its id.
+        var approvalTag: (tag: String, id: JSONValue)?
+
+        static func == (a: Outgoing, b: Outgoing) -> Bool {
+            a.answers == b.answers && a.approvalTag?.tag == b.approvalTag?.tag && a.approvalTag?.id == b.approvalTag?.id
+        }
+    }
+
+    /// The `_meta` key the approval asker tags its elicitation requests with.
+    static let approvalTagKey = "purse/approvalId"
+
+    private static var parser: JSONParser { JSONParser(maxDepth: 256, maxBytes: Int.max) }
+
+    /// A stable key for a JSON-RPC id: strings and integers (as the SDK's `ID` can hold); nil
+    /// for anything else.
+    static func key(_ id: JSONValue) -> String? {
+        switch id {
+        case let .string(s): return "s:" + s
+        case .number:
+            guard let i = id.int64Value, Int(exactly: i) != nil else { return nil }
+            return "n:\(i)"
+        default: return nil
+        }
+    }
+
+    /// Classifies one incoming line (without its newline).
+    static func incoming(_ line: [UInt8]) -> Incoming {
+        let value: JSONValue
+        do {
+            value = try parser.parse(line)
+        } catch {
+            return .unparseable(error.message)
+        }
+        switch value {
+        case let .object(o):
+            return single(o)
+        case let .array(items):
+            guard !items.isEmpty else { return .invalid(id: .null, reason: "empty batch") }
+            var requests: [String] = []
+            var cancels: [String] = []
+            for item in items {
+                guard case let .object(o) = item else { return .invalid(id: .null, reason: "batch item is not an object") }
+                switch single(o) {
+                case let .message(r, c):
+                    requests += r
+                    cancels += c
+                case .invalid, .unparseable:
+                    return .invalid(id: .null, reason: "invalid batch item")
+                }
+            }
+            return .message(requests: requests, cancels: cancels)
+        default:
+            return .invalid(id: .null, reason: "a message must be a JSON object")
+        }
+    }
+
+    private static func single(_ o: JSONObject) -> Incoming {
+        let echoID: JSONValue = o["id"].flatMap { key($0) == nil ? nil : $0 } ?? .null
+        guard o["jsonrpc"] == .string("2.0") else {
+            return .invalid(id: echoID, reason: "jsonrpc must be \"2.0\"")
+        }
+        if let method = o["method"] {
+            guard let name = method.stringValue else { return .invalid(id: echoID, reason: "method must be a string") }
+            if let id = o["id"] {
+                guard let k = key(id) else {
+                    return .invalid(id: .null, reason: "id must be a string or an integer")
+                }
+                return .message(requests: [k], cancels: [])
+            }
+            if name == "notifications/cancelled", let id = o["params"]?["requestId"], let k = key(id) {
+                return .message(requests: [], cancels: [k])
+            }
+            return .message(requests: [], cancels: [])
+        }
+        if o["id"] != nil, o["result"] != nil || o["error"] != nil {
+            return .message(requests: [], cancels: [])  // a response to one of our requests
+        }
+        return .invalid(id: echoID, reason: "not a request, notification or response")
+    }
+
+    /// Classifies one outgoing frame (as the SDK encoded it).
+    static func outgoing(_ frame: [UInt8]) -> Outgoing {
+        guard let value = try? parser.parse(frame) else { return Outgoing() }
+        var out = Outgoing()
+        let objects: [JSONObject] =
+            value.objectValue.map { [$0] } ?? value.arrayValue?.compactMap(\.objectValue) ?? []
+        for o in objects {
+            guard let id = o["id"] else { continue }
+            if o["method"] == nil {
+                if let k = key(id) { out.answers.append(k) }
+            } else if let tag = o["params"]?["_meta"]?[approvalTagKey]?.stringValue {
+                out.approvalTag = (tag, id)
+            }
+        }
+        return out
+    }
+
+    /// The bytes of an error response (with its newline).
+    static func errorFrame(id: JSONValue, code: Int, message: String) -> [UInt8] {
+        let v: JSONValue = [
+            "jsonrpc": "2.0", "id": id,
+            "error": ["code": .integer(code), "message": .string(message)],
+        ]
+        return v.encodedBytes() + [0x0A]
+    }
+}

@@ -1,0 +1,200 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import Foundation
+import Logging
+import MCP
+import PurseCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A newline-delimited JSON-RPC transport over two file descriptors (stdin/stdout by default).
+///
+/// It replaces the SDK's `StdioTransport`, which corrupts frames under back-pressure, drops
+/// in-flight responses at EOF and the last unterminated line, polls while idle, and answers
+/// parse errors with a random id. Here:
+/// - a dedicated thread reads with blocking `read(2)` and yields frames in order;
+/// - a dedicated thread writes each frame whole (`FrameWriter`); no task suspends mid-frame;
+/// - request ids in and response ids out are counted, and the receive stream finishes at EOF
+///   only once every request has been answered or cancelled (so the SDK's `Server` keeps
+///   running until its replies are written);
+/// - a final line without a newline is still delivered;
+/// - unparseable lines are answered with `-32700` and `"id": null`, and frames that are not
+///   JSON-RPC messages with `-32600`, without reaching the SDK;
+/// - O_NONBLOCK is never set, and the descriptors are never closed (the caller owns them).
+///
+/// It is an actor because the SDK's `Transport` protocol requires one.
+public actor LineTransport: Transport {
+    /// The logger (stderr only: stdout carries JSON-RPC frames and nothing else).
+    public nonisolated let logger: Logger
+
+    /// The longest line accepted; longer lines are discarded and answered with a parse error.
+    public static let maxLineBytes = 16 << 20
+
+    private nonisolated let input: Int32
+    private nonisolated let writer: FrameWriter
+    private nonisolated let tracker: RequestTracker
+    private nonisolated let stream: AsyncThrowingStream<Data, Swift.Error>
+    private nonisolated let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+    /// Fires when the input reaches EOF (or fails); approval prompts stop waiting then.
+    nonisolated let inputClosed = Latch()
+    private var connected = false
+
+    /// Creates a transport reading frames from `input` and writing them to `output`.
+    public init(input: Int32 = 0, output: Int32 = 1, logger: Logger) {
+        self.input = input
+        self.logger = logger
+        self.writer = FrameWriter(fd: output)
+        let (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
+        self.stream = stream
+        self.continuation = continuation
+        self.tracker = RequestTracker { continuation.finish() }
+    }
+
+    /// Starts the reader and writer threads. SIGPIPE is ignored process-wide so a client that
+    /// goes away makes `write` fail with EPIPE instead of killing the process.
+    public func connect() async throws {
+        guard !connected else { return }
+        connected = true
+        signal(SIGPIPE, SIG_IGN)
+        writer.start()
+        let thread = Thread { [self] in self.readLoop() }
+        thread.name = "purse.stdin-reader"
+        thread.start()
+    }
+
+    /// Finishes the receive stream and stops the writer after it has written what is queued.
+    /// The reader thread, if still blocked in `read(2)`, ends at the next EOF.
+    public func disconnect() async {
+        continuation.finish()
+        await writer.close()
+    }
+
+    /// Writes one frame and returns once it is fully written.
+    /// - Throws: `MCPError.connectionClosed` when the output is closed or failed.
+    public func send(_ data: Data) async throws {
+        let bytes = Self.frame(data)
+        let info = FrameClassifier.outgoing(bytes)
+        if let tag = info.approvalTag { tracker.recordApproval(tag: tag.tag, id: tag.id) }
+        let tracker = self.tracker
+        let ok = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            writer.enqueue(bytes) { ok in
+                tracker.settled(info.answers)
+                c.resume(returning: ok)
+            }
+        }
+        if !ok { throw MCPError.connectionClosed }
+    }
+
+    /// Queues a frame (a notification) without waiting; frames keep the order they were posted
+    /// or sent in.
+    nonisolated func post(_ data: Data) {
+        writer.enqueue(Self.frame(data))
+    }
+
+    /// The incoming frames, in order; finishes after EOF once every request was answered.
+    public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
+        stream
+    }
+
+    /// The JSON-RPC id of the elicitation request that carried `tag` in `_meta`, if it was sent.
+    nonisolated func takeApprovalRequestID(tag: String) -> MCP.ID? {
+        switch tracker.takeApprovalID(tag: tag) {
+        case let .string(s)?: .string(s)
+        case let v?: v.int64Value.flatMap { Int(exactly: $0) }.map { .number($0) }
+        case nil: nil
+        }
+    }
+
+    /// The number of requests read and not yet answered or cancelled.
+    nonisolated var pendingRequestCount: Int { tracker.pendingCount }
+
+    // MARK: - Reading
+
+    private nonisolated func readLoop() {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var scanFrom = 0
+        var discarding = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
+                logger.error("stdin read failed", metadata: ["errno": "\(errno)"])
+                break
+            }
+            if n == 0 { break }
+            buffer.append(contentsOf: chunk[0..<n])
+            var lineStart = 0
+            while let nl = buffer[scanFrom...].firstIndex(of: 0x0A) {
+                if discarding {
+                    discarding = false
+                    answerOversized()
+                } else {
+                    handleLine(buffer[lineStart..<nl])
+                }
+                lineStart = nl + 1
+                scanFrom = lineStart
+            }
+            if lineStart > 0 {
+                buffer.removeFirst(lineStart)
+            }
+            scanFrom = buffer.count
+            if buffer.count > Self.maxLineBytes {
+                discarding = true
+                buffer.removeAll(keepingCapacity: false)
+                scanFrom = 0
+            }
+        }
+        if discarding {
+            answerOversized()
+        } else if !buffer.isEmpty {
+            handleLine(buffer[...])  // a final line without a newline
+        }
+        inputClosed.fire()
+        tracker.endOfInput()
+    }
+
+    private nonisolated func answerOversized() {
+        logger.warning("discarded an oversized input line", metadata: ["limit": "\(Self.maxLineBytes)"])
+        writer.enqueue(FrameClassifier.errorFrame(id: .null, code: -32700, message: "Parse error: line too long"))
+    }
+
+    private nonisolated func handleLine(_ raw: ArraySlice<UInt8>) {
+        var line = raw
+        while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line.removeLast() }
+        while let first = line.first, first == 0x20 || first == 0x09 { line.removeFirst() }
+        guard !line.isEmpty else { return }
+        let bytes = Array(line)
+        switch FrameClassifier.incoming(bytes) {
+        case let .unparseable(reason):
+            logger.warning("unparseable input line", metadata: ["reason": "\(reason)"])
+            writer.enqueue(FrameClassifier.errorFrame(id: .null, code: -32700, message: "Parse error: \(reason)"))
+        case let .invalid(id, reason):
+            logger.warning("invalid JSON-RPC message", metadata: ["reason": "\(reason)"])
+            writer.enqueue(FrameClassifier.errorFrame(id: id, code: -32600, message: "Invalid Request: \(reason)"))
+        case let .message(requests, cancels):
+            tracker.received(requests)
+            continuation.yield(Data(bytes))
+            tracker.settled(cancels)
+        }
+    }
+
+    /// The frame bytes with a trailing newline. A raw CR or LF can only be insignificant white
+    /// space in valid JSON, so it is turned into a space to keep one frame on one line.
+    private static func frame(_ data: Data) -> [UInt8] {
+        var bytes = [UInt8](data)
+        for i in bytes.indices where bytes[i] == 0x0A || bytes[i] == 0x0D { bytes[i] = 0x20 }
+        bytes.append(0x0A)
+        return bytes
+    }
+}

@@ -1,0 +1,15 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import PurseCore
+
+/// What the MCP layer needs from the wallet. The lead implements it in the Wallet/CLI layer.
+public protocol PurseToolBackend: Sendable {
+    /// Runs one tool. `arguments` already passed schema validation (defaults filled in).
+    /// Never throws: errors are results with `isError`.
+    func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult
+    /// Reads one of our resources (`purse://spend-log`, `purse://budget`) as JSON; nil if unknown.
+    func readResource(_ uri: String) async -> JSONValue?
+    /// Told once after `initialize` with the client's name/version (for the session record).
+    func clientConnected(name: String, version: String) async
+    /// Awaited before the process exits: returns when every payment started has a final ledger row.
+    func drain() async
+}

@@ -1,0 +1,24 @@
+// PurseMCP: the MCP face of the Purse wallet.
+
+/// What a running tool call may use to talk back to the human and the client.
+public struct ToolCallContext: Sendable {
+    /// Asks the human to approve a payment (MCP elicitation, when the client supports it).
+    public let approval: any ApprovalAsker
+    /// Logs a message: always to stderr, and to the client as `notifications/message`
+    /// when at or above the level the client set with `logging/setLevel` (default `info`).
+    public let log: @Sendable (LogLevel, String) -> Void
+    /// Reports progress (a monotonically increasing value and a message), when the client
+    /// asked for progress with a `progressToken`; nil otherwise.
+    public let progress: (@Sendable (Double, String) -> Void)?
+
+    /// Creates a context.
+    public init(
+        approval: any ApprovalAsker,
+        log: @escaping @Sendable (LogLevel, String) -> Void,
+        progress: (@Sendable (Double, String) -> Void)? = nil
+    ) {
+        self.approval = approval
+        self.log = log
+        self.progress = progress
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import PurseCore
+@testable import PurseMCP
+
+/// A scripted wallet: `paid_fetch` behaves according to the URL's path.
+/// - `/slow`: takes 500 ms. `/big`: a ~300 KB body. `/log`: logs at debug and at warning.
+/// - `/approve`: asks for approval and returns the decision as the body.
+final class FakeBackend: PurseToolBackend, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _calls: [(String, JSONObject)] = []
+    private var _events: [String] = []
+    private var _clients: [String] = []
+
+    var calls: [(String, JSONObject)] { lock.withLock { _calls } }
+    var events: [String] { lock.withLock { _events } }
+    var clients: [String] { lock.withLock { _clients } }
+
+    func record(_ event: String) { lock.withLock { _events.append(event) } }
+
+    static let budget: JSONValue = ["session": ["spent": "0.05", "remaining": "0.95"], "daily": ["spent": "0.05", "remaining": "4.95"]]
+
+    static func fetchResult(body: String, paid: Bool = false) -> JSONValue {
+        var o: JSONObject = [
+            "status": 200, "headers": ["content-type": "text/plain"], "contentType": "text/plain",
+            "body": .string(body), "bodyEncoding": "text", "truncated": false, "paid": .bool(paid),
+        ]
+        if paid {
+            o["payment"] = [
+                "amount": "0.05", "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "symbol": "USDC",
+                "network": "eip155:84532", "payTo": "0x1111111111111111111111111111111111111111",
+                "transaction": "0xabc", "payer": "0x2222222222222222222222222222222222222222", "x402Version": 1,
+            ]
+        }
+        o["budget"] = budget
+        return .object(o)
+    }
+
+    static let approvalRequest = ApprovalRequest(
+        amount: "0.05", symbol: "USDC", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+        network: "eip155:84532", payTo: "0x1111111111111111111111111111111111111111",
+        host: "api.example.com", url: "https://api.example.com/approve", budgetLeft: "0.95")
+
+    func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
+        lock.withLock { _calls.append((name, arguments)) }
+        let url = arguments["url"]?.stringValue ?? ""
+        record("call:start:\(url)")
+        defer { record("call:end:\(url)") }
+        switch name {
+        case "paid_fetch":
+            if url.hasSuffix("/slow") {
+                try? await Task.sleep(for: .milliseconds(500))
+                record("call:slept:cancelled=\(Task.isCancelled)")
+                return ToolResult(structured: Self.fetchResult(body: "slow", paid: true), summary: "Paid 0.05 USDC; HTTP 200")
+            }
+            if url.hasSuffix("/big") {
+                let body = String(repeating: "x", count: 300_000)
+                return ToolResult(structured: Self.fetchResult(body: body), summary: "HTTP 200, 300000 bytes")
+            }
+            if url.hasSuffix("/log") {
+                context.log(.debug, "debug-line")
+                context.log(.warning, "warning-line")
+                return ToolResult(structured: Self.fetchResult(body: "logged"), summary: "HTTP 200")
+            }
+            if url.hasSuffix("/approve") {
+                let decision = await context.approval.ask(Self.approvalRequest)
+                return ToolResult(structured: Self.fetchResult(body: "\(decision)"), summary: "decision \(decision)")
+            }
+            if url.hasSuffix("/fail") {
+                return ToolResult.failure(PurseError("budget.session_exceeded", "Session budget exceeded."))
+            }
+            return ToolResult(structured: Self.fetchResult(body: "hello", paid: true), summary: "Paid 0.05 USDC; HTTP 200")
+        default:
+            return ToolResult(structured: ["address": "0xabc", "networks": ["eip155:84532"]], summary: "ok")
+        }
+    }
+
+    func readResource(_ uri: String) async -> JSONValue? {
+        switch uri {
+        case "purse://budget": return ["symbol": "USDC", "daily": ["spent": "0.05", "remaining": "4.95"]]
+        case "purse://spend-log":  // slow, and not a tool call: only the transport's count keeps it alive
+            try? await Task.sleep(for: .milliseconds(500))
+            return ["payments": [], "totals": [:]]
+        default: return nil
+        }
+    }
+
+    func clientConnected(name: String, version: String) async {
+        lock.withLock { _clients.append("\(name) \(version)") }
+    }
+
+    func drain() async {
+        record("drain:start")
+        try? await Task.sleep(for: .milliseconds(50))
+        record("drain:end")
+    }
+}

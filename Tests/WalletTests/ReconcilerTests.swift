@@ -1,0 +1,72 @@
+import Foundation
+import HTTP
+import Ledger
+import PurseCore
+import Testing
+@testable import Wallet
+
+@Suite struct ReconcilerTests {
+    static let usedNonce = "0x" + String(repeating: "aa", count: 32)
+    static let tx = "0x" + String(repeating: "cd", count: 32)
+
+    /// A JSON-RPC node that knows one used authorization and its log.
+    static func node() -> InMemoryHTTPClient {
+        InMemoryHTTPClient { r throws(HTTPError) in
+            let req = (try? JSONValue.parse(r.body ?? [])) ?? .null
+            let id = req["id"] ?? .integer(1)
+            var result: JSONValue = .null
+            switch req["method"]?.stringValue {
+            case "eth_call":
+                let data = req["params"]?.arrayValue?.first?["data"]?.stringValue ?? ""
+                let used = data.lowercased().hasSuffix(String(repeating: "aa", count: 32))
+                result = .string("0x" + String(repeating: "0", count: 63) + (used ? "1" : "0"))
+            case "eth_getLogs":
+                result = [["address": .string(WalletFixture.token), "topics": [], "data": "0x", "transactionHash": .string(tx),
+                           "blockNumber": "0x5", "logIndex": "0x0", "removed": false]]
+            case "eth_blockNumber": result = "0x10"
+            default: break
+            }
+            let body: JSONValue = ["jsonrpc": "2.0", "id": id, "result": result]
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body.encodedBytes(), truncated: false, redirectLocation: nil, effectiveURL: "")
+        }
+    }
+
+    func payment(session: String, nonce: String, validBefore: Int64) -> NewPayment {
+        NewPayment(sessionID: session, method: "GET", url: "http://seller.test/weather", host: "seller.test", network: "eip155:84532",
+                   asset: WalletFixture.token, assetSymbol: "USDC", decimals: 6, payTo: WalletFixture.seller, amountAtomic: 10_000,
+                   scheme: "exact", x402Version: 2, nonce: nonce, validBefore: validBefore, payer: WalletFixture.payer)
+    }
+
+    @Test func rowsFollowTheChain() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
+        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
+        let now = Date()
+        let t = Int64(now.timeIntervalSince1970)
+        let used = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: t + 300), limits: .none, now: now)
+        try ledger.markSent(id: used.id, now: now)
+        let expired = try ledger.reserve(payment(session: s.id, nonce: "0x" + String(repeating: "bb", count: 32), validBefore: t - 120), limits: .none, now: now)
+        try ledger.markUnknown(id: expired.id, error: "timeout", httpStatus: nil, now: now)
+        let live = try ledger.reserve(payment(session: s.id, nonce: "0x" + String(repeating: "cc", count: 32), validBefore: t + 300), limits: .none, now: now)
+        let config = try WalletFixture.config()
+        let report = await Reconciler(ledger: ledger, config: config, http: Self.node()).run()
+        #expect(report.settled == 1 && report.released == 1 && report.pending == 1 && report.errors == 0, "\(report)")
+        #expect(try ledger.payment(id: used.id)?.status == .settled)
+        #expect(try ledger.payment(id: used.id)?.txHash == Self.tx)
+        #expect(try ledger.payment(id: expired.id)?.status == .failed)
+        #expect(try ledger.payment(id: live.id)?.status == .reserved)
+        // The budget counts the settled and the still-valid rows, not the released one.
+        #expect(try ledger.usage(sessionID: s.id, host: nil, now: now).sessionSpentMicros == 20_000)
+    }
+
+    @Test func anRPCFailureLeavesRowsAlone() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
+        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
+        let row = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: 1), limits: .none, now: Date())
+        let down = InMemoryHTTPClient { _ throws(HTTPError) in throw HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false) }
+        let report = await Reconciler(ledger: ledger, config: try WalletFixture.config(), http: down).run()
+        #expect(report.errors == 1)
+        #expect(try ledger.payment(id: row.id)?.status == .reserved)
+    }
+}
