@@ -54,6 +54,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
+        .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
