@@ -9,8 +9,8 @@ import Foundation
 /// CPU a few times (`sched_yield`), then sleeps 20–250 µs with random jitter (so contending
 /// processes do not retry in lock step), and gives up (SQLITE_BUSY → `ledger.busy`) once the
 /// busy timeout has passed since the first try of this wait. Measured with 4 writers on 2
-/// cores: sleeps capped at 250 µs gave a worst wait of 13–22 ms, caps of 1 ms gave 25–40 ms. One instance serves one connection;
-/// SQLite calls it on that connection's thread only, the lock just keeps Swift's checker content.
+/// cores: sleeps capped at 250 µs gave a worst wait of 13–22 ms, caps of 1 ms gave 25–40 ms.
+/// One instance serves one connection; SQLite calls it on that connection's thread only, the lock just keeps Swift's checker content.
 final class BusyRetry: @unchecked Sendable {
     private let timeoutNanos: UInt64
     private let lock = NSLock()
