@@ -22,6 +22,16 @@ import Testing
         #expect(try ledger.unresolved() == [r])
     }
 
+    @Test func reservationIsCommittedBeforeReserveReturns() throws {
+        let limits = BudgetLimits(dailyMicros: 10_000)
+        _ = try ledger.reserve(usdc(session, 10_000), limits: limits, now: t0)
+        // Another connection (as another process would have) sees the row at once and is refused.
+        let other = try openLedger(ledger.path)
+        let s2 = try other.startSession(kind: "fetch", label: nil, clientName: nil, now: t0).id
+        #expect(reserveError { () throws(LedgerReserveError) in try other.reserve(usdc(s2, 1), limits: limits, now: t0) }?.code
+            == "budget.daily_exceeded")
+    }
+
     @Test func perRequestCap() throws {
         let limits = BudgetLimits(perRequestMicros: 10_000)
         _ = try ledger.reserve(usdc(session, 10_000), limits: limits, now: t0)
