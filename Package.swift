@@ -2,7 +2,7 @@
 // Purse: an MCP server that gives AI agents a paying x402 wallet.
 //
 // Module map (arrows point inward, toward the pure core):
-//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC} -> {X402, EVM} -> PurseCore
+//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
 // PurseCore, EVM and X402 do no IO. The edges (HTTP over libcurl, Ledger over GRDB/SQLite,
 // ChainRPC over HTTP, PurseMCP over stdio) sit behind small protocols.
 import PackageDescription
@@ -33,6 +33,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "X402", dependencies: ["PurseCore"]),
+        // The human's configuration file: parsing and validation only (no network, no database).
+        .target(name: "WalletConfig", dependencies: ["PurseCore", "X402"]),
 
         // Edges.
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The payment pipeline, and its two faces.
-        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger"]),
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
         .target(name: "PurseMCP", dependencies: [
             "PurseCore", "Wallet", "X402", "EVM", "Ledger",
             .product(name: "MCP", package: "swift-sdk"),
@@ -52,14 +54,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
+        .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support/http_test_server.py"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
     ]

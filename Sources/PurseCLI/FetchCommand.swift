@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PurseCore
 import Wallet
 import X402
 
@@ -21,7 +22,7 @@ struct FetchCommand: AsyncParsableCommand {
     func run() async throws {
         var cap: Int64?
         if let maxPrice {
-            guard let m = DecimalAmount.parse(maxPrice, decimals: 6) else { throw ValidationError("--max-price must be a decimal amount such as 0.05") }
+            guard let m = (try? AmountFormat.atomic(fromDecimal: maxPrice, decimals: 6)) else { throw ValidationError("--max-price must be a decimal amount such as 0.05") }
             cap = m
         }
         let req = try request.request()

@@ -65,7 +65,7 @@ public final class WalletToolBackend: PurseToolBackend {
 
     private func maxPrice(_ a: JSONObject) -> Result<Int64?, PurseError> {
         guard let text = a["max_price"]?.stringValue else { return .success(nil) }
-        guard let m = DecimalAmount.parse(text, decimals: 6) else {
+        guard let m = (try? AmountFormat.atomic(fromDecimal: text, decimals: 6)) else {
             return .failure(PurseError("mcp.bad_arguments", "max_price must be a decimal amount such as \"0.05\""))
         }
         return .success(m)

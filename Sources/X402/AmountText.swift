@@ -1,16 +1,11 @@
+import PurseCore
+
 /// Formats token amounts for humans: `0.01 USDC`.
 public enum AmountText {
     /// Formats atomic units of a token with `decimals` as a decimal string, trailing zeros
     /// trimmed but at least two fractional digits (`0.01`, `1.50`, `0.000001`).
     public static func decimal(atomic: Int64, decimals: Int) -> String {
-        let negative = atomic < 0
-        var digits = String(atomic.magnitude)
-        guard decimals > 0 else { return (negative ? "-" : "") + digits }
-        if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
-        let intPart = digits.prefix(digits.count - decimals)
-        var frac = Substring(digits.suffix(decimals))
-        while frac.count > 2, frac.last == "0" { frac = frac.dropLast() }
-        return (negative ? "-" : "") + intPart + "." + frac
+        AmountFormat.decimalString(atomic: atomic, decimals: decimals, minFractionDigits: min(2, max(0, decimals)))
     }
 
     /// Formats atomic units with a symbol: `0.01 USDC`.

@@ -67,15 +67,10 @@ import Testing
         #expect(c.policy.maxPerRequestMicros > 0)
     }
 
-    @Test func decimalAmounts() {
-        #expect(DecimalAmount.parse("0.10", decimals: 6) == 100_000)
-        #expect(DecimalAmount.parse("1", decimals: 6) == 1_000_000)
-        #expect(DecimalAmount.parse(".5", decimals: 6) == 500_000)
-        #expect(DecimalAmount.parse("0.0000001", decimals: 6) == nil)
-        #expect(DecimalAmount.parse("1e3", decimals: 6) == nil)
-        #expect(DecimalAmount.parse("", decimals: 6) == nil)
-        #expect(DecimalAmount.parse("1.", decimals: 6) == nil)
-        #expect(DecimalAmount.parse("99999999999999999999", decimals: 6) == nil)
+    @Test func amountsAreStrictDecimalStrings() {
+        for bad in [".5", "1.", "1e3", "", "0.0000001", "99999999999999999999", " 1"] {
+            expectError(#"{"policy":{"dailyBudget":""# + bad + #""}}"#, code: "config.bad_value", key: "policy.dailyBudget")
+        }
     }
 
     @Test func hostPatterns() {

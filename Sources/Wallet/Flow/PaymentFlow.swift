@@ -98,7 +98,7 @@ public struct PaymentFlow: Sendable {
 
         default:
             return finish(.refused(PurseError("flow.unexpected_event", "internal error: unexpected event in the payment flow")), nil, currentPlan,
-                          resolution: currentPlan == nil ? .none : .unknown("internal error: unexpected event"))
+                          resolution: currentPlan == nil ? FlowOutcome.Resolution.none : .unknown("internal error: unexpected event"))
         }
     }
 

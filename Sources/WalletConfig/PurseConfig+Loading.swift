@@ -32,7 +32,7 @@ extension PurseConfig {
         do { doc = try JSONParser(maxDepth: 16, maxBytes: 1 << 20).parse(bytes) } catch {
             throw ConfigError(.notJSON, key: "", "the file is not valid JSON: \(error.message)")
         }
-        var r = Reader()
+        let r = Reader()
         let root = try r.object(doc, "")
         try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "db"], "")
         var c = PurseConfig()
@@ -116,7 +116,7 @@ private struct Reader {
         guard case let .string(s) = v else {
             throw ConfigError(.wrongType, key: key, "amounts are decimal strings such as \"0.10\", got \(v.typeName)")
         }
-        guard let micros = DecimalAmount.parse(s, decimals: 6) else {
+        guard let micros = (try? AmountFormat.atomic(fromDecimal: s, decimals: 6)) else {
             throw ConfigError(.badValue, key: key, "\"\(s)\" is not a decimal amount with at most 6 decimals, such as \"0.10\"")
         }
         return micros
