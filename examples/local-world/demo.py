@@ -15,6 +15,7 @@ error; any failure exits non-zero.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -75,6 +76,22 @@ def stop(proc: subprocess.Popen, timeout: float = 5.0) -> None:
             proc.wait(timeout)
 
 
+@contextlib.contextmanager
+def stderr_to(path: Path):
+    """Point file descriptor 2 at `path` (the MCP client hands its own stderr to the server)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.dup2(fd, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+
+
 def config_for(world: dict) -> dict:
     return {
         "networks": {world["network"]: {
@@ -83,7 +100,9 @@ def config_for(world: dict) -> dict:
                         "decimals": world["decimals"], "symbol": "USDC"}],
         }},
         "policy": {"maxPerRequest": "0.10", "sessionBudget": "1.00", "dailyBudget": "5.00",
-                   "allowNetworks": [world["network"]]},
+                   "allowNetworks": [world["network"]],
+                   # Only the local token: the built-in Base Sepolia USDC has no contract on this chain.
+                   "allowAssets": [world["token"]]},
     }
 
 
@@ -183,7 +202,15 @@ def main() -> int:
             cfg, db = tmp / "config.json", tmp / "purse.db"
             cfg.write_text(json.dumps(config_for(world), indent=2))
 
-            asyncio.run(asyncio.wait_for(run_mcp(purse_bin, world, key, acct.address, cfg, db), 120))
+            server_log = tmp / "purse-serve.log"
+            print(f"   launching `purse serve` under the MCP client (its log: {server_log.name})")
+            try:
+                with stderr_to(server_log):  # the server's stderr log would interleave with the steps
+                    asyncio.run(asyncio.wait_for(run_mcp(purse_bin, world, key, acct.address, cfg, db), 120))
+            except BaseException:
+                tail = server_log.read_text(errors="replace").splitlines()[-20:] if server_log.exists() else []
+                print("\n-- last lines of the purse serve log --\n" + "\n".join(tail), file=sys.stderr)
+                raise
 
             step("6. purse spend-log")
             env = {k: v for k, v in os.environ.items() if not k.startswith("PURSE_")}
