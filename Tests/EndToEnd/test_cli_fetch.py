@@ -267,3 +267,43 @@ def test_big_body_truncated_by_max_body_bytes(world, purse):
     assert count_transfers(world, p.address) == 1
     assert d["paid"] is True and d["payment"]["status"] == "settled"
     assert d["payment"]["transaction"].lower() in chain_tx_hashes(transfer_logs(world, p.address))
+
+
+def test_payment_refused_by_facilitator_is_failed_and_released(world, purse):
+    # /expensive costs 200 USDC; the payer holds 100, so the facilitator refuses at verify.
+    p = purse(base_config(world, maxPerRequest="300", sessionBudget="300", dailyBudget="300"))
+    r = p.fetch(world["sellerUrl"] + "/expensive")
+    print("\n", r)
+    assert r.rc == EXIT_PAYMENT, str(r)
+    d = r.data
+    assert d["outcome"] == "failed" and d["error"]["code"] == "payment.failed", str(r)
+    assert "insufficient_balance" in d["error"]["message"], str(r)
+    assert count_transfers(world, p.address) == 0 and p.balance() == 100_000_000
+    rows = p.payments()
+    assert [row_status(x) for x in rows] == ["failed"], rows
+    # A failed payment is not charged: the whole daily budget is still there.
+    b = p.run("budget", "--json")
+    assert b.rc == EXIT_OK and float(b.data["daily"]["spent"]) == 0, str(b)
+
+
+def test_request_flags_reach_the_server(world, purse):
+    p = purse()
+    seen0 = len(other_host_seen(world))
+    r = p.run("fetch", world["otherHostUrl"] + "/collect?x=1", "-X", "POST", "-H", "X-Purse-Test: yes",
+              "-H", "Content-Type: application/json", "-d", '{"hello":"world"}', "--json")
+    assert r.rc == EXIT_OK, str(r)
+    assert r.data["outcome"] == "not_required" and json.loads(r.data["body"])["collected"] is True
+    new = other_host_seen(world)[seen0:]
+    assert len(new) == 1, new
+    assert {"x-purse-test", "content-type", "content-length"} <= {h.lower() for h in new[0]}, new
+    assert count_transfers(world, p.address) == 0
+
+
+def test_quote_v1_offer(world, purse):
+    p = purse()
+    r = p.quote(world["sellerUrl"] + "/v1/weather")
+    assert r.rc == EXIT_OK, str(r)
+    q = r.data
+    assert q["x402Version"] == 1 and q["wouldPay"] is True and q["chosen"] == 0, str(r)
+    assert q["options"][0]["amountAtomic"] == "10000" and q["options"][0]["network"] == world["network"], str(r)
+    assert count_transfers(world, p.address) == 0
