@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import os
 import re
 import signal
@@ -27,6 +28,16 @@ def purse(purse_bin, world, tmp_path):
     def make(config: dict | None = None, name: str = "p", **kw) -> PurseCLI:
         return PurseCLI(purse_bin, world, tmp_path / name, config=config, **kw)
     return make
+
+
+def tool_json(res: dict) -> dict:
+    """A tool result's JSON: structuredContent, or (on isError, where Purse omits it) the JSON text block."""
+    if res["structuredContent"] is not None:
+        return res["structuredContent"]
+    for c in reversed(res["content"]):
+        if c.get("type") == "text" and c["text"].lstrip().startswith("{"):
+            return json.loads(c["text"])
+    raise AssertionError(f"no JSON in the tool result: {res}")
 
 
 def refused_with(r: Run, code: str) -> dict:
@@ -55,11 +66,9 @@ def test_session_budget_in_one_mcp_session(world, purse):
     third = results[2]
     print("\nthird paid_fetch:", third["text"][:1000])
     assert third["isError"], third
-    data = third["data"] or {}
-    code = (data.get("error") or {}).get("code")
-    msg = (data.get("error") or {}).get("message", "") + " " + third["text"]
-    assert code == "budget.session_exceeded" or "budget.session_exceeded" in third["text"], third
-    assert "session" in msg.lower() and "0.005" in msg, third  # names the budget and what is left
+    err = tool_json(third)["error"]
+    assert err["code"] == "budget.session_exceeded", third
+    assert "session budget 0.025" in err["message"] and "0.005 left" in err["message"], err  # names the budget and what is left
     assert count_transfers(world, p.address) == 2
     assert p.balance() == 100_000_000 - 20000
     txs = {res["data"]["payment"]["transaction"].lower() for res in results[:2]}
@@ -319,3 +328,39 @@ def test_spend_log_corrupt_db_clear_error(world, purse):
         low = r.stderr.lower()
         assert "database" in low or "corrupt.db" in low or "sqlite" in low, str(r)
         assert bad.read_bytes() == blob, f"{cmd[0]} modified the corrupt database"
+
+
+# ---- more: concurrency inside one MCP session, spend-log filters ------------------------------
+
+def test_session_budget_holds_under_concurrent_mcp_calls(world, purse):
+    p = purse(base_config(world, sessionBudget="0.025"))
+    url = world["sellerUrl"] + "/weather"
+
+    async def go():
+        async with PurseMCP(p.serve_command(), env=p.env(), read_timeout=60) as s:
+            return await asyncio.gather(*[s.call("paid_fetch", {"url": url}) for _ in range(5)])
+
+    results = asyncio.run(asyncio.wait_for(go(), 120))
+    paid = [r for r in results if not r["isError"]]
+    refused = [r for r in results if r["isError"]]
+    assert len(paid) == 2 and len(refused) == 3, [r["text"][:200] for r in results]
+    for r in refused:
+        assert tool_json(r)["error"]["code"] == "budget.session_exceeded", r
+    assert count_transfers(world, p.address) == 2
+    assert {r["data"]["payment"]["transaction"].lower() for r in paid} == chain_tx_hashes(transfer_logs(world, p.address))
+
+
+def test_spend_log_filters(world, purse):
+    p = purse()
+    first = p.fetch(world["sellerUrl"] + "/weather")
+    second = p.fetch(world["sellerUrl"] + "/multi")
+    assert first.rc == EXIT_OK and second.rc == EXIT_OK, (str(first), str(second))
+    tx1, tx2 = (r.data["payment"]["transaction"].lower() for r in (first, second))
+    assert {row_tx(x) for x in p.payments("--status", "settled")} == {tx1, tx2}
+    assert p.payments("--status", "unknown") == []
+    assert [row_tx(x) for x in p.payments("--limit", "1")] == [tx2]  # newest first
+    assert [row_tx(x) for x in p.payments("--session", "last")] == [tx2]
+    assert len(p.payments("--host", "127.0.0.1")) == 2 and p.payments("--host", "127.0.0.2") == []
+    assert len(p.payments("--since", "1h")) == 2
+    bad = p.spend_log("json", "--status", "paid")
+    assert bad.rc != EXIT_OK and "--status" in bad.stderr, str(bad)

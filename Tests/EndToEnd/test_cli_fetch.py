@@ -307,3 +307,30 @@ def test_quote_v1_offer(world, purse):
     assert q["x402Version"] == 1 and q["wouldPay"] is True and q["chosen"] == 0, str(r)
     assert q["options"][0]["amountAtomic"] == "10000" and q["options"][0]["network"] == world["network"], str(r)
     assert count_transfers(world, p.address) == 0
+
+
+def test_single_attempt_dropped_is_unknown_and_not_resent(world, purse):
+    cfg = base_config(world)
+    cfg["payment"]["maxPaidAttempts"] = 1
+    p = purse(cfg)
+    before = drop_log(world)["nonces"]
+    r = p.fetch(world["dropUrl"] + "/drop-once")
+    after = drop_log(world)["nonces"][len(before):]
+    print("\n", r)
+    assert len(after) == 1, after  # sent once, never resent
+    assert r.rc == EXIT_PAYMENT and r.data["outcome"] == "unknown", str(r)
+    assert count_transfers(world, p.address) == 0 and p.balance() == 100_000_000
+    rows = p.payments()
+    assert [row_status(x) for x in rows] == ["unknown"], rows
+    # Still valid and unused on chain: reconcile keeps it pending (and counted), it does not guess.
+    rec = p.reconcile()
+    assert rec.rc == EXIT_OK and "1 still pending" in rec.stdout, str(rec)
+
+
+def test_bad_private_key_is_a_clear_error(world, purse):
+    p = purse(fund=0)
+    r = p.run("fetch", world["sellerUrl"] + "/weather", "--json", env=p.env(PURSE_PRIVATE_KEY="0x1234"))
+    print("\n", r)
+    assert r.rc == 1, str(r)
+    assert "PURSE_PRIVATE_KEY" in (r.stderr + r.stdout), str(r)
+    assert "0x1234" not in r.stderr, "the key material must not be echoed"
