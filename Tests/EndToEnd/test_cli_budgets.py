@@ -180,8 +180,13 @@ def test_sigkill_during_retry_then_reconcile(world, purse):
         assert row_status(row) in ("failed", "released")
         assert logs == [] and p.balance() == 100_000_000
     # Budgets are exact: what the ledger counts as spent is what the chain moved.
-    spent = sum(row_amount_atomic(x) for x in settled_rows(p.payments()))
+    doc = p.spend_log_json()
+    spent = sum(row_amount_atomic(x) for x in settled_rows(payments_of(doc)))
     assert spent == sum(chain_amounts(logs)) == 100_000_000 - p.balance()
+    totals = doc["totals"]
+    assert Decimal(totals["settled"]) * 10**6 == spent, totals
+    assert Decimal(totals["pending"]) == 0, totals
+    assert Decimal(totals["released"]) == (0 if used else Decimal("0.01")), totals
     b = p.run("budget", "--json")
     assert b.rc == EXIT_OK, str(b)
     daily = b.data.get("daily") or {}
@@ -274,7 +279,9 @@ def test_spend_log_formats_agree_with_chain(world, purse):
     rows = payments_of(doc)
     settled = settled_rows(rows)
     assert {row_tx(x): row_amount_atomic(x) for x in settled} == chain, rows
-    print("\nspend-log json keys:", sorted(doc), "row keys:", sorted(rows[0]))
+    totals = doc["totals"]
+    assert Decimal(totals["settled"]) == Decimal("0.03") and Decimal(totals["pending"]) == 0, totals
+    assert [(h["host"], Decimal(h["settled"]), h["count"]) for h in totals["byHost"]] == [("127.0.0.1", Decimal("0.03"), 2)]
 
     t = p.spend_log("table")
     assert t.rc == EXIT_OK, str(t)
