@@ -194,6 +194,35 @@ def test_sigkill_during_retry_then_reconcile(world, purse):
     assert Decimal(daily["spent"]) == Decimal(spent) / 10**6, b.stdout
 
 
+def test_sigkill_after_resend_then_reconcile_finds_settlement(world, purse):
+    """Killed after the resend reached the seller (so the chain settles it) but, very likely, before
+    Purse recorded the answer: reconcile must find the settlement on chain and record its tx."""
+    p = purse()
+    seen0 = len(drop_log(world)["nonces"])
+    proc = p.popen("fetch", world["dropUrl"] + "/drop-once", "--json")
+    try:
+        wait_until(lambda: len(drop_log(world)["nonces"][seen0:]) >= 2, 30, 0.002, "the resend")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        stop_process(proc)
+        proc.communicate(timeout=5)
+    nonce = drop_log(world)["nonces"][seen0]
+    row = p.payments()[0]
+    print(f"\nkilled after the resend; row was {row_status(row)} (exit {proc.returncode})")
+    wait_until(lambda: authorization_state(world, p.address, nonce), 30, 0.1, "the settlement on chain")
+    logs = wait_until(lambda: transfer_logs(world, p.address), 10, 0.1, "the Transfer log")
+    r = p.reconcile()
+    print(r.stdout.strip())
+    assert r.rc == EXIT_OK and ", 0 errors" in r.stdout, str(r)
+    row = p.payments()[0]
+    assert row_status(row) == "settled", row
+    assert row_tx(row) == logs[0]["transactionHash"].lower(), (row, logs)
+    assert len(logs) == 1 and p.balance() == 100_000_000 - 10000
+    again = p.reconcile()
+    assert again.rc == EXIT_OK and "reconcile: 0 unresolved" in again.stdout, str(again)
+
+
 # ---- 4. each policy refusal, with its reason code --------------------------------------------
 
 def test_host_denied(world, purse):
