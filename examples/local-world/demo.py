@@ -34,7 +34,8 @@ from eth_account import Account  # noqa: E402
 from mcp_driver import PurseMCP  # noqa: E402
 from worldlib import balance_of, mint, receipt  # noqa: E402
 
-WORLD_TIMEOUT = float(os.environ.get("PURSE_WORLD_TIMEOUT", "30"))
+# A cold first start (bytecode compile, Vyper) on a loaded 2-core machine has taken over 30 s.
+WORLD_TIMEOUT = float(os.environ.get("PURSE_WORLD_TIMEOUT", "90"))
 FUND_ATOMIC = 5_000_000  # 5 USDC
 
 
@@ -53,15 +54,21 @@ def usdc(atomic: int) -> str:
 
 
 def start_world(out: Path) -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, str(HERE / "world.py"), "--out", str(out)],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out.with_name("world.log")
+    with open(log, "wb") as errs:
+        proc = subprocess.Popen([sys.executable, str(HERE / "world.py"), "--out", str(out)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errs)
     deadline = time.monotonic() + WORLD_TIMEOUT
     while not out.exists():
+        why = None
         if proc.poll() is not None:
-            raise DemoError(f"world.py exited with {proc.returncode} before it was ready")
-        if time.monotonic() > deadline:
+            why = f"world.py exited with {proc.returncode} before it was ready"
+        elif time.monotonic() > deadline:
             stop(proc)
-            raise DemoError(f"world.py not ready after {WORLD_TIMEOUT} s")
+            why = f"world.py not ready after {WORLD_TIMEOUT} s (set PURSE_WORLD_TIMEOUT to wait longer)"
+        if why:
+            tail = log.read_text(errors="replace").splitlines()[-15:]
+            raise DemoError(why + ("\n" + "\n".join(tail) if tail else ""))
         time.sleep(0.05)
     return proc, json.loads(out.read_text())
 
