@@ -5,6 +5,7 @@ outputSchema, so a mismatch there breaks every real MCP host, not just this test
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -107,3 +108,53 @@ def test_connect_failure_is_an_error_not_a_refusal(world, purse):
     print("\n", r)
     assert r.data["paid"] is False and r.data["error"]["code"].startswith("http."), str(r)
     assert r.rc == EXIT_ERROR, "exit 3 means a payment refused by policy/budget/approval; this is a network error"
+
+
+def tool_json(res: dict) -> dict:
+    """A tool result's JSON: structuredContent, or (on isError, where Purse omits it) the JSON text block."""
+    if res["structuredContent"] is not None:
+        return res["structuredContent"]
+    for c in reversed(res["content"]):
+        if c.get("type") == "text" and c["text"].lstrip().startswith("{"):
+            return json.loads(c["text"])
+    raise AssertionError(f"no JSON in the tool result: {res}")
+
+
+@pytest.mark.parametrize("answer,code", [("accept", None), ("decline", "approval.declined"),
+                                         ("cancel", "approval.declined"), (None, "approval.unsupported")])
+def test_confirm_above_asks_the_human_through_elicitation(world, purse, answer, code):
+    p = purse(local_only(world, confirmAbove="0.005"))
+    url = world["sellerUrl"] + "/weather"
+
+    async def go():
+        # answer None: the client declares no elicitation capability at all.
+        async with PurseMCP(p.serve_command(), env=p.env(), elicit=answer, elicit_content={"approve": True},
+                            read_timeout=60) as s:
+            return await s.call("paid_fetch", {"url": url}), s.elicitations
+
+    res, asked = asyncio.run(asyncio.wait_for(go(), 90))
+    print(f"\n{answer}: asked {len(asked)}x: {asked[0]['message'][:300] if asked else '-'}\n  → {res['text'][:300]}")
+    if answer is None:
+        assert asked == []
+    else:
+        assert len(asked) == 1 and "0.01" in asked[0]["message"] and "127.0.0.1" in asked[0]["message"], asked
+    if code is None:
+        assert not res["isError"] and tool_json(res)["outcome"] == "paid", res
+        assert count_transfers(world, p.address) == 1
+    else:
+        assert res["isError"] and tool_json(res)["error"]["code"] == code, res
+        assert count_transfers(world, p.address) == 0 and p.balance() == 100_000_000
+        assert p.payments() == [] or all(r["status"] == "failed" for r in p.payments())
+
+
+def test_approval_with_approve_false_is_declined(world, purse):
+    p = purse(local_only(world, confirmAbove="0.005"))
+
+    async def go():
+        async with PurseMCP(p.serve_command(), env=p.env(), elicit="accept", elicit_content={"approve": False},
+                            read_timeout=60) as s:
+            return await s.call("paid_fetch", {"url": world["sellerUrl"] + "/weather"})
+
+    res = asyncio.run(asyncio.wait_for(go(), 90))
+    assert res["isError"] and tool_json(res)["error"]["code"] == "approval.declined", res
+    assert count_transfers(world, p.address) == 0
