@@ -223,6 +223,37 @@ def test_sigkill_after_resend_then_reconcile_finds_settlement(world, purse):
     assert again.rc == EXIT_OK and "reconcile: 0 unresolved" in again.stdout, str(again)
 
 
+def test_serve_reconciles_at_start(world, purse):
+    """A 'sent' row left by a killed process is resolved by the next `purse serve` on its own."""
+    p = purse()
+    seen0 = len(drop_log(world)["nonces"])
+    proc = p.popen("fetch", world["dropUrl"] + "/drop-once", "--json")
+    try:
+        wait_until(lambda: len(drop_log(world)["nonces"][seen0:]) >= 2, 30, 0.002, "the resend")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        stop_process(proc)
+        proc.communicate(timeout=5)
+    nonce = drop_log(world)["nonces"][seen0]
+    wait_until(lambda: authorization_state(world, p.address, nonce), 30, 0.1, "the settlement on chain")
+    before = row_status(p.payments()[0])
+    tx = transfer_logs(world, p.address)[0]["transactionHash"].lower()
+
+    async def go():
+        async with PurseMCP(p.serve_command(), env=p.env(), read_timeout=60) as s:
+            deadline = time.monotonic() + 20
+            while True:
+                rows = payments_of(tool_json(await s.call("spend_log", {})))
+                if row_status(rows[0]) == "settled" or time.monotonic() > deadline:
+                    return rows[0]
+                await asyncio.sleep(0.2)
+
+    row = asyncio.run(asyncio.wait_for(go(), 60))
+    print(f"\nrow before serve: {before}; after: {row_status(row)}")
+    assert row_status(row) == "settled" and row_tx(row) == tx, row
+
+
 # ---- 4. each policy refusal, with its reason code --------------------------------------------
 
 def test_host_denied(world, purse):
