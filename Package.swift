@@ -54,11 +54,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
+        .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support/http_test_server.py"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),

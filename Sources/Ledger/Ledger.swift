@@ -18,6 +18,8 @@ public final class Ledger: Sendable {
     /// The options it was opened with.
     public let options: LedgerOptions
     private let dbQueue: DatabaseQueue
+    /// The connection, for the internal helpers in `Ledger+Testing.swift`.
+    var dbQueueForTesting: DatabaseQueue { dbQueue }
 
     /// The length of the rolling daily window, in milliseconds.
     static let dayMillis: Int64 = 86_400_000

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PurseCore
 import Wallet
 import X402
 

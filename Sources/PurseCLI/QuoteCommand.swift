@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PurseCore
 import Wallet
 
 /// `purse quote URL`: shows what a URL asks for and what Purse would pay; pays nothing.

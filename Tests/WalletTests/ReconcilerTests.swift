@@ -1,4 +1,5 @@
 import Foundation
+import ChainRPC
 import HTTP
 import Ledger
 import PurseCore
@@ -21,7 +22,10 @@ import Testing
                 let used = data.lowercased().hasSuffix(String(repeating: "aa", count: 32))
                 result = .string("0x" + String(repeating: "0", count: 63) + (used ? "1" : "0"))
             case "eth_getLogs":
-                result = [["address": .string(WalletFixture.token), "topics": [], "data": "0x", "transactionHash": .string(tx),
+                let payer = "0x000000000000000000000000" + WalletFixture.payer.dropFirst(2).lowercased()
+                result = [["address": .string(WalletFixture.token.lowercased()),
+                           "topics": [.string(ChainRPCClient.authorizationUsedTopic), .string(payer), .string(usedNonce)],
+                           "data": "0x", "transactionHash": .string(tx),
                            "blockNumber": "0x5", "logIndex": "0x0", "removed": false]]
             case "eth_blockNumber": result = "0x10"
             default: break
@@ -46,6 +50,7 @@ import Testing
         let used = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: t + 300), limits: .none, now: now)
         try ledger.markSent(id: used.id, now: now)
         let expired = try ledger.reserve(payment(session: s.id, nonce: "0x" + String(repeating: "bb", count: 32), validBefore: t - 120), limits: .none, now: now)
+        try ledger.markSent(id: expired.id, now: now)
         try ledger.markUnknown(id: expired.id, error: "timeout", httpStatus: nil, now: now)
         let live = try ledger.reserve(payment(session: s.id, nonce: "0x" + String(repeating: "cc", count: 32), validBefore: t + 300), limits: .none, now: now)
         let config = try WalletFixture.config()

@@ -1,0 +1,67 @@
+import PurseCore
+import WalletConfig
+import X402
+
+/// The fuzz target: feeds arbitrary bytes to every parser that reads data from a server or a
+/// file, and checks the properties that must hold for any input.
+///
+/// The first byte selects the parser; the rest is the input:
+/// 0 `PAYMENT-REQUIRED` header, 1 a 402 body, 2 a receipt header, 3 the config file,
+/// 4 JSON (parse → encode → parse must give the same value), 5 base64 (decode → encode round trip).
+public enum FuzzTarget {
+    /// Runs one input; traps (crashes) when a property is violated.
+    public static func run(_ bytes: [UInt8]) {
+        guard let selector = bytes.first else { return }
+        let input = Array(bytes.dropFirst())
+        let text = String(decoding: input, as: UTF8.self)
+        switch selector % 6 {
+        case 0:
+            if let offer = try? PaymentRequiredParser.parse(header: { $0 == "PAYMENT-REQUIRED" ? text : nil }, body: []) {
+                check(offer)
+            }
+        case 1:
+            if let offer = try? PaymentRequiredParser.parse(header: { _ in nil }, body: input) { check(offer) }
+        case 2:
+            if let r = try? SettlementResponse.parse(header: { $0 == "PAYMENT-RESPONSE" ? text : nil }), let tx = r.transaction {
+                precondition(tx.utf8.count == 66 && tx.hasPrefix("0x"), "normalized transaction hash has the wrong shape")
+            }
+        case 3:
+            if let c = try? PurseConfig.parse(input) {
+                precondition(c.policy.maxPerRequestMicros >= 0 && c.policy.dailyBudgetMicros >= 0, "negative limit accepted")
+                _ = c.allowedAssets
+            }
+        case 4:
+            if let v = try? JSONValue.parse(input) {
+                let again = try? JSONValue.parse(v.encodedBytes())
+                precondition(again == v, "JSON does not round-trip")
+            }
+        default:
+            if let decoded = try? Base64.decode(text) {
+                precondition((try? Base64.decode(Base64.encode(decoded))) == decoded, "base64 does not round-trip")
+            }
+        }
+    }
+
+    /// Properties of any offer that parsed.
+    static func check(_ offer: PaymentRequired) {
+        precondition(offer.x402Version == 1 || offer.x402Version == 2, "unsupported version accepted")
+        precondition(offer.accepts.count + offer.problems.count <= PaymentRequiredParser.maxOptions, "too many options accepted")
+        for r in offer.accepts {
+            precondition(r.amount.value > 0, "non-positive amount accepted")
+            precondition((1...86_400).contains(r.maxTimeoutSeconds), "timeout out of range accepted")
+        }
+        let policy = SelectionPolicy(allowedNetworks: ["eip155:84532"], assets: AssetInfo.builtInUSDC, maxPerRequestMicros: 100_000)
+        let selection = RequirementSelector.select(offer, policy: policy)
+        if let chosen = selection.chosen {
+            precondition(chosen.allowed && (chosen.micros ?? .max) <= 100_000, "an option over the cap was chosen")
+            precondition(chosen.requirement?.network?.caip2 == "eip155:84532", "a disallowed network was chosen")
+        }
+        _ = selection.refusalSummary
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func purseFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FuzzTarget.run(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}

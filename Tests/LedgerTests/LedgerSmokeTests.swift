@@ -1,3 +1,0 @@
-import Testing
-@testable import Ledger
-@Test func LedgerModuleLinks() { #expect(Bool(true)) } // PLACEHOLDER: replaced by real tests

@@ -1,0 +1,63 @@
+import Foundation
+@testable import Ledger
+
+/// A fresh temporary directory, removed (after restoring write permission) when dropped.
+final class TempDir {
+    let url: URL
+    var path: String { url.path }
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("purse-ledger-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit {
+        if let e = FileManager.default.enumerator(atPath: path) {
+            for case let sub as String in e { chmod(url.appendingPathComponent(sub).path, 0o700) }
+        }
+        chmod(path, 0o700)
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// A fixed instant, so windows are deterministic.
+let t0 = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18
+
+/// A 6-decimal USDC payment of `atomic` units to `host`.
+func usdc(_ session: String, _ atomic: Int64, host: String = "api.example.com", nonce: Int = 0) -> NewPayment {
+    NewPayment(
+        sessionID: session, method: "GET", url: "https://\(host)/weather?q=paris", host: host,
+        network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", assetSymbol: "USDC",
+        decimals: 6, payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", amountAtomic: atomic, scheme: "exact",
+        x402Version: 2, nonce: "0x" + String(repeating: "0", count: 56) + String(format: "%08x", nonce),
+        validBefore: 1_795_000_600, payer: "0x857b06519E91e3A54538791bDbb0E22373e36b66")
+}
+
+/// Opens a ledger at `path`, failing the test with the error's description.
+func openLedger(_ path: String, _ options: LedgerOptions = .init()) throws -> Ledger {
+    try Ledger(path: path, options: options)
+}
+
+/// Returns the ledger error thrown by `body`, or nil when it did not throw.
+func ledgerError<T>(_ body: () throws(LedgerError) -> T) -> LedgerError? {
+    do { _ = try body(); return nil } catch { return error }
+}
+
+/// Returns the reserve error thrown by `body`, or nil when it did not throw.
+func reserveError<T>(_ body: () throws(LedgerReserveError) -> T) -> LedgerReserveError? {
+    do { _ = try body(); return nil } catch { return error }
+}
+
+/// The permission bits of a file.
+func mode(_ path: String) -> mode_t {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return 0o7777 }
+    return st.st_mode & 0o777
+}
+
+/// Writes to standard error (tests never print to stdout).
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
