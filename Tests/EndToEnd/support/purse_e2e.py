@@ -167,6 +167,7 @@ class RawServe:
         self.proc = subprocess.Popen(self.cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, bufsize=0)
         self.lines: list[bytes] = []
+        self.replies: dict[Any, dict] = {}
         self.q: queue.Queue = queue.Queue()
         self.stderr_chunks: list[bytes] = []
         self._err = threading.Thread(target=self._drain_err, daemon=True)
@@ -212,6 +213,8 @@ class RawServe:
     def wait_for(self, msg_id: Any, timeout: float = 30) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if msg_id in self.replies:
+                return self.replies[msg_id]
             try:
                 line = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
@@ -219,8 +222,8 @@ class RawServe:
             if line is None:
                 raise EOFError(f"stdout closed before reply {msg_id}; stderr: {self.stderr[-2000:]}")
             msg = is_jsonrpc(line)
-            if msg.get("id") == msg_id and ("result" in msg or "error" in msg):
-                return msg
+            if "id" in msg and ("result" in msg or "error" in msg):
+                self.replies[msg["id"]] = msg
         raise TimeoutError(f"no reply {msg_id} in {timeout} s")
 
     def close_stdin(self):
