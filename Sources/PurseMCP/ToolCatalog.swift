@@ -219,8 +219,9 @@ public enum ToolCatalog {
 
     static let optionOutput: JSONValue = [
         "type": "object",
-        "required": ["scheme", "network", "asset", "amount", "amountAtomic", "payTo", "allowed", "reasons"],
+        "required": ["index", "allowed", "reasons"],
         "properties": [
+            "index": ["type": "integer", "description": "Position in the server's accepts list."],
             "scheme": ["type": "string"],
             "network": ["type": "string"],
             "asset": ["type": "string"],
@@ -250,21 +251,15 @@ public enum ToolCatalog {
             ("status", ["type": "integer"]),
             ("x402Version", ["type": "integer"]),
             ("options", ["type": "array", "items": optionOutput]),
-            ("chosen", ["type": ["integer", "null"], "description": "Index into options of the one paid_fetch would pay."]),
-            ("wouldPay", [
+            ("chosen", ["type": ["integer", "null"], "description": "Index into the server's options of the one paid_fetch would pay."]),
+            ("wouldPay", ["type": "boolean", "description": "Whether paid_fetch would pay now (policy and budgets allow it)."]),
+            ("refusal", [
                 "type": ["object", "null"],
-                "required": ["amount", "asset", "network", "payTo"],
-                "properties": [
-                    "scheme": ["type": "string"],
-                    "network": ["type": "string"],
-                    "asset": ["type": "string"],
-                    "symbol": ["type": "string"],
-                    "amount": decimal,
-                    "amountAtomic": ["type": "string"],
-                    "payTo": ["type": "string"],
-                ],
+                "required": ["code", "message"],
+                "properties": ["code": ["type": "string"], "message": ["type": "string"]],
+                "description": "Why Purse would not pay, or null.",
             ]),
-            ("refusal", ["type": ["string", "null"]]),
+            ("serverError", ["type": "string"]),
         ], required: ["status", "options", "chosen", "wouldPay", "refusal"], closed: false),
         "wallet_balance": objectSchema([
             ("address", ["type": "string"]),
@@ -281,8 +276,8 @@ public enum ToolCatalog {
             ]]),
             ("errors", ["type": "array", "items": [
                 "type": "object",
-                "required": ["network", "error"],
-                "properties": ["network": ["type": "string"], "error": ["type": "string"]],
+                "required": ["network", "asset", "error"],
+                "properties": ["network": ["type": "string"], "asset": ["type": ["string", "null"]], "error": ["type": "string"]],
             ]]),
         ], required: ["address", "balances", "errors"], closed: false),
         "wallet_address": objectSchema([
@@ -304,13 +299,16 @@ public enum ToolCatalog {
             ("session", [
                 "type": "object",
                 "required": ["id", "spent", "remaining"],
-                "properties": ["id": ["type": "string"], "spent": decimal, "remaining": decimal],
+                "properties": ["id": ["type": ["string", "null"]], "spent": decimal, "remaining": decimal],
             ]),
             ("daily", spentRemaining),
             ("hosts", [
-                "type": "object",
-                "description": "Per-host spending, host to {spent, remaining}.",
-                "additionalProperties": ["type": "object"],
+                "type": "array",
+                "description": "Per-host daily windows.",
+                "items": [
+                    "type": "object", "required": ["host", "limit", "spent", "remaining"],
+                    "properties": ["host": ["type": "string"], "limit": decimal, "spent": decimal, "remaining": decimal],
+                ],
             ]),
             ("symbol", ["type": "string"]),
         ], required: ["limits", "session", "daily", "symbol"], closed: false),

@@ -101,7 +101,7 @@ public final class WalletToolBackend: PurseToolBackend {
         let (balances, failures) = await wallet.balances.read(network: network)
         let s = BalanceJSON.make(address: wallet.signer.address, balances: balances, failures: failures)
         var text = balances.map { "\($0.amount) \($0.symbol) on \($0.network)" }.joined(separator: "; ")
-        if !failures.isEmpty { text += (text.isEmpty ? "" : "; ") + failures.map { "\($0.network): \($0.error)" }.joined(separator: "; ") }
+        if !failures.isEmpty { text += (text.isEmpty ? "" : "; ") + failures.map { "\($0.network) \($0.asset ?? ""): \($0.error)" }.joined(separator: "; ") }
         return ToolResult(structured: s, summary: "Balances of \(wallet.signer.address): \(text.isEmpty ? "none" : text)", isError: balances.isEmpty && !failures.isEmpty)
     }
 

@@ -17,9 +17,11 @@ public struct BalanceReader: Sendable {
         public let amount: String
     }
 
-    /// A network whose RPC failed.
+    /// A balance that could not be read (RPC down, or no token contract at that address).
     public struct Failure: Sendable, Equatable {
         public let network: String
+        /// The token, or nil when the whole network failed (no RPC configured).
+        public let asset: String?
         public let error: String
     }
 
@@ -42,7 +44,7 @@ public struct BalanceReader: Sendable {
         let assets = config.allowedAssets.filter { network == nil || $0.network == network }
         for net in Set(assets.map(\.network)).sorted() {
             guard let url = config.rpcURL(network: net) else {
-                failures.append(Failure(network: net, error: "no rpcUrl configured"))
+                failures.append(Failure(network: net, asset: nil, error: "no rpcUrl configured"))
                 continue
             }
             let rpc = ChainRPCClient(url: url, http: http)
@@ -53,8 +55,7 @@ public struct BalanceReader: Sendable {
                     let amount = Int64(digits).map { AmountText.decimal(atomic: $0, decimals: a.decimals) } ?? digits + " (atomic)"
                     balances.append(Balance(network: net, asset: a.address, symbol: a.symbol, decimals: a.decimals, atomic: digits, amount: amount))
                 } catch {
-                    failures.append(Failure(network: net, error: "\(error)"))
-                    break
+                    failures.append(Failure(network: net, asset: a.address, error: "\(error)"))
                 }
             }
         }

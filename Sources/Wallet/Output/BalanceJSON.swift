@@ -10,7 +10,9 @@ public enum BalanceJSON {
                 ["network": .string($0.network), "asset": .string($0.asset), "symbol": .string($0.symbol),
                  "amount": .string($0.amount), "amountAtomic": .string($0.atomic)]
             }),
-            "errors": .array(failures.map { ["network": .string($0.network), "error": .string($0.error)] }),
+            "errors": .array(failures.map {
+                ["network": .string($0.network), "asset": $0.asset.map(JSONValue.string) ?? .null, "error": .string($0.error)]
+            }),
         ]
     }
 }

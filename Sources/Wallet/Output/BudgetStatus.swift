@@ -38,7 +38,7 @@ public struct BudgetStatus: Sendable {
     public func json() -> JSONValue {
         let c = policy.config
         var perHost = JSONObject()
-        for (h, l) in c.perHostDailyMicros.sorted(by: { $0.key < $1.key }) { perHost[h] = ["daily": d(l)] }
+        for (h, l) in c.perHostDailyMicros.sorted(by: { $0.key < $1.key }) { perHost[h] = d(l) }
         var hosts = [JSONValue]()
         for (h, l) in c.perHostDailyMicros.sorted(by: { $0.key < $1.key }) {
             let s = hostSpentMicros[h] ?? 0

@@ -6,7 +6,7 @@ extension QuoteResult {
     public func json() -> JSONValue {
         var o = JSONObject()
         o["status"] = response.map { .integer($0.status) } ?? .null
-        o["x402Version"] = offer.map { .integer($0.x402Version) } ?? .null
+        if let offer { o["x402Version"] = .integer(offer.x402Version) }
         var options = [JSONValue]()
         for v in selection?.verdicts ?? [] {
             var e = JSONObject()
