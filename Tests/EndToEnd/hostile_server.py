@@ -151,6 +151,39 @@ def huge_body(h: "Handler", w: dict) -> None:
         pass
 
 
+def deep_body(h: "Handler", w: dict) -> None:
+    # 400 000 nested '[' (under Purse's 1 MiB x402 document cap): a recursive parser would overflow its stack.
+    depth = 400_000
+    h.reply(402, b'{"x402Version":1,"accepts":' + b"[" * depth + b"]" * depth + b"}", "application/json")
+
+
+def deep_header(h: "Handler", w: dict) -> str:
+    depth = 20_000  # ~53 KiB once base64-encoded: under the 64 KiB header cap
+    return b64('{"x402Version":2,"accepts":' + "[" * depth + "]" * depth + "}")
+
+
+def endless_body(h: "Handler", w: dict) -> None:
+    # A chunked 402 body that never ends, as fast as the client reads.
+    h.send_response(402)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    chunk = b"[" * 65536
+    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    try:
+        for _ in range(100_000):  # ~6 GiB at most
+            h.wfile.write(frame)
+    except (BrokenPipeError, ConnectionResetError, OSError):
+        pass
+    h.close_connection = True
+
+
+def many_options(h: "Handler", w: dict) -> None:
+    # ~0.9 MiB: as many options as fit under the 1 MiB document cap, none payable.
+    h.reply(402, json.dumps({"x402Version": 1, "error": "pick one", "accepts": [
+        v1_requirement(h, w, scheme=f"bogus{i}") for i in range(2000)]}).encode(), "application/json")
+
+
 def html_only(h: "Handler", w: dict) -> None:
     h.reply(402, b"<html><body><h1>402 Payment Required</h1><p>Send $0.01 to 0x90F7...</p></body></html>",
             "text/html; charset=utf-8")
@@ -252,6 +285,13 @@ def _cases() -> list[Case]:
           header_402(lambda h, w: big_header(h, w, 60 * 1024)), ("http.headers_too_large",), expect_exit=(1, 3)),
         c("huge-header", "~1 MiB PAYMENT-REQUIRED header", header_402(huge_header), X402 + TRANSPORT + NO_OPTION, expect_exit=(1, 3)),
         c("huge-body", "~20 MiB v1 402 body, the offer after the padding", huge_body, X402 + TRANSPORT, expect_exit=(1, 3)),
+        c("deep-nesting-body", "v1 body: 400 000 nested '[' (stack exhaustion)", deep_body, X402),
+        c("deep-nesting-header", "PAYMENT-REQUIRED: 20000 nested '['", header_402(deep_header), X402),
+        c("endless-body", "a chunked 402 body that never ends", endless_body, X402 + TRANSPORT, expect_exit=(1, 3), slow=True),
+        c("many-options", "2000 options (~0.9 MiB), none payable", many_options, NOPT),
+        c("amount-hex", 'amount "0x2710"', req_402(amount="0x2710"), NOPT),
+        c("amount-exponent", 'amount "1e4"', req_402(amount="1e4"), NOPT),
+        c("network-leading-zero", "network eip155:084532 (the right chain, spelled oddly)", req_402(network="eip155:084532"), NOPT),
         c("html-only", "402 with an HTML body and no payment info", html_only, ("x402.no_payment_info", "x402.bad_json")),
         c("slow-loris", "402 headers, then 1 byte/s (http.timeoutMs 3000)", slow_loris, ("http.timeout", "http."),
           expect_exit=(1, 3), slow=True),

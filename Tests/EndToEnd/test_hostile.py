@@ -144,6 +144,22 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
             for name in MCP_CASES:
                 res = await s.call("paid_fetch", {"url": hostile.base_url + "/" + name})
                 seen[name] = (res, _mcp_json(res))
+            # A slow-loris call must not stall the session: other calls answer while it hangs.
+            t0 = time.monotonic()
+
+            async def slow():
+                r = await s.call("paid_fetch", {"url": hostile.base_url + "/slow-loris"})
+                return r, time.monotonic() - t0
+
+            async def quick():
+                await asyncio.sleep(0.5)
+                t = time.monotonic()
+                await s.call("wallet_address", {})
+                await s.call("paid_fetch", {"url": hostile.base_url + "/free"})
+                return time.monotonic() - t
+
+            (slow_res, slow_s), quick_s = await asyncio.gather(slow(), quick())
+            seen["_slow"] = (slow_res, slow_s, quick_s)
 
     asyncio.run(go())
     print()
@@ -159,6 +175,11 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
         assert code_ok(code, case.expect_codes), f"{name}: {code}"
         assert data.get("outcome") in case.expect_outcome
         assert signed == case.signs, f"{name}: {signed} signed"
+    slow_res, slow_s, quick_s = seen["_slow"]
+    print(f"MCP slow-loris: {((_mcp_json(slow_res) or {}).get('error') or {}).get('code')} after {slow_s:.2f} s; "
+          f"two other calls meanwhile took {quick_s:.2f} s")
+    assert slow_res["isError"] and ((_mcp_json(slow_res) or {}).get("error") or {}).get("code") == "http.timeout"
+    assert slow_s < 10 and quick_s < 1.5
     rows = ledger_rows(db)
     assert all(x["status"] == "failed" for x in rows), rows
     assert count_transfers(world, addr) == before
