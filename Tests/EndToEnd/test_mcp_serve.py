@@ -370,3 +370,84 @@ def test_stdout_is_only_jsonrpc(world, purse_bin, tmp_path):
         print(f"  {method} {json.dumps(params)[:70]} → {brief}")
     assert rc == 0
     assert e.transfers() == 0
+
+
+# ---- approvals and cancellation on the raw wire ----------------------------------------------
+
+def _approval_session(e: Env, purse_bin) -> tuple[RawServe, dict]:
+    """A raw client that declares elicitation, then a paid_fetch above confirmAbove: returns the
+    server's elicitation/create request."""
+    srv = RawServe(purse_bin, e.env, e.config, e.db)
+    srv.initialize("2025-06-18", {"elicitation": {"form": {}}})
+    srv.send(tool_call(1, "paid_fetch", {"url": e.url("/weather")}))
+    srv.pump(lambda: any(r["method"] == "elicitation/create" for r in srv.requests), 30)
+    return srv, next(r for r in srv.requests if r["method"] == "elicitation/create")
+
+
+def test_approval_unanswered_times_out(world, purse_bin, tmp_path):
+    e = Env(world, purse_bin, tmp_path, policy={"confirmAbove": "0.005"}, payment={"approvalTimeoutSeconds": 5})
+    srv, ask = _approval_session(e, purse_bin)
+    try:
+        t = time.monotonic()
+        reply = srv.wait_for(1, 20)
+        took = time.monotonic() - t
+        srv.drain_queue()
+        cancelled = [n for n in srv.notifications if n["method"] == "notifications/cancelled"]
+        rc, _ = srv.finish(15)
+    finally:
+        srv.kill()
+    is_err, data = tool_result_json(reply)
+    print(f"\nunanswered approval: {data['error']['code']} after {took:.1f} s; notifications/cancelled for the "
+          f"elicitation: {[c['params'] for c in cancelled]}")
+    assert is_err and data["error"]["code"] == "approval.timeout" and data["paid"] is False
+    assert 4.5 < took < 12
+    assert any(c["params"].get("requestId") == ask["id"] for c in cancelled), "the client is told to close the prompt"
+    assert [r["status"] for r in ledger_rows(e.db)] == ["failed"] and e.transfers() == 0
+    assert rc == 0
+
+
+def test_stdin_closed_during_approval(world, purse_bin, tmp_path):
+    e = Env(world, purse_bin, tmp_path, policy={"confirmAbove": "0.005"}, payment={"approvalTimeoutSeconds": 60})
+    srv, _ = _approval_session(e, purse_bin)
+    try:
+        rc, took = srv.finish(20)  # hang up without answering
+    finally:
+        srv.kill()
+    reply = srv.replies.get(1)
+    print(f"\nstdin closed during approval: exit {rc} {took:.2f} s after EOF; reply "
+          f"{tool_result_json(reply)[1]['error'] if reply else None}")
+    assert rc == 0 and took < 10, "must not wait for the 60 s approval timeout"
+    if reply is not None:
+        is_err, data = tool_result_json(reply)
+        assert is_err and data["paid"] is False
+    rows = [r["status"] for r in ledger_rows(e.db)]
+    assert rows == ["failed"], rows
+    assert e.transfers() == 0
+
+
+def test_cancelled_paid_call_leaves_ledger_consistent(world, purse_bin, tmp_path):
+    """notifications/cancelled right after a paid tools/call: whatever the reply, the ledger row
+    ends settled or failed (never reserved/sent) and agrees with the chain."""
+    e = Env(world, purse_bin, tmp_path)
+    srv = RawServe(purse_bin, e.env, e.config, e.db)
+    try:
+        srv.initialize("2025-06-18")
+        for i in range(1, 5):
+            srv.send(tool_call(i, "paid_fetch", {"url": e.url("/weather")}))
+            time.sleep(0.02 * i)
+            srv.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": i, "reason": "test"}})
+        srv.send({"jsonrpc": "2.0", "id": 99, "method": "ping"})
+        srv.wait_for(99, 20)
+        time.sleep(3)
+        srv.send(tool_call(100, "spend_log", {"limit": 10}))
+        srv.wait_for(100, 20)
+        rc, _ = srv.finish(20)
+    finally:
+        srv.kill()
+    rows = [r["status"] for r in ledger_rows(e.db)]
+    replied = sorted(k for k in srv.replies if k in (1, 2, 3, 4))
+    print(f"\n4 paid calls each cancelled after 20–80 ms: replies for {replied}; ledger {rows}; "
+          f"transfers {e.transfers()}; exit {rc}")
+    assert rc == 0
+    assert all(s in ("settled", "failed") for s in rows), rows
+    assert rows.count("settled") == e.transfers()

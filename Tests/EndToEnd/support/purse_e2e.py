@@ -168,6 +168,8 @@ class RawServe:
                                      stderr=subprocess.PIPE, bufsize=0)
         self.lines: list[bytes] = []
         self.replies: dict[Any, dict] = {}
+        self.requests: list[dict] = []       # server → client requests (elicitation/create, …)
+        self.notifications: list[dict] = []
         self.q: queue.Queue = queue.Queue()
         self.stderr_chunks: list[bytes] = []
         self._err = threading.Thread(target=self._drain_err, daemon=True)
@@ -198,6 +200,37 @@ class RawServe:
     def stderr(self) -> str:
         return b"".join(self.stderr_chunks).decode("utf-8", "replace")
 
+    def _file(self, msg: dict) -> None:
+        if "id" in msg and ("result" in msg or "error" in msg):
+            self.replies[msg["id"]] = msg
+        elif "method" in msg and "id" in msg:
+            self.requests.append(msg)
+        elif "method" in msg:
+            self.notifications.append(msg)
+
+    def pump(self, until, timeout: float = 30) -> None:
+        """Reads messages until `until()` is true."""
+        deadline = time.monotonic() + timeout
+        while not until():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            try:
+                line = self.q.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise EOFError(f"stdout closed; stderr: {self.stderr[-2000:]}")
+            self._file(is_jsonrpc(line))
+
+    def drain_queue(self) -> None:
+        while True:
+            try:
+                line = self.q.get_nowait()
+            except queue.Empty:
+                return
+            if line is not None:
+                self._file(is_jsonrpc(line))
+
     def send(self, msg: dict) -> None:
         self.proc.stdin.write((json.dumps(msg) + "\n").encode())
         self.proc.stdin.flush()
@@ -221,9 +254,9 @@ class RawServe:
                 break
             if line is None:
                 raise EOFError(f"stdout closed before reply {msg_id}; stderr: {self.stderr[-2000:]}")
-            msg = is_jsonrpc(line)
-            if "id" in msg and ("result" in msg or "error" in msg):
-                self.replies[msg["id"]] = msg
+            self._file(is_jsonrpc(line))
+        if msg_id in self.replies:
+            return self.replies[msg_id]
         raise TimeoutError(f"no reply {msg_id} in {timeout} s")
 
     def close_stdin(self):
@@ -244,6 +277,7 @@ class RawServe:
             raise AssertionError(f"purse serve did not exit within {timeout} s of stdin EOF")
         if self._out:
             self._out.join(5)
+            self.drain_queue()
         self._err.join(5)
         capture("serve raw stdout", b"\n".join(self.lines))
         capture("serve raw stderr", self.stderr)
