@@ -1,0 +1,39 @@
+import EVM
+import Foundation
+import HTTP
+import Ledger
+import PurseCore
+import Wallet
+import X402
+
+/// `purse-bench`: Purse's own numbers for the performance table (scripts/bench prints it with the peers').
+///
+///     purse-bench client [--runs N]                       stages of the client work per paid request
+///     purse-bench e2e --seller URL [--runs N]              paid request vs two plain round trips
+///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
+///     purse-bench ledger-worker DB N LIMIT                 (internal) one contending process
+@main
+struct BenchMain {
+    static func main() async throws {
+        let args = Array(CommandLine.arguments.dropFirst())
+        func opt(_ name: String, _ def: String) -> String {
+            guard let i = args.firstIndex(of: name), i + 1 < args.count else { return def }
+            return args[i + 1]
+        }
+        let runs = Int(opt("--runs", "2000")) ?? 2000
+        var result: JSONValue
+        switch args.first {
+        case "client": result = try await ClientWorkBench(runs: runs).run()
+        case "e2e": result = try await EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200).run()
+        case "ledger":
+            result = try LedgerBench(procs: Int(opt("--procs", "4")) ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500).run()
+        case "ledger-worker":
+            try LedgerBench.worker(db: args[1], attempts: Int(args[2])!, limit: Int64(args[3])!)
+            return
+        default:
+            FileHandle.standardError.write(Data("usage: purse-bench client|e2e|ledger …\n".utf8))
+            exit(2)
+        }
+        print(result.encoded())
+    }
+}

@@ -1,0 +1,106 @@
+import EVM
+import Foundation
+import HTTP
+import Ledger
+import PurseCore
+import Wallet
+import X402
+
+/// Client work per paid request, from the 402 received to the paid retry ready to send.
+struct ClientWorkBench {
+    let runs: Int
+
+    func run() async throws -> JSONValue {
+        let rig = try BenchRig()
+        defer { rig.cleanup() }
+        let policy = Policy(config: rig.config)
+        let response = BenchRig.paymentRequired()
+        var stages: [String: [Double]] = [:]
+        func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let t = nowMs()
+            let v = try body()
+            stages[name, default: []].append(nowMs() - t)
+            return v
+        }
+        var peerStages = [Double](), all = [Double]()
+        for i in 0..<(runs + 50) {
+            let before = stages
+            let t0 = nowMs()
+            let offer = try time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
+            let selection = time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPriceMicros: nil)) }
+            guard let chosen = selection.chosen, let req = chosen.requirement else { throw PurseError("bench", "no option") }
+            let nonce = Interceptor.systemRandom(32)
+            let now = Int64(Date().timeIntervalSince1970)
+            let payment = NewPayment(
+                sessionID: rig.session.id, method: "GET", url: "http://127.0.0.1/paid", host: "127.0.0.1", network: "eip155:84532",
+                asset: req.asset, assetSymbol: "USDC", decimals: 6, payTo: req.payTo, amountAtomic: req.amount.value, scheme: "exact",
+                x402Version: 2, nonce: Hex.encode(nonce), validBefore: now + 300, payer: rig.key.address.checksummed)
+            let t1 = nowMs()
+            _ = try time("reserve (durable, synchronous=FULL)") {
+                try rig.ledger.reserve(payment, limits: BudgetLimits(perRequestMicros: 100_000, sessionMicros: 1 << 50, dailyMicros: 1 << 50), now: Date())
+            }
+            let reserveMs = nowMs() - t1
+            let digest = try time("EIP-712 hash") {
+                let message = TransferWithAuthorization(
+                    from: rig.key.address, to: try Address(parsing: req.payTo), value: UInt256(UInt64(req.amount.value)),
+                    validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce)
+                return message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: try Address(parsing: req.asset)))
+            }
+            let signature = time("secp256k1 sign") { rig.key.sign(digest: digest) }
+            _ = time("encode header") {
+                PaymentHeader(offer: offer, requirement: req, authorization: SignedAuthorization(
+                    from: rig.key.address.checksummed, to: req.payTo, value: String(req.amount.value), validAfter: String(now - 600),
+                    validBefore: String(now + 300), nonce: Hex.encode(nonce), signature: signature.hex), paymentIdentifier: nil).value
+            }
+            let total = nowMs() - t0
+            if i < 50 { stages = before; continue }   // warm-up
+            all.append(total)
+            peerStages.append(total - reserveMs)
+        }
+        var stageJSON = JSONObject()
+        for name in ["parse", "select", "reserve (durable, synchronous=FULL)", "EIP-712 hash", "secp256k1 sign", "encode header"] {
+            let s = Stats(stages[name] ?? [])
+            stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
+        }
+        let flow = try await interceptorClientWork(rig: rig)
+        let peer = Stats(peerStages), total = Stats(all)
+        return [
+            "runs": .integer(runs),
+            "stages": .object(stageJSON),
+            "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],
+            "with_durable_reservation_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
+            "interceptor_in_memory_ms": ["median": .number(fmt(flow.median)), "p99": .number(fmt(flow.p99))],
+        ]
+    }
+
+    /// The whole Interceptor path with an in-memory transport: time from the 402 handed back to
+    /// the paid request arriving (parse, select, reserve, mark sent, hash, sign, encode, scheduling).
+    func interceptorClientWork(rig: BenchRig) async throws -> Stats {
+        final class Clock: @unchecked Sendable {
+            let lock = NSLock()
+            var handedBack = 0.0
+            var samples = [Double]()
+        }
+        let clock = Clock()
+        let receipt: JSONValue = ["success": true, "transaction": .string("0x" + String(repeating: "ab", count: 32)), "network": "eip155:84532"]
+        let ok = HTTPResponse(status: 200, headers: HTTPHeaders([("PAYMENT-RESPONSE", Base64.encode(receipt.encodedBytes()))]), body: Array("{}".utf8),
+                              truncated: false, redirectLocation: nil, effectiveURL: "")
+        let required = BenchRig.paymentRequired()
+        let http = InMemoryHTTPClient { r throws(HTTPError) in
+            if r.headers["PAYMENT-SIGNATURE"] != nil {
+                let t = nowMs()
+                clock.lock.withLock { clock.samples.append(t - clock.handedBack) }
+                return ok
+            }
+            clock.lock.withLock { clock.handedBack = nowMs() }
+            return required
+        }
+        let interceptor = Interceptor(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
+        let n = min(runs, 1_000)
+        for _ in 0..<(n + 20) { _ = await interceptor.fetch(HTTPRequest(url: "http://127.0.0.1/paid")) }
+        return Stats(Array(clock.samples.dropFirst(20)))
+    }
+}
+
+/// Formats milliseconds with four decimals for JSON.
+func fmt(_ ms: Double) -> String { String(format: "%.4f", ms) }

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Median and p99 of a set of durations, in milliseconds.
+struct Stats {
+    let samples: [Double]
+
+    init(_ samples: [Double]) { self.samples = samples.sorted() }
+
+    var median: Double { percentile(0.5) }
+    var p99: Double { percentile(0.99) }
+    var max: Double { samples.last ?? 0 }
+
+    func percentile(_ p: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let i = Swift.min(samples.count - 1, Swift.max(0, Int((Double(samples.count - 1) * p).rounded())))
+        return samples[i]
+    }
+
+    var json: [String: Double] { ["median": median, "p99": p99, "max": max, "n": Double(samples.count)] }
+}
+
+/// A monotonic clock in milliseconds.
+@inline(__always) func nowMs() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) * 1_000 + Double(ts.tv_nsec) / 1_000_000
+}
+
+/// Times `body` `runs` times after `warmup` untimed runs.
+func measure(runs: Int, warmup: Int = 20, _ body: () throws -> Void) rethrows -> Stats {
+    for _ in 0..<warmup { try body() }
+    var out = [Double]()
+    out.reserveCapacity(runs)
+    for _ in 0..<runs {
+        let t = nowMs()
+        try body()
+        out.append(nowMs() - t)
+    }
+    return Stats(out)
+}
