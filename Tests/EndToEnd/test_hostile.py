@@ -185,8 +185,6 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
     assert count_transfers(world, addr) == before
 
 
-@pytest.mark.xfail(reason="Purse checks payTo's EIP-55 checksum only when signing: `quote` says it would pay, "
-                          "fetch reserves a row, and with confirmAbove the human is asked to approve first", strict=False)
 def test_bad_checksum_refused_before_approval(hostile, world, purse_bin, tmp_path, payer):
     from mcp_driver import PurseMCP
 
