@@ -213,6 +213,11 @@ public final class CurlHTTPClient: HTTPClient {
         if rc == CURLE_WRITE_ERROR, t.headersTooLarge {
             return .failure(HTTPError(.headersTooLarge, "more than \(t.maxHeaderBytes) bytes of headers", requestMayHaveBeenSent: true))
         }
+        if rc == CURLE_OUT_OF_MEMORY, sent, t.body.isEmpty {
+            // libcurl refuses a single header line over its 100 KiB limit with "out of memory"
+            // before our own cap sees it.
+            return .failure(HTTPError(.headersTooLarge, "a response header line is over libcurl's 100 KiB limit", requestMayHaveBeenSent: true))
+        }
         if t.isCancelled, rc == CURLE_ABORTED_BY_CALLBACK {
             return .failure(HTTPError(.cancelled, detail, requestMayHaveBeenSent: sent))
         }

@@ -274,7 +274,7 @@ public final class Ledger: Sendable {
     private func transition(id: Int64, to: PaymentStatus, from allowed: Set<PaymentStatus>, txHash: String?,
                             error: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
         let nowMs = Self.millis(now)
-        try write { db in
+        try writeRecoverable { db in
             guard let raw = try String.fetchOne(db, sql: "SELECT status FROM payment WHERE id = ?", arguments: [id]) else {
                 throw LedgerError.paymentNotFound(id: id)
             }
@@ -352,6 +352,30 @@ public final class Ledger: Sendable {
 
     private func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do { return try dbQueue.write(body) } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
+    }
+
+    /// A write that need not reach the disk before returning (synchronous=NORMAL for this one
+    /// transaction), for status changes after the reservation.
+    ///
+    /// Only the reservation must be durable before anything is signed: it holds the nonce,
+    /// payer and validBefore, so if a later change (sent, settled, failed, unknown) is lost in a
+    /// crash the row falls back to an earlier, still-counted status and `reconcile` settles or
+    /// releases it from the chain's `authorizationState`. The next durable commit syncs the WAL,
+    /// including these frames. This halves the fsyncs on a payment's critical path.
+    private func writeRecoverable<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        guard options.synchronousFull else { return try write(body) }
+        do {
+            return try dbQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try body(db)
+                    return .commit
+                }
+                return value!
+            }
+        } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {

@@ -39,7 +39,7 @@ struct FetchCommand: AsyncParsableCommand {
         }
         switch result.outcome.kind {
         case .notPaymentRequired, .paid: return
-        case .refused: throw ExitCode(CLIExit.refused)
+        case .refused: throw ExitCode(result.outcomeName == "error" ? CLIExit.failure : CLIExit.refused)
         case .paymentFailed, .unknown: throw ExitCode(CLIExit.paymentProblem)
         }
     }

@@ -1,3 +1,5 @@
+import PurseCore
+
 /// Chooses which of a server's payment options to pay, or explains why none can be.
 ///
 /// An option survives only if: it parsed; its scheme is `exact`; its network is EVM, known and
@@ -49,8 +51,11 @@ public enum RequirementSelector {
         } else {
             refuse("option.network_unknown", "network '\(clip(r.networkText))' is unknown")
         }
-        if !isAddress(r.payTo) {
-            refuse("option.pay_to_invalid", "payTo '\(clip(r.payTo))' is not an EVM address")
+        if let problem = addressProblem(r.payTo) {
+            refuse("option.pay_to_invalid", "payTo '\(clip(r.payTo))' is not a valid address (\(problem))")
+        }
+        if asset != nil, let problem = addressProblem(r.asset) {
+            refuse("option.asset_invalid", "asset '\(clip(r.asset))' is not a valid address (\(problem))")
         }
         if r.scheme == "exact" {
             if r.eip712Name == nil || r.eip712Version == nil {
@@ -78,11 +83,17 @@ public enum RequirementSelector {
         return OptionVerdict(index: r.index, requirement: r, asset: asset, micros: micros, reasons: reasons)
     }
 
-    /// Whether `text` is `0x` followed by 40 hex digits (the checksum is checked before signing).
-    public static func isAddress(_ text: String) -> Bool {
-        let u = Array(text.utf8)
-        guard u.count == 42, u[0] == 0x30, u[1] == 0x78 || u[1] == 0x58 else { return false }
-        return u[2...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+    /// Whether `text` is an address: `0x` and 40 hex digits, all one case or with a correct EIP-55 checksum.
+    public static func isAddress(_ text: String) -> Bool { addressProblem(text) == nil }
+
+    /// Why `text` is not an address (a mixed-case typo fails its EIP-55 checksum), or nil.
+    public static func addressProblem(_ text: String) -> String? {
+        do {
+            _ = try Address(parsing: text)
+            return nil
+        } catch {
+            return error.message
+        }
     }
 
     static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }

@@ -1,6 +1,7 @@
 // Purse — EVM tests.
 // Cross-checks against Python eth-account, an implementation Purse shares no code with.
-// Run with PURSE_TEST_PYTHON=/path/to/venv/bin/python (the venv needs eth-account 0.13.x).
+// Run with PURSE_TEST_PYTHON=/path/to/venv/bin/python (the test venv pins eth-account in
+// examples/local-world/requirements.txt).
 
 import Foundation
 import PurseCore
@@ -10,10 +11,12 @@ import Testing
 
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PURSE_TEST_PYTHON"] != nil, "set PURSE_TEST_PYTHON to a Python with eth-account"))
 struct EthAccountOracleTests {
-    @Test func oracleIsEthAccount013() throws {
+    @Test func oracleIsThePinnedEthAccount() throws {
         let reply = try PythonOracle.run("version", [:])
         let version = try #require(reply["eth_account"]?.stringValue)
-        #expect(version.hasPrefix("0.13."))
+        let requirements = try String(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().appendingPathComponent("../../examples/local-world/requirements.txt"), encoding: .utf8)
+        #expect(requirements.contains("eth-account==\(version)"), "the oracle runs eth-account \(version), not the pinned one")
     }
 
     static func randomAddress() -> Address {

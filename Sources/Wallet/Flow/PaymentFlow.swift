@@ -27,6 +27,8 @@ public struct PaymentFlow: Sendable {
     private let context: FlowContext
     private var state: State = .idle
     private var signatures = 0
+    /// The 402 that asked for payment, returned with any refusal that follows it.
+    private var offerResponse: HTTPResponse?
 
     /// Creates the flow for one request.
     public init(request: HTTPRequest, context: FlowContext) {
@@ -111,6 +113,7 @@ public struct PaymentFlow: Sendable {
     }
 
     private mutating func unpaidResponse(_ r: HTTPResponse) -> FlowAction {
+        offerResponse = r
         guard r.status == 402 else {
             state = .finished
             return .finish(FlowOutcome(kind: .notPaymentRequired, response: r, plan: nil, receipt: nil, resolution: .none, signatures: 0, paidAttempts: 0))
@@ -182,7 +185,8 @@ public struct PaymentFlow: Sendable {
         } else {
             res = .none
         }
-        return .finish(FlowOutcome(kind: kind, response: response, plan: plan, receipt: receipt, resolution: res, signatures: signatures, paidAttempts: attempts))
+        return .finish(FlowOutcome(kind: kind, response: response ?? (attempts == 0 ? offerResponse : nil), plan: plan, receipt: receipt,
+                                   resolution: res, signatures: signatures, paidAttempts: attempts))
     }
 
     /// Delay before resend number `attempt + 1`.

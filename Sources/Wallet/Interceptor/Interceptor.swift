@@ -74,6 +74,7 @@ public final class Interceptor: Sendable {
                 do {
                     let row = try ledger.reserve(newPayment(plan), limits: limits(for: plan), now: clock())
                     rowID = row.id
+                    Self.fault("reserved")
                     action = flow.handle(.reserved)
                 } catch {
                     action = flow.handle(.reservationRefused(error))
@@ -86,7 +87,11 @@ public final class Interceptor: Sendable {
                     action = flow.handle(.approved)
                 }
             case let .sign(plan):
-                do { action = flow.handle(.signed(try signer.sign(plan))) } catch { action = flow.handle(.signingFailed(error)) }
+                do {
+                    let signature = try signer.sign(plan)
+                    Self.fault("signed")
+                    action = flow.handle(.signed(signature))
+                } catch { action = flow.handle(.signingFailed(error)) }
             case let .sendPaid(r, attempt, delay):
                 if attempt == 1, let id = rowID {
                     do { try ledger.markSent(id: id, now: clock()) } catch {
@@ -97,14 +102,28 @@ public final class Interceptor: Sendable {
                                                   signatures: 1, paidAttempts: 0), rowID: rowID)
                     }
                 }
+                if attempt == 1 { Self.fault("sent") }
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
                 action = await send(r, into: &flow)
             case let .finish(outcome):
+                if rowID != nil, outcome.paidAttempts > 0 { Self.fault("answered") }
                 return finish(outcome, rowID: rowID)
             }
         }
     }
 
+
+    #if DEBUG
+    /// Debug builds only: `PURSE_FAULT_KILL_AT=reserved|signed|sent|answered` SIGKILLs the process
+    /// at that step of a payment, so the fault tests can check that reconcile recovers from a
+    /// crash anywhere. Release builds have no such hook.
+    static let faultStep = ProcessInfo.processInfo.environment["PURSE_FAULT_KILL_AT"]
+    static func fault(_ step: String) {
+        if faultStep == step { kill(getpid(), SIGKILL) }
+    }
+    #else
+    @inline(__always) static func fault(_ step: String) {}
+    #endif
 
     private func send(_ r: HTTPRequest, into flow: inout PaymentFlow) async -> FlowAction {
         do { return flow.handle(.response(try await http.send(r))) } catch { return flow.handle(.transportFailed(error)) }

@@ -3,12 +3,13 @@ import PurseCore
 import X402
 
 extension FetchResult {
-    /// `not_required`, `paid`, `refused`, `failed` or `unknown`.
+    /// `not_required`, `paid`, `refused`, `error` (the request could not be made; nothing signed),
+    /// `failed` or `unknown`.
     public var outcomeName: String {
         switch outcome.kind {
         case .notPaymentRequired: "not_required"
         case .paid: "paid"
-        case .refused: "refused"
+        case let .refused(e): e is HTTPError && outcome.signatures == 0 ? "error" : "refused"
         case .paymentFailed: "failed"
         case .unknown: "unknown"
         }

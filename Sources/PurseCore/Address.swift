@@ -1,7 +1,7 @@
 // Purse — EVM module.
 // A 20-byte Ethereum account address with EIP-55 mixed-case checksums.
 
-import PurseCore
+
 
 /// A 20-byte Ethereum address, parsed strictly and printed with its EIP-55 checksum.
 public struct Address: Sendable, Hashable, CustomStringConvertible {

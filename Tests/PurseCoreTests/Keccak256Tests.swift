@@ -1,10 +1,10 @@
 // Purse — EVM tests.
 
 import Foundation
-import PurseCore
+
 import Testing
 
-@testable import EVM
+@testable import PurseCore
 
 @Suite struct Keccak256Tests {
     /// Vectors from docs/swift-stack.md §3 (each also matches other Keccak implementations).

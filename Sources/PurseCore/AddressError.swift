@@ -1,6 +1,6 @@
 // Purse — EVM module.
 
-import PurseCore
+
 
 /// Why bytes or text are not a valid address.
 public enum AddressError: CodedError, Equatable {

@@ -1,9 +1,9 @@
 // Purse — EVM tests.
 
-import PurseCore
+
 import Testing
 
-@testable import EVM
+@testable import PurseCore
 
 @Suite struct AddressTests {
     /// The examples in EIP-55 itself.
