@@ -27,7 +27,7 @@ if str(WORLD_DIR) not in sys.path:
     sys.path.insert(0, str(WORLD_DIR))
 
 from eth_account import Account  # noqa: E402
-from worldlib import balance_of, mint  # noqa: E402
+from worldlib import balance_of, clock_lead, mint  # noqa: E402
 
 DEFAULT_TIMEOUT = float(os.environ.get("PURSE_E2E_TIMEOUT", "60"))
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_PAYMENT = 0, 1, 3, 4
@@ -228,3 +228,14 @@ def stop_process(proc: subprocess.Popen, timeout: float = 5.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout)
+
+
+def settle_clock(world: dict, target: float = 3.0, limit: float = 90.0) -> None:
+    """Leave the shared world as found: a burst of settlements pushes the chain clock ahead of wall
+    time (one block per second at least), which breaks later tests that sign short windows. The
+    lead decays in real time while the chain is idle."""
+    lead0 = clock_lead(world)
+    deadline = time.monotonic() + limit
+    while clock_lead(world) > target and time.monotonic() < deadline:
+        time.sleep(0.5)
+    print(f"chain clock lead {lead0:.1f} s → {clock_lead(world):.1f} s")

@@ -19,8 +19,15 @@ import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
 from purse_helpers import (DEFAULT_TIMEOUT, EXIT_ERROR, EXIT_OK, EXIT_REFUSED, PurseCLI, Run, base_config,
                            chain_amounts, chain_tx_hashes, payments_of, row_amount_atomic, row_nonce, row_status,
-                           row_tx, settled_rows, stop_process, wait_until)
+                           row_tx, settled_rows, settle_clock, stop_process, wait_until)
 from worldlib import authorization_state, balance_of, count_transfers, drop_log, transfer_logs
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_clock_as_found(world):
+    """Later modules share this world and may sign short windows: let the chain clock's lead decay."""
+    yield
+    purse_helpers.settle_clock(world)
 
 
 @pytest.fixture
@@ -127,6 +134,7 @@ def test_daily_budget_across_four_racing_processes(world, purse):
     assert len(settled) == 30, [row_status(x) for x in rows]
     assert {row_tx(x) for x in settled} == chain_tx_hashes(logs)
     assert {r.data["payment"]["transaction"].lower() for r in paid} == chain_tx_hashes(logs)
+    settle_clock(world)
 
 
 # ---- 3. SIGKILL in the middle of a payment, then reconcile ------------------------------------
