@@ -127,7 +127,7 @@ def test_ledger_locked_longer_than_busy_timeout_refuses_without_signing(world, p
     cfg = write_config(world, tmp_path / "c.json")
     db = tmp_path / "l.db"
     assert purse(purse_bin, "budget", "--config", cfg, "--db", db, env=w).returncode == 0  # creates the ledger
-    hold = sqlite3.connect(db, timeout=1, isolation_level=None)
+    hold = sqlite3.connect(db, timeout=1, isolation_level=None, check_same_thread=False)
     hold.execute("BEGIN EXCLUSIVE")
     released = threading.Event()
 
