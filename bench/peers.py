@@ -408,17 +408,23 @@ def bench_mcp(runs: int, purse: str | None, workdir: str) -> dict:
             out["python_peer"] = {"name": "x402-mcp", "error": str(e)}
             log(f"mcp: x402-mcp failed: {e}")
 
-    # (iii) a minimal server on the official mcp + x402 SDKs
-    env = base_env(home) | {"PEER_PRIVATE_KEY": key}
-    log("mcp: bench/py_mcp_peer.py (official mcp + x402 SDKs)")
-    key_name = "python_peer" if "python_peer" not in out else "python_sdk_peer"
-    try:
-        out[key_name] = {"name": "bench/py_mcp_peer.py (mcp " + _dist_version("mcp") + " MCPServer + x402 "
-                         + _dist_version("x402") + ")"} \
-            | measure_mcp("py_mcp_peer", [PY, str(HERE / "py_mcp_peer.py")], env, workdir, runs, workdir)
-    except Exception as e:  # noqa: BLE001
-        out[key_name] = {"name": "bench/py_mcp_peer.py", "error": str(e)}
-        log(f"mcp: py_mcp_peer failed: {e}")
+    # (iii) a minimal server on the official mcp + x402 SDKs: wallet set up before serving (as
+    # purse serve does), and lazily on the first tool call
+    for lazy in (False, True):
+        env = base_env(home) | {"PEER_PRIVATE_KEY": key, "PEER_LAZY": "1" if lazy else "0"}
+        label = "py_mcp_peer" + ("_lazy" if lazy else "")
+        key_name = "python_sdk_peer" + ("_lazy" if lazy else "")
+        if key_name == "python_sdk_peer" and "python_peer" not in out:
+            key_name = "python_peer"
+        name = ("bench/py_mcp_peer.py (mcp " + _dist_version("mcp") + " MCPServer + x402 " + _dist_version("x402")
+                + (", wallet set up on first call)" if lazy else ", wallet set up before serving)"))
+        log(f"mcp: {name}")
+        try:
+            out[key_name] = {"name": name} | measure_mcp(label, [PY, str(HERE / "py_mcp_peer.py")], env, workdir,
+                                                          runs, workdir)
+        except Exception as e:  # noqa: BLE001
+            out[key_name] = {"name": name, "error": str(e)}
+            log(f"mcp: {label} failed: {e}")
     return out
 
 
@@ -560,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--only: unknown {sorted(only - set(ITEMS))}")
     runs = max(1, min(args.runs, 100_000))
     spawn_runs = max(1, min(args.spawn_runs, 1000))
-    purse = args.purse or default_purse()
+    purse = os.path.abspath(args.purse) if args.purse else default_purse()
     if args.client_work_only:  # the child of client_work_as_shipped
         print(json.dumps(bench_sdk_client_work(runs, args.seller_url)))
         return 0
