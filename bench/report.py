@@ -31,7 +31,7 @@ def main() -> int:
     rows: list[tuple[str, str, str, str, str]] = []
 
     def row(item, purse, peer="", r="", target=""):
-        rows.append((item, purse, peer, r, target))
+        rows.append(tuple(str(x) for x in (item, purse, peer, r, target)))
 
     st = client["stages"]
     for name, s in st.items():
