@@ -98,16 +98,25 @@ public final class Ledger: Sendable {
         LedgerFile.restrictCompanions(path: path)
     }
 
-    /// Runs the migrations, tolerating another process that ran the same ones concurrently.
+    /// Runs the migrations, tolerating another process that runs the same ones concurrently.
+    ///
+    /// GRDB reads the applied list, then runs each migration in its own transaction: a process
+    /// that loses that race fails with "table already exists" while the winner may still be
+    /// applying later migrations. Retrying (bounded) re-reads the list until everything known is
+    /// applied, by either process.
     private static func migrate(_ dbQueue: DatabaseQueue) throws {
-        do {
-            try LedgerSchema.migrator.migrate(dbQueue)
-        } catch {
-            // GRDB reads the applied list, then runs each migration in its own transaction: a
-            // process that lost that race fails with "table already exists". That is fine when
-            // the winner has applied everything we know.
-            let applied = try dbQueue.read { try LedgerSchema.migrator.appliedIdentifiers($0) }
-            guard LedgerSchema.known.isSubset(of: applied) else { throw error }
+        var attempt = 0
+        while true {
+            do {
+                try LedgerSchema.migrator.migrate(dbQueue)
+                return
+            } catch {
+                let applied = try dbQueue.read { try LedgerSchema.migrator.appliedIdentifiers($0) }
+                if LedgerSchema.known.isSubset(of: applied) { return }
+                attempt += 1
+                guard attempt < 50 else { throw error }
+                usleep(20_000)
+            }
         }
     }
 
@@ -195,7 +204,7 @@ public final class Ledger: Sendable {
             httpStatus: nil)
         do {
             let id: Int64 = try dbQueue.write { db in
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE id = ?", arguments: [p.sessionID]) != nil else {
+                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE id = ?"), arguments: [p.sessionID]) != nil else {
                     throw LedgerError.unknownSession(p.sessionID)
                 }
                 if let limit = limits.sessionMicros {
@@ -210,12 +219,12 @@ public final class Ledger: Sendable {
                     let spent = try Self.sum(db, "host = ? AND created_at > ?", [host, windowStart])
                     if exceeds(spent, limit) { throw Refused(refusal: refusal(.hostDaily, limit, spent: spent)) }
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO payment (session_id, created_at, updated_at, method, url, host, network, asset,
                         asset_symbol, decimals, pay_to, amount_atomic, micros, scheme, x402_version, nonce,
                         valid_before, status, tx_hash, payer, error, http_status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', NULL, ?, NULL, NULL)
-                    """, arguments: [
+                    """).execute(arguments: [
                         p.sessionID, nowMs, nowMs, p.method, p.url, host, p.network, p.asset, p.assetSymbol,
                         p.decimals, p.payTo, p.amountAtomic, micros, p.scheme, p.x402Version, p.nonce,
                         p.validBefore, p.payer,
@@ -236,9 +245,10 @@ public final class Ledger: Sendable {
     private struct Refused: Error { let refusal: BudgetRefusal }
 
     private static func sum(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Int64 {
-        try Int64.fetchOne(db, sql: """
+        // Prepared once per connection: the same three sums run in every reservation.
+        try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND \(condition)
-            """, arguments: arguments) ?? 0
+            """), arguments: arguments) ?? 0
     }
 
     // MARK: - Status changes

@@ -51,22 +51,16 @@ public enum Base64 {
         var i = 0
         while i < bytes.count {
             let isLast = i + 4 == bytes.count
-            var vals: [UInt8] = [0, 0, 0, 0]
-            var pad = 0
-            for j in 0..<4 {
-                let c = bytes[i + j]
-                if c == 0x3d {
-                    guard isLast, j >= 2 else { throw .badPadding }
-                    pad += 1
-                    vals[j] = 0
-                } else {
-                    guard pad == 0 else { throw .badPadding }
-                    let v = reverse[Int(c)]
-                    guard v != 0xff else { throw .invalidCharacter }
-                    vals[j] = v
-                }
+            let c0 = bytes[i], c1 = bytes[i + 1], c2 = bytes[i + 2], c3 = bytes[i + 3]
+            let pad = (c3 == 0x3d ? 1 : 0) + (c2 == 0x3d ? 1 : 0)
+            if pad > 0 {
+                guard isLast, c3 == 0x3d else { throw .badPadding }
             }
-            let n = UInt32(vals[0]) << 18 | UInt32(vals[1]) << 12 | UInt32(vals[2]) << 6 | UInt32(vals[3])
+            let v0 = reverse[Int(c0)], v1 = reverse[Int(c1)]
+            let v2 = pad == 2 ? 0 : reverse[Int(c2)], v3 = pad >= 1 ? 0 : reverse[Int(c3)]
+            if c0 == 0x3d || c1 == 0x3d { throw .badPadding }
+            guard v0 != 0xff, v1 != 0xff, v2 != 0xff, v3 != 0xff else { throw .invalidCharacter }
+            let n = UInt32(v0) << 18 | UInt32(v1) << 12 | UInt32(v2) << 6 | UInt32(v3)
             out.append(UInt8(n >> 16 & 0xff))
             if pad < 2 { out.append(UInt8(n >> 8 & 0xff)) } else if n & 0xffff != 0 { throw .badPadding }
             if pad < 1 { out.append(UInt8(n & 0xff)) } else if n & 0xff != 0 { throw .badPadding }

@@ -127,7 +127,7 @@ def test_ledger_locked_longer_than_busy_timeout_refuses_without_signing(world, p
     cfg = write_config(world, tmp_path / "c.json")
     db = tmp_path / "l.db"
     assert purse(purse_bin, "budget", "--config", cfg, "--db", db, env=w).returncode == 0  # creates the ledger
-    hold = sqlite3.connect(db, timeout=1, isolation_level=None)
+    hold = sqlite3.connect(db, timeout=1, isolation_level=None, check_same_thread=False)
     hold.execute("BEGIN EXCLUSIVE")
     released = threading.Event()
 
@@ -170,7 +170,7 @@ def test_full_disk_refuses_without_signing(world, purse_bin, tmp_path):
     """A ledger on a full filesystem: the reservation cannot commit, so nothing is signed."""
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)], capture_output=True).returncode != 0:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], capture_output=True).returncode != 0:
         import pytest
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
@@ -179,13 +179,13 @@ def test_full_disk_refuses_without_signing(world, purse_bin, tmp_path):
         db = mnt / "l.db"
         assert purse(purse_bin, "budget", "--config", cfg, "--db", db, env=w).returncode == 0
         filler = mnt / "filler"
-        with open(filler, "wb") as f:
-            try:
-                while True:
+        try:
+            with open(filler, "wb") as f:
+                for _ in range(10_000):   # bounded: 40 MiB at most, the tmpfs holds 4
                     f.write(b"\0" * 4096)
                     f.flush()
-            except OSError:
-                pass
+        except OSError:
+            pass  # ENOSPC: the filesystem is full
         before = count_transfers(world, sender=w["address"])
         r = purse(purse_bin, "fetch", world["sellerUrl"] + world["endpoints"]["v2"], "--json", "--config", cfg, "--db", db, env=w)
         assert r.returncode in (1, 3), r.stdout + r.stderr

@@ -224,7 +224,8 @@ def test_hostile_summary(hostile, world, payer):
     tried = [n for n in names if n in RESULTS]
     signing = [n for n in tried if CASES[n].signs]
     nothing_signed = [n for n in tried if RESULTS[n]["signed"] == 0]
-    refused = [n for n in nothing_signed if RESULTS[n]["outcome"] == "refused"]
+    # "error" is a transport failure before any payment (timeout, oversized answer): also nothing paid.
+    refused = [n for n in nothing_signed if RESULTS[n]["outcome"] in ("refused", "error")]
     unpaid_ok = [n for n in nothing_signed if RESULTS[n]["outcome"] == "not_required"]
     bad = [n for n in tried if not RESULTS[n]["ok"]]
     print(f"HOSTILE: {len(tried)} cases tried, {len(refused)} refused with nothing signed"

@@ -1,3 +1,0 @@
-import Testing
-@testable import PurseCLI
-@Test func PurseCLIModuleLinks() { #expect(Bool(true)) } // PLACEHOLDER: replaced by real tests

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import PurseCLI
+
+@Suite struct PurseCommandTests {
+    @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
+        let names = PurseCommand.configuration.subcommands.map { $0._commandName }
+        #expect(Set(names) == ["serve", "fetch", "quote", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "demo"])
+        #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
+    }
+
+    @Test func fetchParsesCurlLikeFlags() throws {
+        let cmd = try PurseCommand.parseAsRoot(["fetch", "http://127.0.0.1/x", "-X", "post", "-H", "A: b c", "-H", "X-Y:z", "-d", "{}", "--max-price", "0.05", "--json"])
+        let fetch = try #require(cmd as? FetchCommand)
+        let req = try fetch.request.request()
+        #expect(req.method == "POST")
+        #expect(req.headers["a"] == "b c" && req.headers["x-y"] == "z")
+        #expect(req.body == Array("{}".utf8))
+        #expect(fetch.maxPrice == "0.05" && fetch.json)
+    }
+
+    @Test func malformedHeaderIsAClearError() throws {
+        let cmd = try PurseCommand.parseAsRoot(["quote", "http://127.0.0.1/x", "-H", "no colon here"])
+        let quote = try #require(cmd as? QuoteCommand)
+        #expect(throws: ValidationError.self) { try quote.request.request() }
+    }
+
+    @Test func spendLogValidatesItsFlags() {
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--format", "xml"]) }
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--status", "paid"]) }
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--since", "yesterday"]) }
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--limit", "0"]) }
+    }
+
+    @Test func sinceAcceptsDurationsAndDates() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(SinceParser.parse("24h", now: now) == now.addingTimeInterval(-86_400))
+        #expect(SinceParser.parse("7d", now: now) == now.addingTimeInterval(-7 * 86_400))
+        #expect(SinceParser.parse("30m", now: now) == now.addingTimeInterval(-1_800))
+        let d = try #require(SinceParser.parse("2026-11-01", now: now))
+        #expect(Int(d.timeIntervalSince1970) == 1_793_491_200)
+        #expect(SinceParser.parse("2026-02-30", now: now) == nil)
+        #expect(SinceParser.parse("soon", now: now) == nil)
+    }
+
+    @Test func keygenNeverTakesAPasswordOnTheCommandLine() {
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["keygen", "--out", "/tmp/k", "--password", "x"]) }
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Prints the side-by-side performance table from purse-bench's and peers.py's JSON.
+
+    report.py CLIENT.json E2E.json LEDGER.json PEERS.json
+
+Every number comes from the run that wrote those files (taken back to back on one machine).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def num(x):
+    return float(x) if x is not None else float("nan")
+
+
+def ratio(slow, fast):
+    slow, fast = num(slow), num(fast)
+    return f"{slow / fast:.1f}x" if fast > 0 else "-"
+
+
+def main() -> int:
+    client, e2e, ledger, peers = (load(p) for p in sys.argv[1:5])
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(item, purse, peer="", r="", target=""):
+        rows.append(tuple(str(x) for x in (item, purse, peer, r, target)))
+
+    st = client["stages"]
+    for name, s in st.items():
+        row(f"  stage: {name}", f"{num(s['median']):.4f} / {num(s['p99']):.4f}")
+    same = client["same_stages_as_peer_ms"]
+    sdk = peers["sdk_client_work_ms"]
+    shipped = peers.get("sdk_client_work_ms_as_shipped", {})
+    row("client work, peer's stages (ms, median / p99)", f"{num(same['median']):.4f} / {num(same['p99']):.4f}",
+        f"{num(sdk['median']):.3f} (coincurve={sdk.get('coincurve')})", ratio(sdk["median"], same["median"]), "<= 0.08 ms, >= 10x")
+    if shipped:
+        row("  vs the SDK as shipped (no coincurve)", "", f"{num(shipped['median']):.3f}", ratio(shipped["median"], same["median"]))
+    dur = client["with_durable_reservation_ms"]
+    row("client work + durable reservation (ms)", f"{num(dur['median']):.4f} / {num(dur['p99']):.4f}", "", "", "< 1 ms")
+    inter = client["interceptor_in_memory_ms"]
+    row("whole interceptor, in-memory transport (ms)", f"{num(inter['median']):.4f} / {num(inter['p99']):.4f}")
+
+    paid = e2e["purse_paid_request_ms"]
+    floor = e2e["floor_two_plain_round_trips_ms"]
+    verify = e2e["seller_verify_ms"]
+    row("paid request vs fast local seller (ms)", f"{num(paid['median']):.3f} / {num(paid['p99']):.3f}",
+        f"{num(peers['sdk_e2e_ms']['median']):.3f} (SDK httpx)", ratio(peers["sdk_e2e_ms"]["median"], paid["median"]))
+    row("  floor: 2 plain round trips + seller verify (ms)",
+        f"{num(floor['median']):.3f} + {num(verify['median']):.3f}",
+        f"{num(peers['floor_two_rtt_ms']['median']):.3f} + {num(peers['seller_verify_ms']['median']):.3f}")
+    row("  Purse / floor", e2e["ratio_to_floor_plus_verify"], "", "", "<= 1.1")
+
+    mcp = peers["mcp"]
+    p = mcp["purse"]
+    for key in ("python_peer", "python_sdk_peer_lazy", "python_sdk_peer"):
+        if key in mcp:
+            q = mcp[key]
+            row(f"spawn -> initialize (ms) vs {q['name'][:40]}", f"{num(p['init_ms_median']):.1f}",
+                f"{num(q['init_ms_median']):.0f}", ratio(q["init_ms_median"], p["init_ms_median"]), "< 30 ms, >= 30x")
+            row("  idle RSS (MiB)", f"{num(p['rss_mib']):.1f}", f"{num(q['rss_mib']):.1f}", ratio(q["rss_mib"], p["rss_mib"]), "< 16 MiB, >= 4x")
+
+    pys = peers.get("py_sqlite", {})
+    for k, label in (("1_process", "1 process"), ("4_processes", "4 processes")):
+        L = ledger.get(k)
+        if not L:
+            continue
+        q = pys.get(k, {})
+        row(f"reservations/s, {label}, synchronous=FULL", f"{L['reservations_per_s']}",
+            f"{q.get('reservations_per_s', '-')} (py sqlite3)", ratio(L["reservations_per_s"], q.get("reservations_per_s")) if q else "",
+            ">= 3000 (4 procs)" if k == "4_processes" else "")
+        row(f"  worst wait (ms), {label}", f"{num(L['worst_wait_ms']):.1f}", f"{num(q.get('worst_wait_ms')):.1f}" if q else "",
+            "", "< 20 ms" if k == "4_processes" else "")
+        row(f"  overspends, {label}", f"{L['overspends']}", f"{q.get('overspends', '-')}", "", "0")
+
+    w = [max(len(r[i]) for r in rows + [("item", "Purse", "peer", "peer/Purse", "target")]) for i in range(5)]
+    head = ("item", "Purse", "peer", "peer/Purse", "target")
+    print("  ".join(h.ljust(w[i]) for i, h in enumerate(head)))
+    print("  ".join("-" * w[i] for i in range(5)))
+    for r in rows:
+        print("  ".join(c.ljust(w[i]) for i, c in enumerate(r)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
