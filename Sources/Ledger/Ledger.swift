@@ -18,6 +18,7 @@ public final class Ledger: Sendable {
     /// The options it was opened with.
     public let options: LedgerOptions
     private let dbQueue: DatabaseQueue
+    private let gate: ReservationGate
     /// The connection, for the internal helpers in `Ledger+Testing.swift`.
     var dbQueueForTesting: DatabaseQueue { dbQueue }
 
@@ -95,6 +96,7 @@ public final class Ledger: Sendable {
         } catch {
             throw LedgerError.from(error, path: path, busyTimeout: timeout)
         }
+        gate = ReservationGate(databasePath: path)
         LedgerFile.restrictCompanions(path: path)
     }
 
@@ -203,7 +205,7 @@ public final class Ledger: Sendable {
             nonce: p.nonce, validBefore: p.validBefore, status: .reserved, txHash: nil, payer: p.payer, error: nil,
             httpStatus: nil)
         do {
-            let id: Int64 = try dbQueue.write { db in
+            let id: Int64 = try gate.withGate { try dbQueue.write { db in
                 guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE id = ?"), arguments: [p.sessionID]) != nil else {
                     throw LedgerError.unknownSession(p.sessionID)
                 }
@@ -230,7 +232,7 @@ public final class Ledger: Sendable {
                         p.validBefore, p.payer,
                     ])
                 return db.lastInsertedRowID
-            }
+            } }
             var stored = record
             stored.id = id
             return stored

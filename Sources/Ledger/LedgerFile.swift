@@ -121,7 +121,7 @@ enum LedgerFile {
     /// Makes the -wal and -shm files owner-only (SQLite copies the database file's mode; this
     /// also fixes files left by an older process with a looser umask).
     static func restrictCompanions(path: String) {
-        for suffix in ["-wal", "-shm", "-journal"] {
+        for suffix in ["-wal", "-shm", "-journal", "-reserve.lock"] {
             var st = stat()
             if stat(path + suffix, &st) == 0, st.st_mode & 0o077 != 0 { _ = chmod(path + suffix, 0o600) }
         }

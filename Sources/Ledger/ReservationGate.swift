@@ -1,0 +1,47 @@
+import Dispatch
+import Foundation
+
+/// A kernel-queued lock that reservations take before `BEGIN IMMEDIATE`, so that contending
+/// processes sleep until the lock is free instead of polling SQLite's.
+///
+/// SQLite's write lock cannot be waited on: a process that finds it taken retries from its busy
+/// handler, and whatever the retry interval, some time passes between the holder's commit and
+/// the next writer's start. `flock(2)` on a side file (`<db>-reserve.lock`, mode 0600) wakes a
+/// waiter as soon as the holder releases it. Correctness never depends on this gate: SQLite's own
+/// lock still serializes the transaction, and the gate is skipped (not waited on) if the side
+/// file cannot be opened. The kernel drops the lock when a process dies, so a crash cannot wedge it.
+final class ReservationGate: @unchecked Sendable {
+    private let fd: Int32
+    private let local = NSLock()
+    private var lastRelease: UInt64 = 0
+
+    /// Opens (creating if needed) the side file of the database at `path`.
+    init(databasePath path: String) {
+        fd = open(path + "-reserve.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Runs `body` holding the gate (this process's threads take turns; processes queue in the kernel).
+    func withGate<T>(_ body: () throws -> T) rethrows -> T {
+        local.lock()
+        defer { local.unlock() }
+        guard fd >= 0 else { return try body() }
+        // flock wakes every waiter and is not FIFO: a process that comes straight back for the
+        // gate re-locks before the waiter the kernel just woke can run, and the others starve
+        // (4 processes in a tight loop saw 100–170 ms waits). A process that released the gate
+        // less than 200 µs ago therefore pauses 50 µs first (worst waits fell to ~5 ms). A
+        // payment's reservation never pays this: network round trips separate a process's
+        // reservations.
+        if DispatchTime.now().uptimeNanoseconds &- lastRelease < 200_000 { usleep(50) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { return try body() }
+        }
+        defer {
+            _ = flock(fd, LOCK_UN)
+            lastRelease = DispatchTime.now().uptimeNanoseconds
+        }
+        return try body()
+    }
+}
+
