@@ -41,7 +41,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
-        Budget left: \(budgetLeft) \(symbol)
+        Budget left: \(budgetLeft)
         """
     }
 }

@@ -15,8 +15,16 @@ extension FetchResult {
         }
     }
 
-    /// Whether a signed payment left the process.
-    public var paid: Bool { outcome.paidAttempts > 0 }
+    /// Whether the call paid and got its content: the server answered the paid request with
+    /// success. A signed payment that failed or whose outcome is unknown is not `paid`; it is
+    /// still reported under `payment` with its ledger status.
+    public var paid: Bool {
+        if case .paid = outcome.kind { return true }
+        return false
+    }
+
+    /// Whether a signed authorization left the process (then `payment` is reported).
+    public var signedPaymentSent: Bool { outcome.paidAttempts > 0 }
 
     /// The error of a call that did not end in content, when there is one.
     public var error: (code: String, message: String)? {
@@ -50,7 +58,7 @@ extension FetchResult {
             o["truncated"] = false
         }
         o["paid"] = .bool(paid)
-        if let plan = outcome.plan, paid {
+        if let plan = outcome.plan, signedPaymentSent {
             o["payment"] = .object(PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus))
         }
         if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
