@@ -9,10 +9,8 @@ struct AddressCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
         do {
-            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
-            let (key, _) = try KeyLoader.load(config: config, environment: env)
+            let (key, _) = try KeyLoader.load(config: try global.loadConfig(), environment: global.environment)
             stdout(key.address.checksummed + "\n")
         } catch {
             throw CLIExit.fail(error)

@@ -16,10 +16,7 @@ struct BalanceCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let wallet: PurseWallet
-        do {
-            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: ProcessInfo.processInfo.environment, sessionKind: "balance"))
-        } catch { throw CLIExit.fail(error) }
+        let wallet = try global.openWallet(kind: "balance")
         let (balances, failures) = await wallet.balances.read(network: network)
         if json {
             stdout(BalanceJSON.make(address: wallet.signer.address, balances: balances, failures: failures).encoded() + "\n")

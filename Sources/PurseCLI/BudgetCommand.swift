@@ -16,11 +16,9 @@ struct BudgetCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
         do {
-            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
-            let path = WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "budget").ledgerPath(config: config)
-            let ledger = try Ledger(path: path)
+            let config = try global.loadConfig()
+            let ledger = try Ledger(path: global.ledgerPath(config, kind: "budget"))
             let sid = try SessionSelector.resolve(session, sessions: try ledger.sessions())
             let status = try BudgetStatus(policy: Policy(config: config), ledger: ledger, sessionID: sid)
             stdout((json ? status.json().prettyEncoded() : status.text) + "\n")

@@ -20,16 +20,9 @@ struct FetchCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var cap: Int64?
-        if let maxPrice {
-            guard let m = (try? AmountFormat.atomic(fromDecimal: maxPrice, decimals: 6)) else { throw ValidationError("--max-price must be a decimal amount such as 0.05") }
-            cap = m
-        }
+        let cap = try MaxPrice.micros(maxPrice)
         let req = try request.request()
-        let wallet: PurseWallet
-        do {
-            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: ProcessInfo.processInfo.environment, sessionKind: "fetch"))
-        } catch { throw CLIExit.fail(error) }
+        let wallet = try global.openWallet(kind: "fetch")
         let result = await wallet.interceptor.fetch(req, maxPriceMicros: cap)
         if json {
             stdout(result.json().encoded() + "\n")

@@ -17,16 +17,9 @@ struct QuoteCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var cap: Int64?
-        if let maxPrice {
-            guard let m = (try? AmountFormat.atomic(fromDecimal: maxPrice, decimals: 6)) else { throw ValidationError("--max-price must be a decimal amount such as 0.05") }
-            cap = m
-        }
+        let cap = try MaxPrice.micros(maxPrice)
         let req = try request.request()
-        let wallet: PurseWallet
-        do {
-            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: ProcessInfo.processInfo.environment, sessionKind: "quote"))
-        } catch { throw CLIExit.fail(error) }
+        let wallet = try global.openWallet(kind: "quote")
         let q = await wallet.interceptor.quote(req, maxPriceMicros: cap)
         stdout((json ? q.json().encoded() : q.summary) + "\n")
         if q.response == nil { throw ExitCode(CLIExit.failure) }

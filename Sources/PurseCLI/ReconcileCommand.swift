@@ -11,11 +11,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
         do {
-            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
-            let path = WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "reconcile").ledgerPath(config: config)
-            let ledger = try Ledger(path: path)
+            let config = try global.loadConfig()
+            let ledger = try Ledger(path: global.ledgerPath(config, kind: "reconcile"))
             let report = await Reconciler(ledger: ledger, config: config, http: CurlHTTPClient()).run()
             for e in report.entries { stdout("  #\(e.id) \(e.action): \(e.detail)\n") }
             stdout(report.summary + "\n")

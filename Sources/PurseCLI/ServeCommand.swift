@@ -22,13 +22,7 @@ public struct ServeCommand: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "purse")
-        let env = ProcessInfo.processInfo.environment
-        let wallet: PurseWallet
-        do {
-            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "serve"))
-        } catch {
-            throw CLIExit.fail(error)
-        }
+        let wallet = try global.openWallet(kind: "serve")
         logger.info("purse serve: session \(wallet.session.id), wallet \(wallet.signer.address), networks \(wallet.policy.allowedNetworks.joined(separator: ","))")
         if !noReconcile {
             // In the background: `initialize` must not wait for an RPC round trip.

@@ -36,11 +36,10 @@ struct SpendLogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
         let now = Date()
         do {
-            let config = try PurseConfig.load(path: PurseConfig.defaultPath(explicit: global.config, environment: env), mustExist: global.config != nil)
-            let path = WalletOptions(configPath: global.config, dbPath: global.db, environment: env, sessionKind: "spend-log").ledgerPath(config: config)
+            let config = try global.loadConfig()
+            let path = global.ledgerPath(config, kind: "spend-log")
             guard FileManager.default.fileExists(atPath: path) else {
                 emitEmpty(config: config)
                 return

@@ -11,6 +11,8 @@ spend-log JSON key names.
 
 from __future__ import annotations
 
+import pytest
+
 import copy
 import json
 import os
@@ -239,3 +241,20 @@ def settle_clock(world: dict, target: float = 3.0, limit: float = 90.0) -> None:
     while clock_lead(world) > target and time.monotonic() < deadline:
         time.sleep(0.5)
     print(f"chain clock lead {lead0:.1f} s → {clock_lead(world):.1f} s")
+
+
+# ---- fixtures shared by the CLI test modules (imported by name into each module) ----------------
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_clock_as_found(world):
+    """Later modules share this world and may sign short windows: let the chain clock's lead decay."""
+    yield
+    settle_clock(world)
+
+
+@pytest.fixture
+def purse(purse_bin, world, tmp_path):
+    """A factory of PurseCLI runners, each with its own config and database under tmp_path."""
+    def make(config: dict | None = None, name: str = "p", **kw) -> "PurseCLI":
+        return PurseCLI(purse_bin, world, tmp_path / name, config=config, **kw)
+    return make

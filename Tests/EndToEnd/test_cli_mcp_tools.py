@@ -16,18 +16,8 @@ from purse_helpers import EXIT_ERROR, EXIT_OK, PurseCLI, base_config
 from worldlib import count_transfers, transfer_logs
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _leave_clock_as_found(world):
-    """Later modules share this world and may sign short windows: let the chain clock's lead decay."""
-    yield
-    purse_helpers.settle_clock(world)
-
-
-@pytest.fixture
-def purse(purse_bin, world, tmp_path):
-    def make(config: dict | None = None, name: str = "p", **kw) -> PurseCLI:
-        return PurseCLI(purse_bin, world, tmp_path / name, config=config, **kw)
-    return make
+# Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
+from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
 
 
 def local_only(world, **policy) -> dict:
