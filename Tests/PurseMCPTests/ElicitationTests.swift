@@ -7,7 +7,7 @@ import Testing
 struct ElicitationTests {
     static let capable: JSONValue = ["elicitation": [:]]
 
-    private func approve(responder: (@Sendable (JSONValue) -> JSONValue?)?, capabilities: JSONValue = capable, timeout: Duration = .seconds(5)) async throws -> (String, PipeHarness) {
+    private func approve(responder: (@Sendable (JSONValue) -> JSONValue?)?, capabilities: JSONValue = capable, timeout: Duration = .seconds(60)) async throws -> (String, PipeHarness) {
         let h = PipeHarness(approvalTimeout: timeout, responder: responder)
         try await h.initialize(capabilities: capabilities)
         let reply = try await h.callTool(1, "paid_fetch", ["url": "https://api.example.com/approve"])
@@ -57,13 +57,13 @@ struct ElicitationTests {
 
     @Test("stdin closing while a prompt is open ends the wait at once (timedOut), and the reply is still written")
     func inputClosedWhileAsking() async throws {
-        let h = PipeHarness(approvalTimeout: .seconds(30))
+        let h = PipeHarness(approvalTimeout: .seconds(60))
         try await h.initialize(capabilities: Self.capable)
         h.request(1, "tools/call", ["name": "paid_fetch", "arguments": ["url": "https://api.example.com/approve"]])
         _ = try await h.waitFor("prompt") { $0["method"] == "elicitation/create" }
         let start = ContinuousClock.now
         try await h.finish()
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20))  // far below the 60 s approval timeout
         #expect(h.lines.first { $0["id"] == 1 }?["result"]?["structuredContent"]?["body"] == "timedOut")
     }
 

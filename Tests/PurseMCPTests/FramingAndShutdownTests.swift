@@ -66,7 +66,9 @@ struct FramingAndShutdownTests {
         try await h.initialize()
         let start = ContinuousClock.now
         try await h.finish()
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Generous bound: this only tells "returns" from "waits for something that never comes"
+        // on a loaded 2-core machine.
+        #expect(ContinuousClock.now - start < .seconds(15))
         #expect(h.backend.events == ["drain:start", "drain:end"])
     }
 }
