@@ -101,12 +101,14 @@ public struct SpendLogReport: Sendable {
         public var leftMicros: Int64 { max(0, limitMicros - min(limitMicros, spentMicros)) }
     }
 
-    /// The budget lines, when both limits and usage are known: per-request, session, daily, hosts.
+    /// The budget lines, when both limits and usage are known: per-request, session (when the
+    /// report is about one session), daily, hosts.
     public var budgetLines: [BudgetLine] {
         guard let limits, let usage else { return [] }
         var lines: [BudgetLine] = []
         if let v = limits.perRequestMicros { lines.append(BudgetLine(limit: .perRequest, limitMicros: v, spentMicros: 0)) }
-        if let v = limits.sessionMicros {
+        // The session window only means something when the report is about one session.
+        if let v = limits.sessionMicros, currentSessionID != nil {
             lines.append(BudgetLine(limit: .session, limitMicros: v, spentMicros: usage.sessionSpentMicros))
         }
         if let v = limits.dailyMicros {
