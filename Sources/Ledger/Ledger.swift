@@ -313,6 +313,17 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// `failed` rows whose authorization could still be used on chain (`validBefore` later than
+    /// `notBefore`, Unix seconds): a seller that answered 402 but settles anyway is caught by
+    /// reconcile, which trusts the chain over the seller's word.
+    public func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM payment WHERE status = 'failed' AND valid_before > ? ORDER BY created_at, id
+                """, arguments: [notBefore]).map(Self.payment(from:))
+        }
+    }
+
     /// One payment by id, or nil.
     public func payment(id: Int64) throws(LedgerError) -> PaymentRecord? {
         try read { db in

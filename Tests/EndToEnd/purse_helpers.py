@@ -243,6 +243,16 @@ def settle_clock(world: dict, target: float = 3.0, limit: float = 90.0) -> None:
     print(f"chain clock lead {lead0:.1f} s → {clock_lead(world):.1f} s")
 
 
+def tool_json(res: dict) -> dict:
+    """A tool result's JSON: structuredContent, or (on isError, where Purse omits it) the JSON text block."""
+    if res["structuredContent"] is not None:
+        return res["structuredContent"]
+    for c in reversed(res["content"]):
+        if c.get("type") == "text" and c["text"].lstrip().startswith("{"):
+            return json.loads(c["text"])
+    raise AssertionError(f"no JSON in the tool result: {res}")
+
+
 # ---- fixtures shared by the CLI test modules (imported by name into each module) ----------------
 
 @pytest.fixture(scope="module", autouse=True)

@@ -24,17 +24,7 @@ from worldlib import authorization_state, balance_of, count_transfers, drop_log,
 
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
-
-
-def tool_json(res: dict) -> dict:
-    """A tool result's JSON: structuredContent, or (on isError, where Purse omits it) the JSON text block."""
-    if res["structuredContent"] is not None:
-        return res["structuredContent"]
-    for c in reversed(res["content"]):
-        if c.get("type") == "text" and c["text"].lstrip().startswith("{"):
-            return json.loads(c["text"])
-    raise AssertionError(f"no JSON in the tool result: {res}")
+from purse_helpers import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
 
 
 def refused_with(r: Run, code: str) -> dict:

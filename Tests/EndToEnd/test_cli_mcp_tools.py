@@ -17,7 +17,7 @@ from worldlib import count_transfers, transfer_logs
 
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_helpers import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
 
 
 def local_only(world, **policy) -> dict:
@@ -105,16 +105,6 @@ def test_connect_failure_is_an_error_not_a_refusal(world, purse):
     print("\n", r)
     assert r.data["paid"] is False and r.data["error"]["code"].startswith("http."), str(r)
     assert r.rc == EXIT_ERROR, "exit 3 means a payment refused by policy/budget/approval; this is a network error"
-
-
-def tool_json(res: dict) -> dict:
-    """A tool result's JSON: structuredContent, or (on isError, where Purse omits it) the JSON text block."""
-    if res["structuredContent"] is not None:
-        return res["structuredContent"]
-    for c in reversed(res["content"]):
-        if c.get("type") == "text" and c["text"].lstrip().startswith("{"):
-            return json.loads(c["text"])
-    raise AssertionError(f"no JSON in the tool result: {res}")
 
 
 @pytest.mark.parametrize("answer,code", [("accept", None), ("decline", "approval.declined"),

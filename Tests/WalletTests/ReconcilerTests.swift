@@ -64,6 +64,26 @@ import Testing
         #expect(try ledger.usage(sessionID: s.id, host: nil, now: now).sessionSpentMicros == 20_000)
     }
 
+    @Test func aFailedRowThatTheChainShowsUsedIsSettled() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
+        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
+        let now = Date()
+        let t = Int64(now.timeIntervalSince1970)
+        // The seller answered 402 ("failed"), but the authorization it holds was used.
+        let lied = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: t + 300), limits: .none, now: now)
+        try ledger.markSent(id: lied.id, now: now)
+        try ledger.markFailed(id: lied.id, error: "the server answered 402 again", httpStatus: 402, now: now)
+        // An honest failure stays failed.
+        let honest = try ledger.reserve(payment(session: s.id, nonce: "0x" + String(repeating: "dd", count: 32), validBefore: t + 300), limits: .none, now: now)
+        try ledger.markFailed(id: honest.id, error: "declined", httpStatus: nil, now: now)
+        let report = await Reconciler(ledger: ledger, config: try WalletFixture.config(), http: Self.node()).run()
+        #expect(report.settled == 1)
+        #expect(try ledger.payment(id: lied.id)?.status == .settled)
+        #expect(try ledger.payment(id: honest.id)?.status == .failed)
+        #expect(try ledger.usage(sessionID: s.id, host: nil, now: now).sessionSpentMicros == 10_000)
+    }
+
     @Test func anRPCFailureLeavesRowsAlone() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
         let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)

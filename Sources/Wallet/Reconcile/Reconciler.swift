@@ -9,7 +9,9 @@ import PurseCore
 /// For each row it asks the token `authorizationState(payer, nonce)`: used → settled (with the
 /// transaction hash from the `AuthorizationUsed` log when the RPC can find it); unused and past
 /// `validBefore` (plus a margin for chain clock skew) → released, not charged; unused and still
-/// valid → left, still counted.
+/// valid → left, still counted. It also re-checks `failed` rows whose authorization has not
+/// expired: if the chain shows one used (a seller that said 402 and settled anyway), it becomes
+/// settled and counts again.
 public struct Reconciler: Sendable {
     let ledger: Ledger
     let config: PurseConfig
@@ -31,6 +33,16 @@ public struct Reconciler: Sendable {
         do { rows = try ledger.unresolved() } catch {
             report.entries.append(.init(id: 0, action: "error", detail: "ledger: \(error.message)"))
             return report
+        }
+        let recheck = (try? ledger.failedButStillValid(notBefore: Int64(now().timeIntervalSince1970) - expiryMargin)) ?? []
+        for row in recheck {
+            guard let rpcURL = config.rpcURL(network: row.network), let nonce = try? Hex.decode(row.nonce, length: 32) else { continue }
+            let rpc = ChainRPCClient(url: rpcURL, http: http)
+            guard (try? await rpc.authorizationState(token: row.asset, authorizer: row.payer, nonce: nonce)) == true else { continue }
+            let tx = (try? await rpc.findAuthorizationUsed(token: row.asset, authorizer: row.payer, nonce: nonce)) ?? nil
+            if (try? ledger.markSettledByChain(id: row.id, txHash: tx, now: now())) != nil {
+                report.entries.append(.init(id: row.id, action: "settled", detail: "recorded as failed, but the authorization was used on chain\(tx.map { " in \($0)" } ?? "")"))
+            }
         }
         for row in rows {
             guard let rpcURL = config.rpcURL(network: row.network) else {
