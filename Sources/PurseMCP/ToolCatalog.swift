@@ -315,10 +315,10 @@ public enum ToolCatalog {
         "spend_log": objectSchema([
             ("payments", [
                 "type": "array", "items": ["type": "object"],
-                "description": "Ledger rows, newest first; row shape defined by the Ledger's spend-log JSON.",
+                "description": "Ledger rows, newest first (each row as in schemas/spend-log.schema.json).",
             ]),
-            ("totals", ["type": "object", "description": "Totals; shape defined by the Ledger's spend-log JSON."]),
+            ("totals", ["type": "object", "description": "Totals per session and host, settled and pending (as in schemas/spend-log.schema.json)."]),
         ], required: ["payments", "totals"], closed: false,
-           description: "Provisional: the row and totals shapes are owned by the Ledger's spend-log JSON."),
+           description: "Recent payments and totals; the full shape is schemas/spend-log.schema.json."),
     ]
 }
