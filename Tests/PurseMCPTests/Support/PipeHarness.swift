@@ -105,12 +105,12 @@ final class PipeHarness: @unchecked Sendable {
     }
 
     /// Waits for the response with this id.
-    func response(_ id: Int, timeout: Duration = .seconds(10)) async throws -> JSONValue {
+    func response(_ id: Int, timeout: Duration = .seconds(30)) async throws -> JSONValue {
         try await waitFor("response \(id)", timeout: timeout) { $0["id"] == .integer(id) && $0["method"] == nil }
     }
 
     /// Waits for a line matching `predicate`.
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ predicate: (JSONValue) -> Bool) async throws -> JSONValue {
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ predicate: (JSONValue) -> Bool) async throws -> JSONValue {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let hit = lines.first(where: predicate) { return hit }
