@@ -52,7 +52,7 @@ struct SpendLogCommand: ParsableCommand {
                 status: status.flatMap(PaymentStatus.init(rawValue:)), limit: limit))
             let policy = Policy(config: config)
             let usage = try ledger.usage(sessionID: sessionID ?? "", host: nil, now: now)
-            let report = SpendLogReport(payments: payments, sessions: sessions, limits: LedgerLimits.from(policy), usage: usage, currentSessionID: sessionID, now: now)
+            let report = SpendLogReport(payments: payments, sessions: sessions, limits: policy.budgetLimits, usage: usage, currentSessionID: sessionID, now: now)
             switch format {
             case "json": stdout(report.json().prettyEncoded() + "\n")
             case "csv": stdout(report.csv())
@@ -62,7 +62,7 @@ struct SpendLogCommand: ParsableCommand {
     }
 
     private func emitEmpty(config: PurseConfig) {
-        let report = SpendLogReport(payments: [], sessions: [], limits: LedgerLimits.from(Policy(config: config)), usage: nil, currentSessionID: nil, now: Date())
+        let report = SpendLogReport(payments: [], sessions: [], limits: Policy(config: config).budgetLimits, usage: nil, currentSessionID: nil, now: Date())
         switch format {
         case "json": stdout(report.json().prettyEncoded() + "\n")
         case "csv": stdout(report.csv())
@@ -111,13 +111,5 @@ enum SessionSelector {
             guard sessions.contains(where: { $0.id == text }) else { throw ValidationError("no session \(text)") }
             return text
         }
-    }
-}
-
-/// Converts the policy into the ledger's limit type.
-enum LedgerLimits {
-    static func from(_ p: Policy) -> BudgetLimits {
-        BudgetLimits(perRequestMicros: p.config.maxPerRequestMicros, sessionMicros: p.config.sessionBudgetMicros,
-                     dailyMicros: p.config.dailyBudgetMicros, perHostDailyMicros: p.config.perHostDailyMicros)
     }
 }

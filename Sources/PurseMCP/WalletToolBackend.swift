@@ -119,9 +119,7 @@ public final class WalletToolBackend: PurseToolBackend {
             let payments = try wallet.ledger.payments(PaymentFilter(since: nil, sessionID: sessionID, host: nil, status: nil, limit: limit))
             let now = Date()
             let usage = try wallet.ledger.usage(sessionID: wallet.session.id, host: nil, now: now)
-            let limits = BudgetLimits(perRequestMicros: wallet.policy.config.maxPerRequestMicros, sessionMicros: wallet.policy.config.sessionBudgetMicros,
-                                      dailyMicros: wallet.policy.config.dailyBudgetMicros, perHostDailyMicros: wallet.policy.config.perHostDailyMicros)
-            let report = SpendLogReport(payments: payments, sessions: sessions, limits: limits, usage: usage, currentSessionID: wallet.session.id, now: now)
+            let report = SpendLogReport(payments: payments, sessions: sessions, limits: wallet.policy.budgetLimits, usage: usage, currentSessionID: wallet.session.id, now: now)
             return ToolResult(structured: report.json(), summary: report.table(), isError: false)
         } catch { return failure(error) }
     }

@@ -75,7 +75,7 @@ public final class Interceptor: Sendable {
                 action = await send(r, into: &flow)
             case let .reserve(plan):
                 do {
-                    let row = try ledger.reserve(newPayment(plan), limits: limits(for: plan), now: clock())
+                    let row = try ledger.reserve(newPayment(plan), limits: policy.budgetLimits, now: clock())
                     rowID = row.id
                     Self.fault("reserved")
                     action = flow.handle(.reserved)
@@ -150,13 +150,6 @@ public final class Interceptor: Sendable {
             }
         }
         return FetchResult(outcome: outcome, paymentID: rowID, budget: budget(host: outcome.plan?.host))
-    }
-
-    /// The limits the ledger enforces for a plan.
-    func limits(for plan: PaymentPlan?) -> BudgetLimits {
-        BudgetLimits(
-            perRequestMicros: policy.config.maxPerRequestMicros, sessionMicros: policy.config.sessionBudgetMicros,
-            dailyMicros: policy.config.dailyBudgetMicros, perHostDailyMicros: policy.config.perHostDailyMicros)
     }
 
     private func newPayment(_ plan: PaymentPlan) -> NewPayment {

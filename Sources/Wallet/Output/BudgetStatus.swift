@@ -24,11 +24,8 @@ public struct BudgetStatus: Sendable {
             let u = try ledger.usage(sessionID: sessionID ?? "", host: nil, now: now)
             sessionSpentMicros = sessionID == nil ? 0 : u.sessionSpentMicros
             dailySpentMicros = u.dailySpentMicros
-            var hosts = [String: Int64]()
-            for host in policy.config.perHostDailyMicros.keys {
-                hosts[host] = try ledger.usage(sessionID: sessionID ?? "", host: host, now: now).hostDailySpentMicros?[host] ?? 0
-            }
-            hostSpentMicros = hosts
+            // One usage read covers every host spent on in the window.
+            hostSpentMicros = Dictionary(uniqueKeysWithValues: policy.config.perHostDailyMicros.keys.map { ($0, u.hostSpentMicros($0)) })
         } catch { throw PurseError(error.code, error.message) }
     }
 
