@@ -94,3 +94,25 @@ def world(world_process) -> dict:
 @pytest.fixture(scope="session")
 def purse_bin() -> Path:
     return Path(os.environ.get("PURSE_BIN", REPO / ".build" / "debug" / "purse"))
+
+
+# ---- paid upstream MCP servers (examples/local-world/upstream_mcp.py) -------------------------
+
+@pytest.fixture
+def upstream(world):
+    """Factory: `upstream(transport="stdio", convention="spec", hostile=None, **kw)` returns a
+    started (http) or ready-to-spawn (stdio) `upstreams.UpstreamHandle`; all are stopped at teardown."""
+    from upstreams import start_upstream
+
+    handles = []
+
+    def make(transport: str = "stdio", convention: str = "spec", hostile: str | None = None, **kw):
+        h = start_upstream(world, transport, convention, hostile, **kw)
+        handles.append(h)
+        return h
+
+    try:
+        yield make
+    finally:
+        for h in handles:
+            h.stop()

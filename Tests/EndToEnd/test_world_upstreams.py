@@ -160,16 +160,24 @@ def check_spec_flow(world: dict, up) -> None:
             assert bal.delta() == (-PRICE, PRICE)
             assert_mined(world, settle.transaction)
 
+            # The spec form is an object: a base64 string (the Cloudflare form) is not a payment.
+            pr_obj = PaymentRequired.model_validate(pr)
+            fresh = await payment_client(world, acct).create_payment_payload(pr_obj)
+            b64 = base64.b64encode(fresh.model_dump_json(by_alias=True, exclude_none=True).encode()).decode()
+            again = result_dict(await s.call_tool("get_weather", {"city": "Paris"}, meta={"x402/payment": b64}))
+            assert again["isError"] is True and again["structuredContent"]["accepts"] == expected_accepts(world)
+            assert bal.delta() == (-PRICE, PRICE)
+
             st = result_dict(await s.call_tool("stats", {}))["structuredContent"]
             return st, settle.transaction
 
     st, tx = run(go())
     assert st["transport"] == transport and st["convention"] == "spec"
     assert st["settlements"] == 1 and st["transactions"] == [tx] and st["payers"] == [acct.address]
-    assert st["tools"]["get_weather"] == {"calls": 3, "runs": 1}     # raw + SDK probe + paid
+    assert st["tools"]["get_weather"] == {"calls": 4, "runs": 1}     # raw + SDK probe + paid + base64
     assert st["tools"]["expensive_tool"] == {"calls": 2, "runs": 0}
     assert st["tools"]["ping"] == {"calls": 1, "runs": 1}
-    assert st["paymentsReceived"] == 1 and st["verified"] == 1 and st["paymentRequired"] == 4
+    assert st["paymentsReceived"] == 2 and st["verified"] == 1 and st["paymentRequired"] == 5
     assert up.stats()["settlements"] == 1, "the counters file says the same"
 
 
@@ -207,32 +215,33 @@ def test_spec_http_paid_once_and_wire(world, http_ups):
 
 # ---- text convention -------------------------------------------------------------------------
 
-def test_text_convention_stdio(world):
+def test_text_convention_stdio(world, upstream):
     acct = fresh_payer(world)
-    with start_upstream(world, "stdio", "text") as up:
-        async def go():
-            async with open_session(up) as s:
-                tools = tools_by_name(await s.list_tools())
-                x = tools["get_weather"]["_meta"]["x402"]
-                acc = expected_accepts(world)
-                assert x == {"paymentRequired": True, **acc[0], "accepts": acc}
-                assert tools["expensive_tool"]["_meta"]["x402"]["amount"] == str(EXPENSIVE)
-                assert "_meta" not in tools["ping"]
+    up = upstream("stdio", "text")
 
-                raw = result_dict(await s.call_tool("get_weather", {"city": "Paris"}))
-                assert raw["isError"] is True and "structuredContent" not in raw
-                pr = json.loads(raw["content"][0]["text"])
-                assert pr["x402Version"] == 2 and pr["accepts"] == acc
-                assert raw["content"][1]["text"].startswith("Payment required")
+    async def go():
+        async with open_session(up) as s:
+            tools = tools_by_name(await s.list_tools())
+            x = tools["get_weather"]["_meta"]["x402"]
+            acc = expected_accepts(world)
+            assert x == {"paymentRequired": True, **acc[0], "accepts": acc}
+            assert tools["expensive_tool"]["_meta"]["x402"]["amount"] == str(EXPENSIVE)
+            assert "_meta" not in tools["ping"]
 
-                bal = Balances(world, acct.address)
-                res, _ = await pay_weather(world, s, acct)   # the SDK falls back to content[0].text
-                assert res.payment_made and res.payment_response.success
-                assert bal.delta() == (-PRICE, PRICE)
-                assert_mined(world, res.payment_response.transaction)
+            raw = result_dict(await s.call_tool("get_weather", {"city": "Paris"}))
+            assert raw["isError"] is True and "structuredContent" not in raw
+            pr = json.loads(raw["content"][0]["text"])
+            assert pr["x402Version"] == 2 and pr["accepts"] == acc
+            assert raw["content"][1]["text"].startswith("Payment required")
 
-        run(go())
-        assert up.stats()["settlements"] == 1
+            bal = Balances(world, acct.address)
+            res, _ = await pay_weather(world, s, acct)   # the SDK falls back to content[0].text
+            assert res.payment_made and res.payment_response.success
+            assert bal.delta() == (-PRICE, PRICE)
+            assert_mined(world, res.payment_response.transaction)
+
+    run(go())
+    assert up.stats()["settlements"] == 1
 
 
 # ---- cloudflare convention ---------------------------------------------------------------------
