@@ -55,6 +55,8 @@ def http_ups(world):
     finally:
         for u in ups.values():
             u.stop()
+    codes = {k: u.proc.returncode for k, u in ups.items()}
+    assert codes == {**{k: 0 for k in HTTP_UPSTREAMS}, "dies-before-settle": 17}, codes
 
 
 def run(coro):
@@ -177,7 +179,8 @@ def check_spec_flow(world: dict, up) -> None:
     assert st["tools"]["get_weather"] == {"calls": 4, "runs": 1}     # raw + SDK probe + paid + base64
     assert st["tools"]["expensive_tool"] == {"calls": 2, "runs": 0}
     assert st["tools"]["ping"] == {"calls": 1, "runs": 1}
-    assert st["paymentsReceived"] == 2 and st["verified"] == 1 and st["paymentRequired"] == 5
+    assert st["paymentsReceived"] == 2 and st["refused"] == 1 and st["verified"] == 1
+    assert st["paymentRequired"] == 5
     assert up.stats()["settlements"] == 1, "the counters file says the same"
 
 

@@ -49,6 +49,7 @@ from mcp.server.lowlevel import Server  # noqa: E402
 from x402.http import FacilitatorConfig, HTTPFacilitatorClient  # noqa: E402
 from x402.mcp.server_async import PaymentWrapperConfig, create_payment_wrapper  # noqa: E402
 from x402.mcp.types import MCPToolResult, PaymentWrapperHooks, ResourceInfo  # noqa: E402
+from x402.mcp.utils import extract_payment_from_meta  # noqa: E402
 from x402.mechanisms.evm.exact import ExactEvmServerScheme  # noqa: E402
 from x402.schemas import AssetAmount, PaymentPayload, PaymentRequirements, ResourceConfig  # noqa: E402
 from x402.schemas import ResourceInfo as SchemaResourceInfo  # noqa: E402
@@ -251,7 +252,7 @@ class Upstream:
         scheme.register_money_parser(local_money)
         self.rs.register(self.network, scheme)
         # A hostile offer on Base mainnet still needs a registered server scheme for the SDK
-        # wrapper to accept it; such an offer is never verified or settled (see handle_paid).
+        # wrapper to accept it; such an offer is never verified or settled (see Upstream.call).
         self.rs.register(BASE_MAINNET, ExactEvmServerScheme())
         self.rs.initialize()  # GET /supported from the world's facilitator (sync)
 
@@ -260,12 +261,11 @@ class Upstream:
             self.offers[name] = self.rs.build_payment_requirements(ResourceConfig(
                 scheme="exact", pay_to=self.pay_to, price=f"${usd}", network=self.network,
                 max_timeout_seconds=MAX_TIMEOUT))
+            if [a.amount for a in self.offers[name]] != [PRICES_ATOMIC[name]]:
+                raise RuntimeError(f"{name}: unexpected offer {self.offers[name]}")
         hostile_offer = self._hostile_offer()
         if hostile_offer is not None:
             self.offers["get_weather"] = [hostile_offer]
-        for name, accepts in self.offers.items():
-            assert accepts and accepts[0].amount == (HUGE_AMOUNT if name == "get_weather" and hostile == "huge-amount"
-                                                      else PRICES_ATOMIC[name]), accepts
 
         self.resources = {name: ResourceInfo(url=f"mcp://tool/{name}",
                                              description=f"{name} (x402, ${PRICES_USD[name]})",
@@ -424,6 +424,10 @@ class Upstream:
         return await self.after_paid(name, result)
 
     async def sdk_call(self, name: str, args: dict, meta: dict) -> dict:
+        if meta.get(PAYMENT_KEY) is not None and extract_payment_from_meta({"_meta": meta}) is None:
+            # The SDK reads an object or a JSON string; anything else (e.g. base64) is no payment.
+            self.stats.bump("refused")
+            self.stats.set(lastError="x402/payment is not a PaymentPayload object or JSON string")
         async def handler(a: dict, _ctx: Any) -> dict:
             return await self.run_tool(name, a)
 
@@ -579,14 +583,29 @@ def serve_http(server: Server, port: int, ready_file: str | None, info: dict, st
     app = server.streamable_http_app(streamable_http_path="/mcp", host="127.0.0.1")
     cfg = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=1,
                          loop="asyncio", http="h11", lifespan="on")
-    userver = uvicorn.Server(cfg)
+
+    class QuietServer(uvicorn.Server):
+        """uvicorn without its own signal handling (it re-raises SIGTERM after shutting down, so
+        the exit status would be -15): SIGTERM/SIGINT here ask for a graceful stop, exit 0."""
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            yield
+
+    userver = QuietServer(cfg)
 
     async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: setattr(userver, "should_exit", True))
         task = asyncio.create_task(userver.serve(sockets=[sock]))
-        while not userver.started:
+        deadline = time.monotonic() + 30
+        while not userver.started:  # uvicorn offers no started event; bounded check of its flag
             if task.done():
                 await task
                 raise RuntimeError("uvicorn stopped before it started")
+            if time.monotonic() > deadline:
+                raise TimeoutError("uvicorn did not start within 30 s")
             await asyncio.sleep(0.005)
         ready = {**info, "url": url, "pid": os.getpid()}
         stats.set(url=url)
