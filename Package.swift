@@ -3,8 +3,10 @@
 //
 // Module map (arrows point inward, toward the pure core):
 //   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
-// PurseCore, EVM and X402 do no IO. The edges (HTTP over libcurl, Ledger over GRDB/SQLite,
-// ChainRPC over HTTP, PurseMCP over stdio) sit behind small protocols.
+// PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
+// HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
+// behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
+// sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
 import PackageDescription
 
 let package = Package(
@@ -44,7 +46,7 @@ let package = Package(
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
         .target(name: "PurseMCP", dependencies: [
-            "PurseCore", "Wallet", "X402", "EVM", "Ledger",
+            "PurseCore", "Wallet", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,19 +56,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
+        .target(name: "PurseTesting", dependencies: ["PurseCore", "HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseTesting"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore"], exclude: ["Support/http_test_server.py"]),
-        .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore"]),
-        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", .product(name: "MCP", package: "swift-sdk")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
+        .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
     ]
 )

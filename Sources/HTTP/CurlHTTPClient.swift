@@ -30,7 +30,7 @@ public final class CurlHTTPClient: HTTPClient {
     ///
     /// - Throws: `HTTPError`; `.invalidURL`, `.unsupportedScheme` and `.invalidRequest` before any IO.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let target = try CurlTarget.parse(request.url)
+        let target = try HTTPURL.parse(request.url)
         try Self.validate(request)
         guard CurlGlobal.initialized else {
             throw HTTPError(.transport, "libcurl failed to initialize", requestMayHaveBeenSent: false)

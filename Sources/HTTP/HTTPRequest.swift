@@ -1,7 +1,7 @@
 // Purse HTTP module: what to send.
 
 /// One HTTP request: method, absolute URL, header fields and an optional body.
-public struct HTTPRequest: Sendable {
+public struct HTTPRequest: Sendable, Equatable {
     /// The method token, such as `GET`, `POST` or `HEAD` (case-sensitive, as HTTP says).
     public var method: String
     /// The absolute `http://` or `https://` URL.

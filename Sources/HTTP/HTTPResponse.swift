@@ -1,7 +1,7 @@
 // Purse HTTP module: what came back.
 
 /// One HTTP response as received: redirects are never followed, so a 3xx is returned as is.
-public struct HTTPResponse: Sendable {
+public struct HTTPResponse: Sendable, Equatable {
     /// The status code of the final response (interim 1xx responses are skipped).
     public var status: Int
     /// The header fields of the final response, in order (trailers are not included).

@@ -10,10 +10,12 @@ import X402
 struct BenchRig {
     static let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
     static let payTo = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+    static let tokenAddress = try! Address(parsing: token)
+    static let payToAddress = try! Address(parsing: payTo)
 
     let key: PrivateKey
     let config: PurseConfig
-    let ledger: Ledger
+    let ledger: SQLiteLedger
     let session: SessionRecord
     let dir: URL
 
@@ -23,7 +25,7 @@ struct BenchRig {
             + #"","name":"USDC","version":"2","decimals":6,"symbol":"USDC"}]}},"policy":{"maxPerRequest":"0.10","sessionBudget":"1000000","dailyBudget":"1000000"}}"#
         config = try PurseConfig.parse(Array(text.utf8))
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-bench-\(UUID().uuidString)")
-        ledger = try Ledger(path: dir.appendingPathComponent("bench.db").path)
+        ledger = try SQLiteLedger(path: dir.appendingPathComponent("bench.db").path)
         session = try ledger.startSession(kind: "bench", label: nil, clientName: nil, now: Date())
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Ledger
 import PurseCore
+import PurseTesting
 import Wallet
 import X402
 
@@ -27,32 +28,33 @@ struct ClientWorkBench {
             let before = stages
             let t0 = nowMs()
             let offer = try time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
-            let selection = time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPriceMicros: nil)) }
-            guard let chosen = selection.chosen, let req = chosen.requirement else { throw PurseError("bench", "no option") }
-            let nonce = time("nonce (CSPRNG)") { Interceptor.systemRandom(32) }
+            let selection = time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPrice: nil)) }
+            guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo, let token = chosen.token,
+                  let micros = chosen.micros else { throw PurseError("bench", "no option") }
+            let nonce = try time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
             let now = Int64(Date().timeIntervalSince1970)
             let payment = NewPayment(
-                sessionID: rig.session.id, method: "GET", url: "http://127.0.0.1/paid", host: "127.0.0.1", network: "eip155:84532",
-                asset: req.asset, assetSymbol: "USDC", decimals: 6, payTo: req.payTo, amountAtomic: req.amount.value, scheme: "exact",
-                x402Version: 2, nonce: Hex.encode(nonce), validBefore: now + 300, payer: rig.key.address.checksummed)
+                sessionID: rig.session.id, method: "GET", url: "http://127.0.0.1/paid", host: HostName("127.0.0.1"), network: "eip155:84532",
+                asset: token, assetSymbol: "USDC", decimals: 6, payTo: payTo, amountAtomic: req.amount.value, micros: micros, scheme: "exact",
+                x402Version: 2, nonce: nonce, validBefore: now + 300, payer: rig.key.address)
             let t1 = nowMs()
             _ = try time("reserve (durable, synchronous=FULL)") {
-                try rig.ledger.reserve(payment, limits: BudgetLimits(perRequestMicros: 100_000, sessionMicros: 1 << 50, dailyMicros: 1 << 50), now: Date())
+                try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             let reserveMs = nowMs() - t1
             let row = try rig.ledger.payments(PaymentFilter(limit: 1)).first!
             try time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
             let digest = try time("EIP-712 hash") {
                 let message = TransferWithAuthorization(
-                    from: rig.key.address, to: try Address(parsing: req.payTo), value: UInt256(UInt64(req.amount.value)),
-                    validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce)
-                return message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: try Address(parsing: req.asset)))
+                    from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
+                    validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)
+                return message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: token))
             }
             let signature = time("secp256k1 sign") { rig.key.sign(digest: digest) }
             _ = time("encode header") {
-                PaymentHeader(offer: offer, requirement: req, authorization: SignedAuthorization(
-                    from: rig.key.address.checksummed, to: req.payTo, value: String(req.amount.value), validAfter: String(now - 600),
-                    validBefore: String(now + 300), nonce: Hex.encode(nonce), signature: signature.hex), paymentIdentifier: nil).value
+                PaymentPayload(offer: offer, requirement: req, scheme: SignedAuthorization(
+                    from: rig.key.address, to: payTo, value: req.amount.value, validAfter: now - 600,
+                    validBefore: now + 300, nonce: nonce, signature: signature.bytes).json, paymentIdentifier: nil).base64
             }
             let total = nowMs() - t0
             if i < 50 { stages = before; continue }   // warm-up
@@ -67,20 +69,20 @@ struct ClientWorkBench {
             let s = Stats(stages[name] ?? [])
             stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
         }
-        let flow = try await interceptorClientWork(rig: rig)
+        let flow = try await driverClientWork(rig: rig)
         let peer = Stats(peerStages), total = Stats(all)
         return [
             "runs": .integer(runs),
             "stages": .object(stageJSON),
             "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],
             "with_durable_reservation_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
-            "interceptor_in_memory_ms": ["median": .number(fmt(flow.median)), "p99": .number(fmt(flow.p99))],
+            "driver_in_memory_ms": ["median": .number(fmt(flow.median)), "p99": .number(fmt(flow.p99))],
         ]
     }
 
-    /// The whole Interceptor path with an in-memory transport: time from the 402 handed back to
+    /// The whole payment driver path with an in-memory transport: time from the 402 handed back to
     /// the paid request arriving (parse, select, reserve, mark sent, hash, sign, encode, scheduling).
-    func interceptorClientWork(rig: BenchRig) async throws -> Stats {
+    func driverClientWork(rig: BenchRig) async throws -> Stats {
         final class Clock: @unchecked Sendable {
             let lock = NSLock()
             var handedBack = 0.0
@@ -100,9 +102,9 @@ struct ClientWorkBench {
             clock.lock.withLock { clock.handedBack = nowMs() }
             return required
         }
-        let interceptor = Interceptor(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
+        let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
         let n = min(runs, 1_000)
-        for _ in 0..<(n + 20) { _ = await interceptor.fetch(HTTPRequest(url: "http://127.0.0.1/paid")) }
+        for _ in 0..<(n + 20) { _ = await driver.fetch(HTTPRequest(url: "http://127.0.0.1/paid")) }
         return Stats(Array(clock.samples.dropFirst(20)))
     }
 }

@@ -14,20 +14,20 @@ struct EndToEndBench {
         let rig = try BenchRig()
         defer { rig.cleanup() }
         let http = CurlHTTPClient()
-        let interceptor = Interceptor(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
+        let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
         var paid = [Double](), floor = [Double](), verify = [Double]()
         for i in 0..<(runs + 10) {
             let t0 = nowMs()
             _ = try await http.send(HTTPRequest(url: seller + "/plain"))
             _ = try await http.send(HTTPRequest(url: seller + "/plain"))
             let t1 = nowMs()
-            let result = await interceptor.fetch(HTTPRequest(url: seller + "/paid"))
+            let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
             let t2 = nowMs()
             guard case .paid = result.outcome.kind else { throw PurseError("bench.unpaid", "the fast seller did not grant: \(result.summary)") }
             if i < 10 { continue }
             floor.append(t1 - t0)
             paid.append(t2 - t1)
-            if let v = result.outcome.response?.headers["X-Verify-Micros"], let us = Double(v) { verify.append(us / 1_000) }
+            if let v = result.response?.headers["X-Verify-Micros"], let us = Double(v) { verify.append(us / 1_000) }
         }
         let p = Stats(paid), f = Stats(floor), v = Stats(verify)
         return [

@@ -19,7 +19,7 @@ struct LedgerBench {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-lbench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("l.db").path
-        _ = try Ledger(path: db)
+        _ = try SQLiteLedger(path: db)
         let limit = Int64(procs * attempts) * Self.amount * 9 / 10
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let t0 = nowMs()
@@ -45,8 +45,8 @@ struct LedgerBench {
             medians.append(r["median_ms"]?.doubleValue ?? 0)
         }
         let wall = (nowMs() - t0) / 1_000
-        let ledger = try Ledger(path: db)
-        let total = try ledger.payments().reduce(Int64(0)) { $0 + $1.micros }
+        let ledger = try SQLiteLedger(path: db)
+        let total = try ledger.payments(PaymentFilter()).reduce(Int64(0)) { $0 + $1.micros.value }
         let overspends = max(0, total - limit) / Self.amount
         return [
             "attempts": .integer(procs * attempts), "reserved": .integer(ok), "refused": .integer(refused), "errors": .integer(errors),
@@ -58,19 +58,20 @@ struct LedgerBench {
 
     /// One contending process: `attempts` reservations, then a JSON line of its counts and latencies.
     static func worker(db: String, attempts: Int, limit: Int64) throws {
-        let ledger = try Ledger(path: db, options: LedgerOptions(quickCheckOnOpen: false))
+        let ledger = try SQLiteLedger(path: db, options: LedgerOptions(quickCheckOnOpen: false))
         let session = try ledger.startSession(kind: "bench", label: nil, clientName: nil, now: Date())
         var ok = 0, refused = 0, errors = 0
         var lat = [Double]()
         lat.reserveCapacity(attempts)
         for i in 0..<attempts {
-            let p = NewPayment(sessionID: session.id, method: "GET", url: "http://bench/", host: "bench", network: "eip155:84532",
-                               asset: BenchRig.token, assetSymbol: "USDC", decimals: 6, payTo: BenchRig.payTo, amountAtomic: amount, scheme: "exact",
-                               x402Version: 2, nonce: Hex.encode(Array(repeating: UInt8(i & 0xff), count: 32)), validBefore: 4_000_000_000,
-                               payer: BenchRig.payTo)
+            let p = NewPayment(sessionID: session.id, method: "GET", url: "http://bench/", host: HostName("bench"), network: "eip155:84532",
+                               asset: BenchRig.tokenAddress, assetSymbol: "USDC", decimals: 6, payTo: BenchRig.payToAddress, amountAtomic: amount,
+                               micros: Micros(amount), scheme: "exact", x402Version: 2,
+                               nonce: try Nonce32(bytes: Array(repeating: UInt8(i & 0xff), count: 32)), validBefore: 4_000_000_000,
+                               payer: BenchRig.payToAddress)
             let t = nowMs()
             do {
-                _ = try ledger.reserve(p, limits: BudgetLimits(dailyMicros: limit), now: Date())
+                _ = try ledger.reserve(p, limits: BudgetLimits(daily: Micros(limit)), now: Date())
                 ok += 1
             } catch {
                 if case .refused = error { refused += 1 } else { errors += 1 }

@@ -19,7 +19,7 @@ struct BalanceCommand: AsyncParsableCommand {
         let wallet = try global.openWallet(kind: "balance")
         let (balances, failures) = await wallet.balances.read(network: network)
         if json {
-            stdout(BalanceJSON.make(address: wallet.signer.address, balances: balances, failures: failures).encoded() + "\n")
+            stdout(BalanceJSON.make(address: wallet.signer.address.checksummed, balances: balances, failures: failures).encoded() + "\n")
         } else {
             stdout("\(wallet.signer.address)\n")
             for b in balances { stdout("  \(b.network)  \(b.amount) \(b.symbol)  (\(b.asset))\n") }

@@ -18,8 +18,8 @@ struct BudgetCommand: ParsableCommand {
     func run() throws {
         do {
             let config = try global.loadConfig()
-            let ledger = try Ledger(path: global.ledgerPath(config, kind: "budget"))
-            let sid = try SessionSelector.resolve(session, sessions: try ledger.sessions())
+            let ledger = try global.openLedger(config)
+            let sid = try SessionSelector.resolve(session, sessions: try ledger.sessions(), own: nil)
             let status = try BudgetStatus(policy: Policy(config: config), ledger: ledger, sessionID: sid)
             stdout((json ? status.json().prettyEncoded() : status.text) + "\n")
         } catch let e as ValidationError { throw CLIExit.fail(e) } catch { throw CLIExit.fail(error) }

@@ -20,14 +20,14 @@ struct FetchCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let cap = try MaxPrice.micros(maxPrice)
+        let cap = try global.maxPrice(maxPrice)
         let req = try request.request()
         let wallet = try global.openWallet(kind: "fetch")
-        let result = await wallet.interceptor.fetch(req, maxPriceMicros: cap)
+        let result = await wallet.driver.fetch(req, maxPrice: cap)
         if json {
             stdout(result.json().encoded() + "\n")
         } else {
-            if let r = result.outcome.response { FileHandle.standardOutput.write(Data(r.body)) }
+            if let r = result.response { FileHandle.standardOutput.write(Data(r.body)) }
             stderr("purse: " + result.summary)
         }
         switch result.outcome.kind {

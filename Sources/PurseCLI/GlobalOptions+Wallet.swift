@@ -13,9 +13,19 @@ extension GlobalOptions {
         try PurseConfig.load(path: PurseConfig.defaultPath(explicit: config, environment: environment), mustExist: config != nil)
     }
 
-    /// The ledger path for `config` (`--db`, `PURSE_DB`, the config's `db`, the default).
-    func ledgerPath(_ config: PurseConfig, kind: String) -> String {
-        WalletOptions(configPath: self.config, dbPath: db, environment: environment, sessionKind: kind).ledgerPath(config: config)
+    /// The ledger location for `config` (`LedgerLocation.resolve`: `--db`, `PURSE_DB`, the config's `db`, the default).
+    func ledgerLocation(_ config: PurseConfig) -> String {
+        LedgerLocation.resolve(explicit: db, configured: config.db, environment: environment)
+    }
+
+    /// Opens the ledger for `config`.
+    func openLedger(_ config: PurseConfig) throws -> any PaymentLedger {
+        try LedgerLocation.open(ledgerLocation(config))
+    }
+
+    /// Parses `--max-price` (`MaxPrice`), as a usage error.
+    func maxPrice(_ text: String?) throws -> Micros? {
+        do { return try MaxPrice.parse(text, field: "--max-price") } catch { throw ValidationError(error.message) }
     }
 
     /// Opens the wallet (config, key, ledger, a new session of `kind`), or exits with a coded error.
@@ -25,16 +35,5 @@ extension GlobalOptions {
         } catch {
             throw CLIExit.fail(error)
         }
-    }
-}
-
-/// Parses `--max-price`: a decimal amount that can only lower the per-request cap.
-enum MaxPrice {
-    static func micros(_ text: String?) throws -> Int64? {
-        guard let text else { return nil }
-        guard let m = try? AmountFormat.atomic(fromDecimal: text, decimals: 6) else {
-            throw ValidationError("--max-price must be a decimal amount such as 0.05")
-        }
-        return m
     }
 }

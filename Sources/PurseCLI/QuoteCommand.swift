@@ -17,10 +17,10 @@ struct QuoteCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let cap = try MaxPrice.micros(maxPrice)
+        let cap = try global.maxPrice(maxPrice)
         let req = try request.request()
         let wallet = try global.openWallet(kind: "quote")
-        let q = await wallet.interceptor.quote(req, maxPriceMicros: cap)
+        let q = await wallet.driver.quote(req, maxPrice: cap)
         stdout((json ? q.json().encoded() : q.summary) + "\n")
         if q.response == nil { throw ExitCode(CLIExit.failure) }
     }

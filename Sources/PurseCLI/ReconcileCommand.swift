@@ -13,8 +13,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let config = try global.loadConfig()
-            let ledger = try Ledger(path: global.ledgerPath(config, kind: "reconcile"))
-            let report = await Reconciler(ledger: ledger, config: config, http: CurlHTTPClient()).run()
+            let ledger = try global.openLedger(config)
+            let report = await Reconciler(ledger: ledger, config: config, http: CurlHTTPClient(options: HTTPOptions(config: config.http))).run()
             for e in report.entries { stdout("  #\(e.id) \(e.action): \(e.detail)\n") }
             stdout(report.summary + "\n")
             if report.errors > 0 { throw ExitCode(CLIExit.failure) }

@@ -39,35 +39,20 @@ struct SpendLogCommand: ParsableCommand {
         let now = Date()
         do {
             let config = try global.loadConfig()
-            let path = global.ledgerPath(config, kind: "spend-log")
-            guard FileManager.default.fileExists(atPath: path) else {
-                emitEmpty(config: config)
-                return
-            }
-            let ledger = try Ledger(path: path)
-            let sessions = try ledger.sessions()
-            let sessionID = try SessionSelector.resolve(session, sessions: sessions)
-            let payments = try ledger.payments(PaymentFilter(
-                since: since.flatMap { SinceParser.parse($0, now: now) }, sessionID: sessionID, host: host?.lowercased(),
-                status: status.flatMap(PaymentStatus.init(rawValue:)), limit: limit))
+            let location = global.ledgerLocation(config)
             let policy = Policy(config: config)
-            let usage = try ledger.usage(sessionID: sessionID ?? "", host: nil, now: now)
-            let report = SpendLogReport(payments: payments, sessions: sessions, limits: policy.budgetLimits, usage: usage, currentSessionID: sessionID, now: now)
+            let report = LedgerLocation.exists(location)
+                ? try SpendLog.report(
+                    ledger: try global.openLedger(config), policy: policy, session: session, own: nil,
+                    since: since.flatMap { SinceParser.parse($0, now: now) }, host: host.map { HostName($0) },
+                    status: status.flatMap(PaymentStatus.init(rawValue:)), limit: limit, now: now)
+                : SpendLog.empty(policy: policy, now: now)
             switch format {
             case "json": stdout(report.json().prettyEncoded() + "\n")
             case "csv": stdout(report.csv())
             default: stdout(report.table() + "\n")
             }
         } catch let e as ValidationError { throw CLIExit.fail(e) } catch { throw CLIExit.fail(error) }
-    }
-
-    private func emitEmpty(config: PurseConfig) {
-        let report = SpendLogReport(payments: [], sessions: [], limits: Policy(config: config).budgetLimits, usage: nil, currentSessionID: nil, now: Date())
-        switch format {
-        case "json": stdout(report.json().prettyEncoded() + "\n")
-        case "csv": stdout(report.csv())
-        default: stdout(report.table() + "\n")
-        }
     }
 }
 
@@ -90,26 +75,5 @@ enum SinceParser {
         cal.timeZone = TimeZone(identifier: "UTC")!
         guard let d = cal.date(from: c), cal.component(.month, from: d) == parts[1] else { return nil }
         return d
-    }
-}
-
-/// Resolves `--session` values.
-enum SessionSelector {
-    static func resolve(_ text: String?, sessions: [SessionRecord]) throws -> String? {
-        guard let text else { return nil }
-        let newest = sessions.sorted { $0.startedAt > $1.startedAt }
-        switch text {
-        case "last":
-            guard let s = newest.first(where: { !["spend-log", "budget"].contains($0.kind) }) else { throw ValidationError("there are no sessions yet") }
-            return s.id
-        case "current":
-            guard let s = newest.first(where: { ["serve", "fetch"].contains($0.kind) && kill($0.pid, 0) == 0 }) else {
-                throw ValidationError("no Purse session is running now; use --session last")
-            }
-            return s.id
-        default:
-            guard sessions.contains(where: { $0.id == text }) else { throw ValidationError("no session \(text)") }
-            return text
-        }
     }
 }

@@ -27,7 +27,7 @@ public enum FuzzTarget {
             }
         case 3:
             if let c = try? PurseConfig.parse(input) {
-                precondition(c.policy.maxPerRequestMicros >= 0 && c.policy.dailyBudgetMicros >= 0, "negative limit accepted")
+                precondition(c.policy.maxPerRequest >= .zero && c.policy.dailyBudget >= .zero, "negative limit accepted")
                 _ = c.allowedAssets
             }
         case 4:
@@ -50,10 +50,10 @@ public enum FuzzTarget {
             precondition(r.amount.value > 0, "non-positive amount accepted")
             precondition((1...86_400).contains(r.maxTimeoutSeconds), "timeout out of range accepted")
         }
-        let policy = SelectionPolicy(allowedNetworks: ["eip155:84532"], assets: AssetInfo.builtInUSDC, maxPerRequestMicros: 100_000)
+        let policy = SelectionPolicy(allowedNetworks: ["eip155:84532"], assets: AssetInfo.builtInUSDC, maxPerRequest: Micros(100_000))
         let selection = RequirementSelector.select(offer, policy: policy)
         if let chosen = selection.chosen {
-            precondition(chosen.allowed && (chosen.micros ?? .max) <= 100_000, "an option over the cap was chosen")
+            precondition(chosen.allowed && (chosen.micros?.value ?? .max) <= 100_000, "an option over the cap was chosen")
             precondition(chosen.requirement?.network?.caip2 == "eip155:84532", "a disallowed network was chosen")
         }
         _ = selection.refusalSummary

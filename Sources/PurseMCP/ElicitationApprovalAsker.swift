@@ -1,6 +1,7 @@
 // PurseMCP: the MCP face of the Purse wallet.
 import Foundation
 import MCP
+import Wallet
 
 /// Asks the human to approve a payment through MCP elicitation (form mode).
 ///

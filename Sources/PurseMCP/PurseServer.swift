@@ -34,7 +34,7 @@ public struct PurseServer: Sendable {
     /// Serves MCP over `input`/`output` until the input reaches EOF.
     ///
     /// Returns after stdin EOF, once every request read has been answered (or cancelled) and
-    /// written, every backend call has returned, and `backend.drain()` has returned.
+    /// written, and every backend call (every payment) has returned.
     /// - Throws: When the transport cannot start.
     public func run(input: Int32 = 0, output: Int32 = 1) async throws {
         let transport = LineTransport(input: input, output: output, logger: logger)
@@ -65,8 +65,9 @@ public struct PurseServer: Sendable {
         }
         await server.waitUntilCompleted()
         logger.debug("input closed and every request answered; waiting for backend calls")
+        // Every tool call (and so every payment) runs in a task the tracker knows: once they
+        // have all returned, every payment has its final ledger row.
         await calls.waitForAll()
-        await backend.drain()
         await server.stop()
         logger.debug("server stopped")
     }

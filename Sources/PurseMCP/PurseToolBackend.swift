@@ -1,7 +1,7 @@
 // PurseMCP: the MCP face of the Purse wallet.
 import PurseCore
 
-/// What the MCP layer needs from the wallet. The lead implements it in the Wallet/CLI layer.
+/// What the MCP layer needs from the wallet (`WalletToolBackend` in production, fakes in tests).
 public protocol PurseToolBackend: Sendable {
     /// Runs one tool. `arguments` already passed schema validation (defaults filled in).
     /// Never throws: errors are results with `isError`.
@@ -10,6 +10,4 @@ public protocol PurseToolBackend: Sendable {
     func readResource(_ uri: String) async -> JSONValue?
     /// Told once after `initialize` with the client's name/version (for the session record).
     func clientConnected(name: String, version: String) async
-    /// Awaited before the process exits: returns when every payment started has a final ledger row.
-    func drain() async
 }

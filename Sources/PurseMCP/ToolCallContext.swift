@@ -1,4 +1,5 @@
 // PurseMCP: the MCP face of the Purse wallet.
+import Wallet
 
 /// What a running tool call may use to talk back to the human and the client.
 public struct ToolCallContext: Sendable {

@@ -92,7 +92,8 @@ public enum ToolCatalog {
             "Spend log",
             """
             Lists recent payments from the wallet's ledger (newest first) with their state \
-            (reserved, sent, settled, failed, unknown, released), and totals.
+            (reserved, sent, settled, failed, unknown), and totals: settled, pending (reserved, \
+            sent or unknown, still counted against the budgets) and released (failed, not charged).
             """,
             .init(title: "Spend log", readOnlyHint: true, destructiveHint: false,
                   idempotentHint: true, openWorldHint: false)

@@ -23,10 +23,7 @@ public struct ToolResult: Sendable, Equatable {
     }
 
     /// Creates an error result from a coded error: `{"error": {"code", "message"}}`.
-    public static func failure(_ error: some CodedError) -> ToolResult {
-        ToolResult(
-            structured: ["error": ["code": .string(error.code), "message": .string(error.message)]],
-            summary: error.message,
-            isError: true)
+    public static func failure(_ error: any CodedError) -> ToolResult {
+        ToolResult(structured: error.errorJSON, summary: error.description, isError: true)
     }
 }

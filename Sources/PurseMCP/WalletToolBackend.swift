@@ -1,11 +1,11 @@
 import Foundation
 import HTTP
-import Ledger
 import PurseCore
 import Wallet
 import X402
 
-/// Connects the MCP tools to a `PurseWallet`: every spending tool goes through the one `Interceptor`.
+/// Connects the MCP tools to a `PurseWallet`: every spending tool goes through its one
+/// `PaymentDriver`, and every read goes through its use cases (never the ledger directly).
 public final class WalletToolBackend: PurseToolBackend {
     let wallet: PurseWallet
 
@@ -15,11 +15,7 @@ public final class WalletToolBackend: PurseToolBackend {
     }
 
     public func clientConnected(name: String, version: String) async {
-        try? wallet.ledger.setClientName(sessionID: wallet.session.id, name: "\(name) \(version)")
-    }
-
-    public func drain() async {
-        await wallet.interceptor.drain()
+        await wallet.recordClient(name: "\(name) \(version)")
     }
 
     public func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
@@ -28,29 +24,26 @@ public final class WalletToolBackend: PurseToolBackend {
         case "quote": return await quote(arguments)
         case "wallet_balance": return await balance(arguments)
         case "wallet_address":
-            let s: JSONValue = ["address": .string(wallet.signer.address), "networks": .array(wallet.policy.allowedNetworks.map(JSONValue.string))]
-            return ToolResult(structured: s, summary: "Wallet \(wallet.signer.address) pays on \(wallet.policy.allowedNetworks.joined(separator: ", ")).", isError: false)
+            let address = wallet.signer.address.checksummed
+            let s: JSONValue = ["address": .string(address), "networks": .array(wallet.policy.allowedNetworks.map(JSONValue.string))]
+            return ToolResult(structured: s, summary: "Wallet \(address) pays on \(wallet.policy.allowedNetworks.joined(separator: ", ")).", isError: false)
         case "budget_status":
             do {
-                let status = try BudgetStatus(policy: wallet.policy, ledger: wallet.ledger, sessionID: wallet.session.id)
+                let status = try await wallet.budgetStatus()
                 return ToolResult(structured: status.json(), summary: status.text, isError: false)
-            } catch { return failure(error) }
-        case "spend_log": return spendLog(arguments)
+            } catch { return .failure(error) }
+        case "spend_log": return await spendLog(arguments)
         default:
-            return failure(PurseError("mcp.unknown_tool", "unknown tool \(name)"))
+            return .failure(PurseError("mcp.unknown_tool", "unknown tool \(name)"))
         }
     }
 
     public func readResource(_ uri: String) async -> JSONValue? {
         switch uri {
-        case "purse://spend-log": return spendLog(["limit": 100]).structured
-        case "purse://budget": return try? BudgetStatus(policy: wallet.policy, ledger: wallet.ledger, sessionID: wallet.session.id).json()
+        case "purse://spend-log": return await spendLog(["limit": 100]).structured
+        case "purse://budget": return try? await wallet.budgetStatus().json()
         default: return nil
         }
-    }
-
-    private func failure(_ e: any CodedError) -> ToolResult {
-        ToolResult(structured: ["error": ["code": .string(e.code), "message": .string(e.message)]], summary: "\(e.message) [\(e.code)]", isError: true)
     }
 
     /// Builds the HTTP request of `paid_fetch` and `quote` arguments (already schema-checked).
@@ -63,22 +56,10 @@ public final class WalletToolBackend: PurseToolBackend {
                            headers: headers, body: a["body"]?.stringValue.map { Array($0.utf8) })
     }
 
-    private func maxPrice(_ a: JSONObject) -> Result<Int64?, PurseError> {
-        guard let text = a["max_price"]?.stringValue else { return .success(nil) }
-        guard let m = (try? AmountFormat.atomic(fromDecimal: text, decimals: 6)) else {
-            return .failure(PurseError("mcp.bad_arguments", "max_price must be a decimal amount such as \"0.05\""))
-        }
-        return .success(m)
-    }
-
     private func paidFetch(_ a: JSONObject, context: ToolCallContext) async -> ToolResult {
-        let cap: Int64?
-        switch maxPrice(a) {
-        case let .success(c): cap = c
-        case let .failure(e): return failure(e)
-        }
-        let approver = ElicitingApprover(asker: context.approval)
-        let result = await wallet.interceptor.fetch(Self.request(a), maxPriceMicros: cap, approver: approver)
+        let cap: Micros?
+        do { cap = try MaxPrice.parse(a["max_price"]?.stringValue, field: "max_price") } catch { return .failure(error) }
+        let result = await wallet.driver.fetch(Self.request(a), maxPrice: cap, approver: AskingApprover(asker: context.approval))
         context.log(.info, "paid_fetch \(a["url"]?.stringValue ?? ""): \(result.outcomeName)")
         let isError: Bool
         switch result.outcome.kind {
@@ -89,56 +70,27 @@ public final class WalletToolBackend: PurseToolBackend {
     }
 
     private func quote(_ a: JSONObject) async -> ToolResult {
-        let q = await wallet.interceptor.quote(Self.request(a))
+        let q = await wallet.driver.quote(Self.request(a))
         return ToolResult(structured: q.json(), summary: q.summary, isError: q.response == nil)
     }
 
     private func balance(_ a: JSONObject) async -> ToolResult {
         let network = a["network"]?.stringValue
+        let address = wallet.signer.address.checksummed
         if let network, !wallet.policy.allowedNetworks.contains(network) {
-            return failure(PurseError("mcp.network_not_allowed", "network \(network) is not one of the allowed networks (\(wallet.policy.allowedNetworks.joined(separator: ", ")))"))
+            return .failure(PurseError("mcp.network_not_allowed", "network \(network) is not one of the allowed networks (\(wallet.policy.allowedNetworks.joined(separator: ", ")))"))
         }
         let (balances, failures) = await wallet.balances.read(network: network)
-        let s = BalanceJSON.make(address: wallet.signer.address, balances: balances, failures: failures)
+        let s = BalanceJSON.make(address: address, balances: balances, failures: failures)
         var text = balances.map { "\($0.amount) \($0.symbol) on \($0.network)" }.joined(separator: "; ")
         if !failures.isEmpty { text += (text.isEmpty ? "" : "; ") + failures.map { "\($0.network) \($0.asset ?? ""): \($0.error)" }.joined(separator: "; ") }
-        return ToolResult(structured: s, summary: "Balances of \(wallet.signer.address): \(text.isEmpty ? "none" : text)", isError: balances.isEmpty && !failures.isEmpty)
+        return ToolResult(structured: s, summary: "Balances of \(address): \(text.isEmpty ? "none" : text)", isError: balances.isEmpty && !failures.isEmpty)
     }
 
-    private func spendLog(_ a: JSONObject) -> ToolResult {
+    private func spendLog(_ a: JSONObject) async -> ToolResult {
         do {
-            let sessions = try wallet.ledger.sessions()
-            var sessionID: String?
-            switch a["session"]?.stringValue {
-            case nil: sessionID = nil
-            case "current": sessionID = wallet.session.id
-            case "last": sessionID = sessions.filter { $0.id != wallet.session.id }.max { $0.startedAt < $1.startedAt }?.id ?? wallet.session.id
-            case let id?: sessionID = id
-            }
-            let limit = Int(a["limit"]?.int64Value ?? 20)
-            let payments = try wallet.ledger.payments(PaymentFilter(since: nil, sessionID: sessionID, host: nil, status: nil, limit: limit))
-            let now = Date()
-            let usage = try wallet.ledger.usage(sessionID: wallet.session.id, host: nil, now: now)
-            let report = SpendLogReport(payments: payments, sessions: sessions, limits: wallet.policy.budgetLimits, usage: usage, currentSessionID: wallet.session.id, now: now)
+            let report = try await wallet.spendLog(session: a["session"]?.stringValue, limit: Int(a["limit"]?.int64Value ?? 20))
             return ToolResult(structured: report.json(), summary: report.table(), isError: false)
-        } catch { return failure(error) }
-    }
-}
-
-/// Asks the human through MCP elicitation before a payment above `policy.confirmAbove`.
-struct ElicitingApprover: PaymentApprover {
-    let asker: any ApprovalAsker
-
-    func approve(_ plan: PaymentPlan, budgetLeft: String) async -> (code: String, reason: String)? {
-        let request = ApprovalRequest(
-            amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
-            asset: plan.requirement.asset, network: plan.requirement.network?.caip2 ?? plan.requirement.networkText,
-            payTo: plan.requirement.payTo, host: plan.host, url: plan.url, budgetLeft: budgetLeft)
-        switch await asker.ask(request) {
-        case .approved: return nil
-        case .declined: return ("approval.declined", "the human declined the payment of \(plan.priceText) to \(plan.host)")
-        case .timedOut: return ("approval.timeout", "nobody approved the payment of \(plan.priceText) in time; nothing was paid")
-        case .unsupported: return await NoApprover().approve(plan, budgetLeft: budgetLeft)
-        }
+        } catch { return .failure(error) }
     }
 }

@@ -112,11 +112,11 @@ private struct Reader {
     }
 
     /// A decimal amount such as "0.10" in micro-units. Numbers are refused: money is written as strings.
-    func amount(_ v: JSONValue, _ key: String) throws(ConfigError) -> Int64 {
+    func amount(_ v: JSONValue, _ key: String) throws(ConfigError) -> Micros {
         guard case let .string(s) = v else {
             throw ConfigError(.wrongType, key: key, "amounts are decimal strings such as \"0.10\", got \(v.typeName)")
         }
-        guard let micros = (try? AmountFormat.atomic(fromDecimal: s, decimals: 6)) else {
+        guard let micros = try? Micros(parsing: s) else {
             throw ConfigError(.badValue, key: key, "\"\(s)\" is not a decimal amount with at most 6 decimals, such as \"0.10\"")
         }
         return micros
@@ -170,7 +170,7 @@ private struct Reader {
                     return x
                 }
                 let address = try string(try need("address"), "\(ap).address")
-                guard RequirementSelector.isAddress(address) else {
+                guard (try? Address(parsing: address)) != nil else {
                     throw ConfigError(.badValue, key: "\(ap).address", "'\(address)' is not a 0x-prefixed 20-byte address")
                 }
                 assets.append(AssetConfig(
@@ -187,10 +187,10 @@ private struct Reader {
         let o = try object(v, "policy")
         try only(o, ["maxPerRequest", "sessionBudget", "dailyBudget", "confirmAbove", "hosts", "perHost", "allowNetworks", "allowAssets"], "policy")
         var p = PolicyConfig()
-        if let x = o["maxPerRequest"] { p.maxPerRequestMicros = try amount(x, "policy.maxPerRequest") }
-        if let x = o["sessionBudget"] { p.sessionBudgetMicros = try amount(x, "policy.sessionBudget") }
-        if let x = o["dailyBudget"] { p.dailyBudgetMicros = try amount(x, "policy.dailyBudget") }
-        if let x = o["confirmAbove"], !x.isNull { p.confirmAboveMicros = try amount(x, "policy.confirmAbove") }
+        if let x = o["maxPerRequest"] { p.maxPerRequest = try amount(x, "policy.maxPerRequest") }
+        if let x = o["sessionBudget"] { p.sessionBudget = try amount(x, "policy.sessionBudget") }
+        if let x = o["dailyBudget"] { p.dailyBudget = try amount(x, "policy.dailyBudget") }
+        if let x = o["confirmAbove"], !x.isNull { p.confirmAbove = try amount(x, "policy.confirmAbove") }
         if let h = o["hosts"] {
             let ho = try object(h, "policy.hosts")
             try only(ho, ["allow", "deny"], "policy.hosts")
@@ -212,7 +212,7 @@ private struct Reader {
                 let lo = try object(m.value, path)
                 try only(lo, ["daily"], path)
                 guard let d = lo["daily"] else { throw ConfigError(.missingKey, key: "\(path).daily", "is required") }
-                p.perHostDailyMicros[host] = try amount(d, "\(path).daily")
+                p.perHostDaily[HostName(host)] = try amount(d, "\(path).daily")
             }
         }
         if let n = o["allowNetworks"] {
@@ -227,7 +227,7 @@ private struct Reader {
         }
         if let a = o["allowAssets"] {
             let list = try strings(a, "policy.allowAssets")
-            for (i, s) in list.enumerated() where !RequirementSelector.isAddress(s) {
+            for (i, s) in list.enumerated() where (try? Address(parsing: s)) == nil {
                 throw ConfigError(.badValue, key: "policy.allowAssets[\(i)]", "'\(s)' is not a token address")
             }
             p.allowAssets = list

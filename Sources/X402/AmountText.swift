@@ -13,8 +13,4 @@ public enum AmountText {
         "\(decimal(atomic: atomic, decimals: decimals)) \(symbol)"
     }
 
-    /// Formats micro-units (10⁻⁶ of a token) with a symbol.
-    public static func format(micros: Int64, symbol: String) -> String {
-        format(atomic: micros, decimals: 6, symbol: symbol)
-    }
 }

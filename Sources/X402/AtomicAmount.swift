@@ -1,3 +1,5 @@
+import PurseCore
+
 /// A token amount in atomic units (the integer the chain sees), parsed strictly from x402 text.
 public struct AtomicAmount: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The value. Purse refuses amounts above `Int64.max` atomic units.
@@ -25,36 +27,8 @@ public struct AtomicAmount: Sendable, Hashable, Comparable, CustomStringConverti
         self.value = v
     }
 
-    /// The amount in micro-units of the whole token (10⁻⁶), rounded up; nil on overflow.
-    ///
-    /// Budgets are kept in micro-units so that tokens with different decimals add up; for
-    /// 6-decimal USDC this is the atomic amount itself.
-    public func micros(decimals: Int) -> Int64? {
-        Self.micros(atomic: value, decimals: decimals)
-    }
-
-    /// Converts atomic units to micro-units of the whole token, rounding up; nil on overflow.
-    public static func micros(atomic: Int64, decimals: Int) -> Int64? {
-        guard atomic >= 0, decimals >= 0, decimals <= 36 else { return nil }
-        if decimals == 6 { return atomic }
-        if decimals < 6 {
-            var v = atomic
-            for _ in decimals..<6 {
-                let (m, o) = v.multipliedReportingOverflow(by: 10)
-                if o { return nil }
-                v = m
-            }
-            return v
-        }
-        var divisor: Int64 = 1
-        for _ in 6..<decimals {
-            let (m, o) = divisor.multipliedReportingOverflow(by: 10)
-            if o { return atomic == 0 ? 0 : 1 }  // more than 18 extra decimals: any non-zero amount is < 1 micro
-            divisor = m
-        }
-        let (q, r) = atomic.quotientAndRemainder(dividingBy: divisor)
-        return r == 0 ? q : q + 1
-    }
+    /// The amount in budget micro-units (rounded up), nil on overflow: `Micros(atomic:decimals:)`.
+    public func micros(decimals: Int) -> Micros? { Micros(atomic: value, decimals: decimals) }
 
     public static func < (a: AtomicAmount, b: AtomicAmount) -> Bool { a.value < b.value }
     public var description: String { String(value) }

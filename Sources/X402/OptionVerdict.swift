@@ -1,3 +1,5 @@
+import PurseCore
+
 /// Why one offered option may or may not be paid.
 public struct OptionVerdict: Sendable, Equatable {
     /// One reason an option was refused.
@@ -15,8 +17,12 @@ public struct OptionVerdict: Sendable, Equatable {
     public let requirement: PaymentRequirement?
     /// The known asset it pays in, when known.
     public let asset: AssetInfo?
-    /// The price in micro-units, when the asset is known.
-    public let micros: Int64?
+    /// The price in budget micro-units, when the asset is known.
+    public let micros: Micros?
+    /// `payTo` as a checked address, when it is one.
+    public let payTo: Address?
+    /// The token contract as a checked address, when the asset is known and it is one.
+    public let token: Address?
     /// Every reason it was refused; empty when it may be paid.
     public let reasons: [Reason]
 

@@ -13,7 +13,7 @@ public enum RequirementSelector {
     public static func select(_ offer: PaymentRequired, policy: SelectionPolicy) -> Selection {
         var verdicts = [OptionVerdict]()
         for p in offer.problems {
-            verdicts.append(OptionVerdict(index: p.index, requirement: nil, asset: nil, micros: nil,
+            verdicts.append(OptionVerdict(index: p.index, requirement: nil, asset: nil, micros: nil, payTo: nil, token: nil,
                                           reasons: [.init(code: p.error.code, message: p.error.message)]))
         }
         for r in offer.accepts { verdicts.append(verdict(r, policy: policy)) }
@@ -51,11 +51,15 @@ public enum RequirementSelector {
         } else {
             refuse("option.network_unknown", "network '\(clip(r.networkText))' is unknown")
         }
-        if let problem = addressProblem(r.payTo) {
-            refuse("option.pay_to_invalid", "payTo '\(clip(r.payTo))' is not a valid address (\(problem))")
+        var payTo: Address?
+        do { payTo = try Address(parsing: r.payTo) } catch {
+            refuse("option.pay_to_invalid", "payTo '\(clip(r.payTo))' is not a valid address (\(error.message))")
         }
-        if asset != nil, let problem = addressProblem(r.asset) {
-            refuse("option.asset_invalid", "asset '\(clip(r.asset))' is not a valid address (\(problem))")
+        var token: Address?
+        if asset != nil {
+            do { token = try Address(parsing: r.asset) } catch {
+                refuse("option.asset_invalid", "asset '\(clip(r.asset))' is not a valid address (\(error.message))")
+            }
         }
         if r.scheme == "exact" {
             if r.eip712Name == nil || r.eip712Version == nil {
@@ -68,32 +72,19 @@ public enum RequirementSelector {
                 refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' settles before the content is delivered; Purse only pays with the default 'authorization' flow")
             }
         }
-        var micros: Int64?
+        var micros: Micros?
         if let asset {
             if let m = r.amount.micros(decimals: asset.decimals) {
                 micros = m
-                if m > policy.maxPerRequestMicros {
-                    let cap = AmountText.format(micros: policy.maxPerRequestMicros, symbol: asset.symbol)
+                if m > policy.maxPerRequest {
+                    let cap = policy.maxPerRequest.formatted(symbol: asset.symbol)
                     refuse("option.over_cap", "price \(AmountText.format(atomic: r.amount.value, decimals: asset.decimals, symbol: asset.symbol)) exceeds the per-request cap of \(cap)")
                 }
             } else {
                 refuse("option.amount_too_large", "price \(r.amount.value) atomic units is too large")
             }
         }
-        return OptionVerdict(index: r.index, requirement: r, asset: asset, micros: micros, reasons: reasons)
-    }
-
-    /// Whether `text` is an address: `0x` and 40 hex digits, all one case or with a correct EIP-55 checksum.
-    public static func isAddress(_ text: String) -> Bool { addressProblem(text) == nil }
-
-    /// Why `text` is not an address (a mixed-case typo fails its EIP-55 checksum), or nil.
-    public static func addressProblem(_ text: String) -> String? {
-        do {
-            _ = try Address(parsing: text)
-            return nil
-        } catch {
-            return error.message
-        }
+        return OptionVerdict(index: r.index, requirement: r, asset: asset, micros: micros, payTo: payTo, token: token, reasons: reasons)
     }
 
     static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }

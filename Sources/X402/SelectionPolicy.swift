@@ -1,3 +1,5 @@
+import PurseCore
+
 /// What the requirement selector may choose from: the human's allowed networks, the known
 /// assets, and the per-request cap.
 public struct SelectionPolicy: Sendable, Equatable {
@@ -5,16 +7,16 @@ public struct SelectionPolicy: Sendable, Equatable {
     public var allowedNetworks: Set<String>
     /// The assets that are both known and allowed, on any network.
     public var assets: [AssetInfo]
-    /// The per-request cap in micro-units of the asset (10⁻⁶ of one token).
-    public var maxPerRequestMicros: Int64
+    /// The per-request cap, checked on the very option that would be signed.
+    public var maxPerRequest: Micros
     /// Payment schemes Purse can sign.
     public var supportedSchemes: Set<String>
 
     /// Creates a selection policy.
-    public init(allowedNetworks: Set<String>, assets: [AssetInfo], maxPerRequestMicros: Int64, supportedSchemes: Set<String> = ["exact"]) {
+    public init(allowedNetworks: Set<String>, assets: [AssetInfo], maxPerRequest: Micros, supportedSchemes: Set<String> = ["exact"]) {
         self.allowedNetworks = allowedNetworks
         self.assets = assets
-        self.maxPerRequestMicros = maxPerRequestMicros
+        self.maxPerRequest = maxPerRequest
         self.supportedSchemes = supportedSchemes
     }
 

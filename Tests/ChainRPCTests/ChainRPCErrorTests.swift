@@ -1,5 +1,6 @@
 import HTTP
 import PurseCore
+import PurseTesting
 import Testing
 @testable import ChainRPC
 

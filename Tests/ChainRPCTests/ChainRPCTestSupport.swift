@@ -1,5 +1,6 @@
 import HTTP
 import PurseCore
+import PurseTesting
 @testable import ChainRPC
 
 let nodeURL = "https://rpc.example/v1"

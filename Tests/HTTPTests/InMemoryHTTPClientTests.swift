@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTP
+import PurseTesting
 
 @Suite struct InMemoryHTTPClientTests {
     @Test func answersFromHandlerAndRecordsRequestsInOrder() async throws {

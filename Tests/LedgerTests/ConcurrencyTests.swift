@@ -1,4 +1,5 @@
 import Foundation
+import PurseCore
 import Testing
 @testable import Ledger
 
@@ -58,13 +59,13 @@ import Testing
     @Test func fourWritersCannotOverspendTheDailyBudget() throws {
         let dir = TempDir()
         let path = dir.file("purse.db")
-        let (tally, elapsed) = try race(path: path, writers: 4, attempts: 25, limits: BudgetLimits(dailyMicros: 300_000))
+        let (tally, elapsed) = try race(path: path, writers: 4, attempts: 25, limits: BudgetLimits(daily: Micros(300_000)))
         #expect(tally.otherErrors == [], "no busy or other errors")
         #expect(tally.reserved == 30)
         #expect(tally.refused == 70)
         let check = try openLedger(path)
-        #expect(try check.payments().count == 30)
-        #expect(try check.usage(sessionID: "-", host: nil, now: t0).dailySpentMicros == 300_000)
+        #expect(try check.payments(PaymentFilter()).count == 30)
+        #expect(try check.usage(sessionID: "-", host: nil, allHosts: true, now: t0).dailySpent.value == 300_000)
         note(String(format: "ledger contention: 4 writers x 25 attempts (30 reserved, 70 refused) in %.3f s, worst wait %.1f ms",
                     elapsed, tally.worstWait * 1000))
     }
@@ -89,7 +90,7 @@ import Testing
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<4 {
             Thread {
-                do throws(LedgerError) { _ = try Ledger(path: path) } catch {
+                do throws(LedgerError) { _ = try SQLiteLedger(path: path) } catch {
                     errors.record(.failure(.ledger(error)), seconds: 0)
                 }
                 done.signal()
@@ -97,6 +98,6 @@ import Testing
         }
         for _ in 0..<4 { done.wait() }
         #expect(errors.otherErrors == [])
-        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2")
+        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3")
     }
 }

@@ -10,12 +10,15 @@ import Testing
     static func record(_ id: Int64, _ session: String, _ host: String, _ atomic: Int64, _ status: PaymentStatus,
                        tx: String? = nil, error: String? = nil, url: String? = nil, at offset: TimeInterval = 0) -> PaymentRecord {
         PaymentRecord(
-            id: id, sessionID: session, createdAt: t0.addingTimeInterval(offset), updatedAt: t0.addingTimeInterval(offset + 1),
-            method: "GET", url: url ?? "https://\(host)/x", host: host, network: "eip155:8453",
-            asset: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", assetSymbol: "USDC", decimals: 6,
-            payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", amountAtomic: atomic, micros: atomic, scheme: "exact",
-            x402Version: 2, nonce: "0x" + String(repeating: "ab", count: 32), validBefore: 1_795_000_600, status: status,
-            txHash: tx, payer: "0x857b06519E91e3A54538791bDbb0E22373e36b66", error: error, httpStatus: status == .settled ? 200 : nil)
+            id: id,
+            payment: NewPayment(
+                sessionID: session, method: "GET", url: url ?? "https://\(host)/x", host: HostName(host), network: "eip155:8453",
+                asset: try! Address(parsing: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"), assetSymbol: "USDC", decimals: 6,
+                payTo: try! Address(parsing: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"), amountAtomic: atomic, micros: Micros(atomic),
+                scheme: "exact", x402Version: 2, nonce: try! Nonce32(hex: "0x" + String(repeating: "ab", count: 32)),
+                validBefore: 1_795_000_600, payer: try! Address(parsing: "0x857b06519E91e3A54538791bDbb0E22373e36b66")),
+            createdAt: t0.addingTimeInterval(offset), updatedAt: t0.addingTimeInterval(offset + 1), status: status,
+            txHash: tx, error: error, httpStatus: status == .settled ? 200 : nil)
     }
 
     static let payments: [PaymentRecord] = [
@@ -24,10 +27,11 @@ import Testing
         record(2, s1.id, "a.example", 10_000, .settled, tx: "0xbff8" + String(repeating: "0", count: 56) + "3a1c", at: 10),
         record(1, s2.id, "b.example", 1_250_000, .settled, tx: "0x12", url: "https://b.example/q?a=1,b=\"2\"\nx", at: 0),
     ]
-    static let limits = BudgetLimits(perRequestMicros: 100_000, sessionMicros: 25_000, dailyMicros: 2_000_000,
-                                     perHostDailyMicros: ["a.example": 50_000])
-    static let usage = BudgetUsage(sessionID: s1.id, sessionSpentMicros: 20_000, dailySpentMicros: 1_270_000,
-                                   hostDailySpentMicros: ["a.example": 20_000, "b.example": 1_250_000], sessionPendingMicros: 10_000)
+    static let limits = BudgetLimits(perRequest: Micros(100_000), session: Micros(25_000), daily: Micros(2_000_000),
+                                     perHostDaily: [HostName("a.example"): Micros(50_000)])
+    static let usage = BudgetUsage(sessionID: s1.id, sessionSpent: Micros(20_000), dailySpent: Micros(1_270_000),
+                                   hostDailySpent: [HostName("a.example"): Micros(20_000), HostName("b.example"): Micros(1_250_000)],
+                                   sessionPending: Micros(10_000))
 
     let report = SpendLogReport(payments: payments, sessions: [s1, s2], limits: limits, usage: usage,
                                 currentSessionID: s1.id, now: t0.addingTimeInterval(60))
@@ -69,7 +73,7 @@ import Testing
         p.txHash = "0x\u{1b}]0;pwned\u{07}"
         let table = SpendLogReport(payments: [p], sessions: [], limits: nil, usage: nil, currentSessionID: nil, now: t0).table()
         #expect(!table.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 })
-        #expect(table.contains("evil?[2J.example"))
+        #expect(table.contains("evil?[2j.example"))  // hosts are stored normalized (lower-case)
     }
 
     @Test func jsonShapeMatchesTheSchema() throws {
@@ -112,7 +116,7 @@ import Testing
         #expect(SpendLogReport.csvField("plain") == "plain")
         #expect(SpendLogReport.csvField("a\r\nb") == "\"a\r\nb\"")
         var evil = Self.record(9, Self.s1.id, "x.example", 1, .failed, error: "=cmd|' /C calc'!A0")
-        evil.url = "https://x.example/"
+        evil.payment.url = "https://x.example/"
         let row = SpendLogReport(payments: [evil], sessions: [], limits: nil, usage: nil, currentSessionID: nil, now: t0).csv()
         #expect(row.contains(",'=cmd|' /C calc'!A0,"))
     }
@@ -162,9 +166,9 @@ import Testing
         let r = try ledger.reserve(usdc(s.id, 10_000), limits: .none, now: t0)
         try ledger.markSent(id: r.id, now: t0)
         try ledger.markSettled(id: r.id, txHash: "0xbff8000000000000000000000000000000000000000000000000000000003a1c", httpStatus: 200, now: t0)
-        let limits = BudgetLimits(sessionMicros: 25_000)
-        let report = SpendLogReport(payments: try ledger.payments(), sessions: try ledger.sessions(), limits: limits,
-                                    usage: try ledger.usage(sessionID: s.id, host: nil, now: t0), currentSessionID: s.id, now: t0)
+        let limits = BudgetLimits(session: Micros(25_000))
+        let report = SpendLogReport(payments: try ledger.payments(PaymentFilter()), sessions: try ledger.sessions(), limits: limits,
+                                    usage: try ledger.usage(sessionID: s.id, host: nil, allHosts: true, now: t0), currentSessionID: s.id, now: t0)
         #expect(report.table().contains("0.01 USDC"))
         #expect(report.table().contains("0xbff8…3a1c"))
         #expect(report.table().contains("0.015 USDC left  of 0.025 (0.01 spent)"))

@@ -1,4 +1,7 @@
 import Foundation
+import PurseCore
+import PurseCore
+import PurseTesting
 @testable import Ledger
 
 /// A fresh temporary directory, removed (after restoring write permission) when dropped.
@@ -28,16 +31,17 @@ let t0 = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18
 /// A 6-decimal USDC payment of `atomic` units to `host`.
 func usdc(_ session: String, _ atomic: Int64, host: String = "api.example.com", nonce: Int = 0) -> NewPayment {
     NewPayment(
-        sessionID: session, method: "GET", url: "https://\(host)/weather?q=paris", host: host,
-        network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", assetSymbol: "USDC",
-        decimals: 6, payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", amountAtomic: atomic, scheme: "exact",
-        x402Version: 2, nonce: "0x" + String(repeating: "0", count: 56) + String(format: "%08x", nonce),
-        validBefore: 1_795_000_600, payer: "0x857b06519E91e3A54538791bDbb0E22373e36b66")
+        sessionID: session, method: "GET", url: "https://\(host)/weather?q=paris", host: HostName(host),
+        network: "eip155:84532", asset: try! Address(parsing: "0x036CbD53842c5426634e7929541eC2318f3dCF7e"), assetSymbol: "USDC",
+        decimals: 6, payTo: try! Address(parsing: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"), amountAtomic: atomic,
+        micros: Micros(atomic), scheme: "exact", x402Version: 2,
+        nonce: try! Nonce32(hex: "0x" + String(repeating: "0", count: 56) + String(format: "%08x", nonce)),
+        validBefore: 1_795_000_600, payer: try! Address(parsing: "0x857b06519E91e3A54538791bDbb0E22373e36b66"))
 }
 
 /// Opens a ledger at `path`, failing the test with the error's description.
-func openLedger(_ path: String, _ options: LedgerOptions = .init()) throws -> Ledger {
-    try Ledger(path: path, options: options)
+func openLedger(_ path: String, _ options: LedgerOptions = .init()) throws -> SQLiteLedger {
+    try SQLiteLedger(path: path, options: options)
 }
 
 /// Returns the ledger error thrown by `body`, or nil when it did not throw.

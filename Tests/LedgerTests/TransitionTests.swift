@@ -1,10 +1,11 @@
 import Foundation
+import PurseCore
 import Testing
 @testable import Ledger
 
 @Suite struct TransitionTests {
     let dir = TempDir()
-    let ledger: Ledger
+    let ledger: SQLiteLedger
     let session: String
 
     init() throws {
@@ -79,8 +80,8 @@ import Testing
 
     @Test func failedThenSettledByChainCountsAgain() throws {
         let id = try row(.failed)
-        #expect(try ledger.usage(sessionID: session, host: nil, now: t0).sessionSpentMicros == 0)
+        #expect(try ledger.usage(sessionID: session, host: nil, allHosts: true, now: t0).sessionSpent.value == 0)
         try ledger.markSettledByChain(id: id, txHash: nil, now: t0)
-        #expect(try ledger.usage(sessionID: session, host: nil, now: t0).sessionSpentMicros == 1)
+        #expect(try ledger.usage(sessionID: session, host: nil, allHosts: true, now: t0).sessionSpent.value == 1)
     }
 }

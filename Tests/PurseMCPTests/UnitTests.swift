@@ -88,12 +88,8 @@ struct UnitTests {
         #expect(FrameClassifier.outgoing(Array(#"{"id":9,"jsonrpc":"2.0","result":{}}"#.utf8)).answers == ["n:9"])
     }
 
-    @Test("approval decisions map to stable error codes")
-    func approvalErrors() {
-        #expect(ApprovalDecision.approved.error == nil)
-        #expect(ApprovalDecision.declined.error?.code == "approval.declined")
-        #expect(ApprovalDecision.timedOut.error?.code == "approval.timeout")
-        #expect(ApprovalDecision.unsupported.error?.code == "approval.unsupported")
+    @Test("MCP errors have stable codes")
+    func mcpErrorCodes() {
         #expect(PurseMCPError.badArguments(tool: "quote", argument: "url", reason: "is required").code == "mcp.bad_arguments")
     }
 }

@@ -4,172 +4,213 @@ import Testing
 @testable import Wallet
 @testable import X402
 
+/// The payment state machine, event by event. Actions and outcomes are values, so each step is
+/// one `#expect(action == …)`.
 @Suite struct PaymentFlowTests {
-    /// Drives the flow up to the paid request, returning it and the plan.
-    func toPaid(_ flow: inout PaymentFlow) throws -> (HTTPRequest, PaymentPlan) {
-        guard case .send = flow.start() else { throw PurseError("t", "expected send") }
-        guard case let .reserve(plan) = flow.handle(.response(WalletFixture.paymentRequired())) else { throw PurseError("t", "expected reserve") }
-        guard case .sign = flow.handle(.reserved) else { throw PurseError("t", "expected sign") }
-        guard case let .sendPaid(req, attempt, _) = flow.handle(.signed("0x" + String(repeating: "cd", count: 65))) else { throw PurseError("t", "expected sendPaid") }
-        #expect(attempt == 1)
-        return (req, plan)
+    let config: PurseConfig
+
+    init() throws { config = try WalletFixture.config() }
+
+    func flow(_ config: PurseConfig? = nil, maxPrice: Int64? = nil) -> PaymentFlow {
+        PaymentFlow(resource: WalletFixture.resource, context: WalletFixture.context(config ?? self.config, maxPrice: maxPrice))
     }
 
-    @Test func nonPaymentResponsePassesThroughWithoutReserving() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = flow.start()
-        guard case let .finish(o) = flow.handle(.response(WalletFixture.response(302, headers: [("Location", "http://127.0.0.2/collect")]))) else {
-            Issue.record("expected finish"); return
-        }
-        guard case .notPaymentRequired = o.kind else { Issue.record("kind"); return }
-        #expect(o.response?.status == 302 && o.resolution == .none && o.signatures == 0)
+    /// Drives a flow up to the first paid send, returning the payload and the plan.
+    func toPaid(_ flow: inout PaymentFlow) throws -> (PaymentPayload, PaymentPlan) {
+        #expect(flow.start() == .sendUnpaid)
+        let action = flow.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired())))
+        guard case let .reserve(plan) = action else { throw PurseError("t", "expected reserve, got \(action)") }
+        #expect(flow.reserved() == .sign(plan))
+        let sent = flow.signed(WalletFixture.authorization(plan))
+        guard case let .sendPaid(payload, 1, 0) = sent else { throw PurseError("t", "expected sendPaid, got \(sent)") }
+        return (payload, plan)
+    }
+
+    @Test func notPaymentRequiredFinishesWithoutReserving() {
+        var f = flow()
+        #expect(f.start() == .sendUnpaid)
+        #expect(f.unpaidAnswered(.notPaymentRequired) == .finish(FlowOutcome(kind: .notPaymentRequired)))
+    }
+
+    @Test func unreadableOfferIsRefused() {
+        var f = flow()
+        _ = f.start()
+        let e = X402Error(.badValue, field: "accepts", "empty")
+        #expect(f.unpaidAnswered(.unreadableOffer(e)) == .finish(FlowOutcome(kind: .refused(FlowRefusal(e)))))
     }
 
     @Test func planHasWindowNonceAndCheapestOption() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = flow.start()
-        let offer = WalletFixture.paymentRequired([WalletFixture.entry(amount: "50000"), WalletFixture.entry(amount: "20000", timeout: 60)])
-        guard case let .reserve(plan) = flow.handle(.response(offer)) else { Issue.record("expected reserve"); return }
+        var f = flow()
+        _ = f.start()
+        let offer = try WalletFixture.offer(WalletFixture.paymentRequired([WalletFixture.entry(amount: "50000"), WalletFixture.entry(amount: "20000", timeout: 60)]))
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(offer)) else { Issue.record("expected reserve"); return }
         #expect(plan.requirement.index == 1)
-        #expect(plan.micros == 20_000)
+        #expect(plan.micros == Micros(20_000))
         #expect(plan.validAfter == 1_800_000_000 - 600)
         #expect(plan.validBefore == 1_800_000_000 + 60)  // min(maxTimeoutSeconds 60, ceiling 300)
-        #expect(plan.nonce == "0x" + String(repeating: "11", count: 32))
-        #expect(plan.host == "seller.test")
+        #expect(plan.nonce == WalletFixture.nonce)
+        #expect(plan.host == HostName("seller.test"))
+        #expect(plan.payTo == WalletFixture.sellerAddress && plan.token == WalletFixture.tokenAddress && plan.payer == WalletFixture.payerAddress)
+        #expect(f.offer == offer && f.selection?.chosen?.index == 1)
     }
 
     @Test func validityIsCappedByTheCeiling() throws {
-        var config = try WalletFixture.config()
+        var config = self.config
         config.payment.validityCeilingSeconds = 120
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(config))
-        _ = flow.start()
-        guard case let .reserve(plan) = flow.handle(.response(WalletFixture.paymentRequired([WalletFixture.entry(timeout: 3600)]))) else { Issue.record("reserve"); return }
+        var f = flow(config)
+        _ = f.start()
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired([WalletFixture.entry(timeout: 3600)])))) else {
+            Issue.record("reserve"); return
+        }
         #expect(plan.validBefore - 1_800_000_000 == 120)
     }
 
-    @Test func paidRequestEchoesAcceptedVerbatimToTheSameURL() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        let (req, plan) = try toPaid(&flow)
-        #expect(req.url == WalletFixture.request.url)
-        let value = try #require(req.headers["PAYMENT-SIGNATURE"])
-        let payload = try JSONValue.parse(try Base64.decode(value))
-        #expect(payload["accepted"] == plan.requirement.raw)
-        #expect(payload["payload"]?["authorization"]?["nonce"]?.stringValue == plan.nonce)
-        #expect(payload["payload"]?["authorization"]?["validBefore"]?.stringValue == String(plan.validBefore))
-        #expect(payload["accepted"]?["extra"]?.isNull == false)
+    @Test func payloadEchoesAcceptedVerbatimAndSignsThePlan() throws {
+        var f = flow()
+        let (payload, plan) = try toPaid(&f)
+        #expect(payload.httpHeaderName == "PAYMENT-SIGNATURE")
+        #expect(payload.document["accepted"] == plan.requirement.raw)
+        #expect(payload.document["payload"]?["authorization"]?["nonce"]?.stringValue == plan.nonce.hex)
+        #expect(payload.document["payload"]?["authorization"]?["validBefore"]?.stringValue == String(plan.validBefore))
+        #expect(payload.document["accepted"]?["extra"]?.isNull == false)
+        #expect(try JSONValue.parse(try Base64.decode(payload.base64)) == payload.document)
     }
 
-    @Test func successSettlesWithTheReceipt() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = try toPaid(&flow)
-        guard case let .finish(o) = flow.handle(.response(WalletFixture.response(200, headers: [("PAYMENT-RESPONSE", WalletFixture.receipt())], body: "{\"t\":1}"))) else {
-            Issue.record("finish"); return
-        }
-        guard case .paid = o.kind else { Issue.record("kind"); return }
-        #expect(o.resolution == .settle(transaction: "0x" + String(repeating: "ab", count: 32)))
-        #expect(o.signatures == 1 && o.paidAttempts == 1)
+    @Test func deliveredWithReceiptSettles() throws {
+        var f = flow()
+        let (_, plan) = try toPaid(&f)
+        let receipt = try #require(try SettlementResponse.parse(header: { $0 == "PAYMENT-RESPONSE" ? WalletFixture.receipt() : nil }))
+        let expected = FlowOutcome(kind: .paid, plan: plan, receipt: receipt, resolution: .settle(transaction: "0x" + String(repeating: "ab", count: 32)),
+                                   signatures: 1, paidAttempts: 1)
+        #expect(f.paidAnswered(.delivered(receipt: receipt, receiptProblem: nil)) == .finish(expected))
     }
 
-    @Test func serverErrorsResendTheSameBytesThenUnknown() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        let (first, _) = try toPaid(&flow)
-        var sent = [first]
-        var action = flow.handle(.response(WalletFixture.response(502)))
-        while case let .sendPaid(req, _, _) = action {
-            sent.append(req)
-            action = flow.handle(.response(WalletFixture.response(500)))
-        }
-        #expect(sent.count == 3)
-        #expect(Set(sent.map { $0.headers["PAYMENT-SIGNATURE"] ?? "" }).count == 1)
-        guard case let .finish(o) = action, case .unknown = o.kind else { Issue.record("unknown"); return }
-        #expect(o.signatures == 1)
-        if case .unknown = o.resolution {} else { Issue.record("resolution should be unknown") }
+    @Test func deliveredWithoutReceiptIsPaidButUnknownInTheLedger() throws {
+        var f = flow()
+        let (_, plan) = try toPaid(&f)
+        let action = f.paidAnswered(.delivered(receipt: nil, receiptProblem: nil))
+        let expected = FlowOutcome(kind: .paid, plan: plan, resolution: .unknown("content delivered but the server sent no receipt; reconcile will ask the chain"),
+                                   signatures: 1, paidAttempts: 1)
+        #expect(action == .finish(expected))
+    }
+
+    @Test func serverErrorsResendTheSamePayloadThenUnknown() throws {
+        var f = flow()
+        let (payload, plan) = try toPaid(&f)
+        #expect(f.paidAnswered(.serverError(status: 502, receipt: nil)) == .sendPaid(payload, attempt: 2, delayMilliseconds: 250))
+        #expect(f.paidAnswered(.serverError(status: 500, receipt: nil)) == .sendPaid(payload, attempt: 3, delayMilliseconds: 1_000))
+        let reason = "the paid request got HTTP 500; settlement is not confirmed"
+        #expect(f.paidAnswered(.serverError(status: 500, receipt: nil))
+            == .finish(FlowOutcome(kind: .unknown(reason: reason), plan: plan, resolution: .unknown(reason), signatures: 1, paidAttempts: 3)))
     }
 
     @Test func transportFailuresThatNeverSentReleaseTheReservation() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = try toPaid(&flow)
-        let refused = HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false)
-        var action = flow.handle(.transportFailed(refused))
-        var n = 1
-        while case .sendPaid = action { n += 1; action = flow.handle(.transportFailed(refused)) }
-        #expect(n == 3)
-        guard case let .finish(o) = action, case .release = o.resolution else { Issue.record("release"); return }
+        var f = flow()
+        let (payload, plan) = try toPaid(&f)
+        let refused = FlowRefusal(HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false))
+        #expect(f.transportFailed(refused, mayHaveBeenSent: false) == .sendPaid(payload, attempt: 2, delayMilliseconds: 250))
+        #expect(f.transportFailed(refused, mayHaveBeenSent: false) == .sendPaid(payload, attempt: 3, delayMilliseconds: 1_000))
+        #expect(f.transportFailed(refused, mayHaveBeenSent: false)
+            == .finish(FlowOutcome(kind: .refused(refused), plan: plan, resolution: .release("the paid request never left: \(refused.message)"),
+                                   signatures: 1, paidAttempts: 3)))
     }
 
     @Test func aTimeoutAfterSendingIsUnknownNotReleased() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = try toPaid(&flow)
-        var action = flow.handle(.transportFailed(HTTPError(.timeout, "t", requestMayHaveBeenSent: true)))
-        while case .sendPaid = action {
-            action = flow.handle(.transportFailed(HTTPError(.connectFailed, "c", requestMayHaveBeenSent: false)))
-        }
-        guard case let .finish(o) = action, case .unknown = o.resolution else { Issue.record("unknown"); return }
+        var f = flow()
+        _ = try toPaid(&f)
+        let timeout = FlowRefusal(HTTPError(.timeout, "t", requestMayHaveBeenSent: true))
+        let refused = FlowRefusal(HTTPError(.connectFailed, "c", requestMayHaveBeenSent: false))
+        _ = f.transportFailed(timeout, mayHaveBeenSent: true)
+        _ = f.transportFailed(refused, mayHaveBeenSent: false)
+        guard case let .finish(o) = f.transportFailed(refused, mayHaveBeenSent: false) else { Issue.record("finish"); return }
+        guard case .unknown = o.resolution else { Issue.record("expected unknown, got \(o.resolution)"); return }
+        #expect(o.signatures == 1 && o.paidAttempts == 3)
     }
 
-    @Test func secondPaymentRequiredFailsWithoutSigningAgain() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = try toPaid(&flow)
-        let again = WalletFixture.response(402, headers: [("PAYMENT-RESPONSE", WalletFixture.receipt(success: false)), ("PAYMENT-REQUIRED", WalletFixture.offerHeader([WalletFixture.entry()]))])
-        guard case let .finish(o) = flow.handle(.response(again)) else { Issue.record("finish"); return }
-        guard case .paymentFailed = o.kind else { Issue.record("kind"); return }
-        #expect(o.signatures == 1)
-        if case .fail = o.resolution {} else { Issue.record("fail") }
+    @Test func rejectionFailsWithoutSigningAgain() throws {
+        var f = flow()
+        let (_, plan) = try toPaid(&f)
+        #expect(f.paidAnswered(.rejected(receipt: nil, reason: "invalid_exact_evm_insufficient_balance"))
+            == .finish(FlowOutcome(kind: .paymentFailed(reason: "invalid_exact_evm_insufficient_balance"), plan: plan,
+                                   resolution: .fail("invalid_exact_evm_insufficient_balance"), signatures: 1, paidAttempts: 1)))
     }
 
     @Test func overCapIsRefusedBeforeReserving() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config(), maxPrice: 5_000))
-        _ = flow.start()
-        guard case let .finish(o) = flow.handle(.response(WalletFixture.paymentRequired())), case let .refused(e) = o.kind else { Issue.record("refused"); return }
+        var f = flow(maxPrice: 5_000)
+        _ = f.start()
+        guard case let .finish(o) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired()))), case let .refused(e) = o.kind else {
+            Issue.record("refused"); return
+        }
         #expect(e.code == "policy.no_acceptable_option")
         #expect(e.message.contains("per-request cap of 0.005 USDC"))
-        #expect(o.resolution == .none && o.signatures == 0)
+        #expect(o.resolution == .none && o.signatures == 0 && o.plan == nil)
     }
 
-    @Test func deniedHostIsRefusedBeforeReserving() throws {
-        let config = try WalletFixture.config(#"{"hosts":{"deny":["*.test"]}}"#)
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(config))
-        _ = flow.start()
-        guard case let .finish(o) = flow.handle(.response(WalletFixture.paymentRequired())), case let .refused(e) = o.kind else { Issue.record("refused"); return }
-        #expect(e.code == "policy.host_denied")
+    @Test func deniedHostIsRefusedBeforeSelection() throws {
+        var f = flow(try WalletFixture.config(#"{"hosts":{"deny":["*.test"]}}"#))
+        _ = f.start()
+        let action = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired())))
+        #expect(action == .finish(FlowOutcome(kind: .refused(FlowRefusal(code: "policy.host_denied", message: "host seller.test is denied by policy.hosts.deny (*.test)")))))
+        #expect(f.selection == nil)  // host rules come before the options are even judged
+    }
+
+    @Test func reservationRefusalEndsWithNothingToRelease() throws {
+        var f = flow()
+        _ = f.start()
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired()))) else { Issue.record("reserve"); return }
+        let r = FlowRefusal(code: "budget.daily_exceeded", message: "daily")
+        #expect(f.reservationRefused(r) == .finish(FlowOutcome(kind: .refused(r), plan: plan)))
     }
 
     @Test func approvalDeclinedReleases() throws {
-        let config = try WalletFixture.config(#"{"confirmAbove":"0.005"}"#)
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(config))
-        _ = flow.start()
-        _ = flow.handle(.response(WalletFixture.paymentRequired()))
-        guard case .askApproval = flow.handle(.reserved) else { Issue.record("ask"); return }
-        guard case let .finish(o) = flow.handle(.declined(code: "approval.declined", reason: "no")) else { Issue.record("finish"); return }
-        #expect(o.signatures == 0)
-        #expect(o.resolution == .release("no"))
+        var f = flow(try WalletFixture.config(#"{"confirmAbove":"0.005"}"#))
+        _ = f.start()
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired()))) else { Issue.record("reserve"); return }
+        #expect(f.reserved() == .askApproval(plan))
+        let no = FlowRefusal(code: "approval.declined", message: "no")
+        #expect(f.declined(no) == .finish(FlowOutcome(kind: .refused(no), plan: plan, resolution: .release("no"))))
     }
 
-    @Test func callerPaymentHeaderIsRefused() throws {
-        var req = WalletFixture.request
-        req.headers.add("x-payment", "abc")
-        var flow = PaymentFlow(request: req, context: WalletFixture.context(try WalletFixture.config()))
-        guard case let .finish(o) = flow.start(), case let .refused(e) = o.kind else { Issue.record("refused"); return }
-        #expect(e.code == "request.payment_header_set")
+    @Test func approvalApprovedSigns() throws {
+        var f = flow(try WalletFixture.config(#"{"confirmAbove":"0.005"}"#))
+        _ = f.start()
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired()))) else { Issue.record("reserve"); return }
+        _ = f.reserved()
+        #expect(f.approved() == .sign(plan))
     }
 
     @Test func signingIsImpossibleBeforeReservation() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = flow.start()
-        _ = flow.handle(.response(WalletFixture.paymentRequired()))
-        // A signature event before `.reserved` is not accepted: the flow ends without sending anything.
-        guard case let .finish(o) = flow.handle(.signed("0x00")) else { Issue.record("finish"); return }
-        #expect(o.paidAttempts == 0)
+        var f = flow()
+        _ = f.start()
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired()))) else { Issue.record("reserve"); return }
+        // A signature before `reserved` is refused as misuse: nothing is sent, and there is no
+        // reservation to release.
+        let action = f.signed(WalletFixture.authorization(plan))
+        guard case let .finish(o) = action, case let .refused(e) = o.kind else { Issue.record("finish, got \(action)"); return }
+        #expect(e.code == "flow.unexpected_event" && o.paidAttempts == 0 && o.resolution == .none)
+    }
+
+    @Test func aSecondSignatureIsNeverAccepted() throws {
+        var f = flow()
+        let (_, plan) = try toPaid(&f)
+        guard case let .finish(o) = f.signed(WalletFixture.authorization(plan)) else { Issue.record("finish"); return }
+        // The payment already left: the row stays counted for reconcile; still one signature.
+        #expect(o.signatures == 1 && o.resolution == .unknown("internal error: unexpected event in the payment flow"))
     }
 
     @Test func paymentIdentifierOnlyWhenAdvertised() throws {
-        var flow = PaymentFlow(request: WalletFixture.request, context: WalletFixture.context(try WalletFixture.config()))
-        _ = flow.start()
+        var f = flow()
+        _ = f.start()
         let ext: JSONValue = ["payment-identifier": ["info": ["required": false]]]
-        _ = flow.handle(.response(WalletFixture.paymentRequired([WalletFixture.entry()], extensions: ext)))
-        _ = flow.handle(.reserved)
-        guard case let .sendPaid(req, _, _) = flow.handle(.signed("0x00")) else { Issue.record("sendPaid"); return }
-        let payload = try JSONValue.parse(try Base64.decode(try #require(req.headers["PAYMENT-SIGNATURE"])))
-        #expect(payload["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == "pay_" + String(repeating: "0", count: 32))
+        guard case let .reserve(plan) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired([WalletFixture.entry()], extensions: ext)))) else {
+            Issue.record("reserve"); return
+        }
+        _ = f.reserved()
+        guard case let .sendPaid(payload, _, _) = f.signed(WalletFixture.authorization(plan)) else { Issue.record("sendPaid"); return }
+        #expect(payload.document["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == "pay_" + String(repeating: "0", count: 32))
+
+        var plain = flow()
+        let (noID, _) = try toPaid(&plain)
+        #expect(noID.document["extensions"] == nil)
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import ChainRPC
+import EVM
 import HTTP
 import Ledger
 import PurseCore
+import PurseTesting
 import Testing
 @testable import Wallet
 
@@ -24,7 +26,7 @@ import Testing
             case "eth_getLogs":
                 let payer = "0x000000000000000000000000" + WalletFixture.payer.dropFirst(2).lowercased()
                 result = [["address": .string(WalletFixture.token.lowercased()),
-                           "topics": [.string(ChainRPCClient.authorizationUsedTopic), .string(payer), .string(usedNonce)],
+                           "topics": [.string(Hex.encode(ABI.authorizationUsedTopic)), .string(payer), .string(usedNonce)],
                            "data": "0x", "transactionHash": .string(tx),
                            "blockNumber": "0x5", "logIndex": "0x0", "removed": false]]
             case "eth_blockNumber": result = "0x10"
@@ -36,14 +38,15 @@ import Testing
     }
 
     func payment(session: String, nonce: String, validBefore: Int64) -> NewPayment {
-        NewPayment(sessionID: session, method: "GET", url: "http://seller.test/weather", host: "seller.test", network: "eip155:84532",
-                   asset: WalletFixture.token, assetSymbol: "USDC", decimals: 6, payTo: WalletFixture.seller, amountAtomic: 10_000,
-                   scheme: "exact", x402Version: 2, nonce: nonce, validBefore: validBefore, payer: WalletFixture.payer)
+        NewPayment(sessionID: session, method: "GET", url: "http://seller.test/weather", host: HostName("seller.test"), network: "eip155:84532",
+                   asset: WalletFixture.tokenAddress, assetSymbol: "USDC", decimals: 6, payTo: WalletFixture.sellerAddress, amountAtomic: 10_000,
+                   micros: Micros(10_000), scheme: "exact", x402Version: 2, nonce: try! Nonce32(hex: nonce), validBefore: validBefore,
+                   payer: WalletFixture.payerAddress)
     }
 
     @Test func rowsFollowTheChain() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let t = Int64(now.timeIntervalSince1970)
@@ -61,12 +64,12 @@ import Testing
         #expect(try ledger.payment(id: expired.id)?.status == .failed)
         #expect(try ledger.payment(id: live.id)?.status == .reserved)
         // The budget counts the settled and the still-valid rows, not the released one.
-        #expect(try ledger.usage(sessionID: s.id, host: nil, now: now).sessionSpentMicros == 20_000)
+        #expect(try ledger.usage(sessionID: s.id, host: nil, allHosts: false, now: now).sessionSpent == Micros(20_000))
     }
 
     @Test func aFailedRowThatTheChainShowsUsedIsSettled() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let t = Int64(now.timeIntervalSince1970)
@@ -81,12 +84,12 @@ import Testing
         #expect(report.settled == 1)
         #expect(try ledger.payment(id: lied.id)?.status == .settled)
         #expect(try ledger.payment(id: honest.id)?.status == .failed)
-        #expect(try ledger.usage(sessionID: s.id, host: nil, now: now).sessionSpentMicros == 10_000)
+        #expect(try ledger.usage(sessionID: s.id, host: nil, allHosts: false, now: now).sessionSpent == Micros(10_000))
     }
 
     @Test func anRPCFailureLeavesRowsAlone() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try Ledger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let row = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: 1), limits: .none, now: Date())
         let down = InMemoryHTTPClient { _ throws(HTTPError) in throw HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false) }

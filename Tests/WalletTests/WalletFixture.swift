@@ -11,6 +11,10 @@ enum WalletFixture {
     static let seller = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
     static let payerKeyHex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
     static let payer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    static let payerAddress = try! Address(parsing: payer)
+    static let sellerAddress = try! Address(parsing: seller)
+    static let tokenAddress = try! Address(parsing: token)
+    static let nonce = try! Nonce32(bytes: Array(repeating: 0x11, count: 32))
 
     static func config(_ policyJSON: String = #"{"maxPerRequest":"0.10"}"#, extra: String = "") throws -> PurseConfig {
         let text = #"{"networks":{"eip155:84532":{"rpcUrl":"http://127.0.0.1:1","assets":[{"address":""# + token + #"","name":"USDC","version":"2","decimals":6,"symbol":"USDC"}]}},"policy":"# + policyJSON + extra + "}"
@@ -43,10 +47,23 @@ enum WalletFixture {
     }
 
     static func context(_ config: PurseConfig, now: Int64 = 1_800_000_000, maxPrice: Int64? = nil) -> FlowContext {
-        FlowContext(payer: payer, now: now, nonce: Array(repeating: 0x11, count: 32), paymentIdentifier: "pay_" + String(repeating: "0", count: 32),
-                    policy: Policy(config: config), maxPriceMicros: maxPrice, validityCeilingSeconds: config.payment.validityCeilingSeconds,
+        FlowContext(payer: payerAddress, now: now, nonce: nonce, paymentIdentifier: "pay_" + String(repeating: "0", count: 32),
+                    policy: Policy(config: config), maxPrice: maxPrice.map(Micros.init), validityCeilingSeconds: config.payment.validityCeilingSeconds,
                     maxPaidAttempts: config.payment.maxPaidAttempts)
     }
 
     static let request = HTTPRequest(method: "GET", url: "http://seller.test/weather")
+    static let resource = PaymentResource(method: "GET", url: "http://seller.test/weather", host: HostName("seller.test"))
+
+    /// The offer of an HTTP 402 response, as the HTTP channel reads it.
+    static func offer(_ response: HTTPResponse) throws -> PaymentRequired {
+        guard case let .offer(o) = HTTPPaymentChannel.unpaidAnswer(response) else { throw PurseError("fixture", "not an offer") }
+        return o
+    }
+
+    /// A signature-shaped authorization for the plan (the bytes do not matter to the flow).
+    static func authorization(_ plan: PaymentPlan) -> SignedAuthorization {
+        SignedAuthorization(from: plan.payer, to: plan.payTo, value: plan.requirement.amount.value, validAfter: plan.validAfter,
+                            validBefore: plan.validBefore, nonce: plan.nonce, signature: Array(repeating: 0xcd, count: 65))
+    }
 }

@@ -42,6 +42,17 @@ enum Fixture {
     static let localAsset = AssetInfo(network: "eip155:84532", address: localToken, symbol: "USDC", eip712Name: "USDC", eip712Version: "2", decimals: 6)
 
     static func policy(cap: Int64 = 100_000, networks: Set<String> = ["eip155:84532"]) -> SelectionPolicy {
-        SelectionPolicy(allowedNetworks: networks, assets: AssetInfo.builtInUSDC + [localAsset], maxPerRequestMicros: cap)
+        SelectionPolicy(allowedNetworks: networks, assets: AssetInfo.builtInUSDC + [localAsset], maxPerRequest: Micros(cap))
+    }
+
+    /// The typed authorization of a spec payload document (`payload.authorization` + `payload.signature`).
+    static func authorization(_ spec: JSONValue) throws -> SignedAuthorization {
+        let a = try #require(spec["payload"]?["authorization"])
+        func text(_ k: String) throws -> String { try #require(a[k]?.stringValue) }
+        return SignedAuthorization(
+            from: try Address(parsing: try text("from")), to: try Address(parsing: try text("to")),
+            value: try #require(Int64(try text("value"))), validAfter: try #require(Int64(try text("validAfter"))),
+            validBefore: try #require(Int64(try text("validBefore"))), nonce: try Nonce32(hex: try text("nonce")),
+            signature: try Hex.decode(try #require(spec["payload"]?["signature"]?.stringValue)))
     }
 }

@@ -25,18 +25,14 @@ import PurseCore
         // rebuilding a payload from the offer must produce the very same document.
         let offer = try PaymentRequiredParser.parse(header: Fixture.headers(["PAYMENT-REQUIRED": try Fixture.text("v2-payment-required")]), body: [])
         let spec = try Fixture.decoded("v2-payment-signature")
-        let a = try #require(spec["payload"]?["authorization"])
-        let auth = SignedAuthorization(
-            from: a["from"]!.stringValue!, to: a["to"]!.stringValue!, value: a["value"]!.stringValue!,
-            validAfter: a["validAfter"]!.stringValue!, validBefore: a["validBefore"]!.stringValue!,
-            nonce: a["nonce"]!.stringValue!, signature: spec["payload"]!["signature"]!.stringValue!)
-        let header = PaymentHeader(offer: offer, requirement: offer.accepts[0], authorization: auth, paymentIdentifier: nil)
-        #expect(header.name == "PAYMENT-SIGNATURE")
-        #expect(header.payload["accepted"] == spec["accepted"])
-        #expect(header.payload["resource"] == spec["resource"])
-        #expect(header.payload["payload"]?["authorization"] == spec["payload"]?["authorization"])
+        let auth = try Fixture.authorization(spec)
+        let payload = PaymentPayload(offer: offer, requirement: offer.accepts[0], scheme: auth.json, paymentIdentifier: nil)
+        #expect(payload.httpHeaderName == "PAYMENT-SIGNATURE")
+        #expect(payload.document["accepted"] == spec["accepted"])
+        #expect(payload.document["resource"] == spec["resource"])
+        #expect(payload.document["payload"]?["authorization"] == spec["payload"]?["authorization"])
         // The header decodes back to our payload.
-        #expect(try JSONValue.parse(try Base64.decode(header.value)) == header.payload)
+        #expect(try JSONValue.parse(try Base64.decode(payload.base64)) == payload.document)
     }
 
     @Test func specV1XPaymentFixtureShape() throws {
@@ -47,15 +43,11 @@ import PurseCore
         let r = try #require(offer.accepts.first)
         #expect(r.network?.caip2 == "eip155:84532")
         #expect(r.resource == "https://api.example.com/premium-data")
-        let a = try #require(spec["payload"]?["authorization"])
-        let auth = SignedAuthorization(
-            from: a["from"]!.stringValue!, to: a["to"]!.stringValue!, value: a["value"]!.stringValue!,
-            validAfter: a["validAfter"]!.stringValue!, validBefore: a["validBefore"]!.stringValue!,
-            nonce: a["nonce"]!.stringValue!, signature: spec["payload"]!["signature"]!.stringValue!)
-        let header = PaymentHeader(offer: offer, requirement: r, authorization: auth, paymentIdentifier: nil)
-        #expect(header.name == "X-PAYMENT")
-        #expect(header.payload == spec)  // byte-for-byte the spec's document
-        #expect(header.value == (try Fixture.text("v1-x-payment")))
+        let auth = try Fixture.authorization(spec)
+        let payload = PaymentPayload(offer: offer, requirement: r, scheme: auth.json, paymentIdentifier: nil)
+        #expect(payload.httpHeaderName == "X-PAYMENT")
+        #expect(payload.document == spec)  // byte-for-byte the spec's document
+        #expect(payload.base64 == (try Fixture.text("v1-x-payment")))
     }
 
     @Test(arguments: ["v2-payment-response-success", "v1-x-payment-response-success"])
@@ -177,12 +169,11 @@ import PurseCore
         let ext: JSONValue = ["payment-identifier": ["info": ["required": true], "schema": ["type": "object"]], "other": ["info": ["x": 1]]]
         let offer = try PaymentRequiredParser.parse(header: Fixture.headers(["PAYMENT-REQUIRED": Fixture.v2Header([Fixture.entry()], extensions: ext)]), body: [])
         #expect(offer.advertisesPaymentIdentifier && offer.requiresPaymentIdentifier)
-        let auth = SignedAuthorization(from: "0x1", to: "0x2", value: "1", validAfter: "0", validBefore: "1", nonce: "0x0", signature: "0x0")
-        let id = PaymentHeader.paymentIdentifier(random: Array(repeating: 0xab, count: 16))
+        let id = PaymentPayload.paymentIdentifier(random: Array(repeating: 0xab, count: 16))
         #expect(id == "pay_" + String(repeating: "ab", count: 16))
-        let h = PaymentHeader(offer: offer, requirement: offer.accepts[0], authorization: auth, paymentIdentifier: id)
-        #expect(h.payload["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == id)
-        #expect(h.payload["extensions"]?["payment-identifier"]?["info"]?["required"]?.boolValue == true)
-        #expect(h.payload["extensions"]?["other"] == ext["other"])
+        let h = PaymentPayload(offer: offer, requirement: offer.accepts[0], scheme: ["signature": "0x00"], paymentIdentifier: id)
+        #expect(h.document["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == id)
+        #expect(h.document["extensions"]?["payment-identifier"]?["info"]?["required"]?.boolValue == true)
+        #expect(h.document["extensions"]?["other"] == ext["other"])
     }
 }

@@ -68,11 +68,11 @@ import PurseCore
     }
 
     @Test func microsNormalizeDecimals() {
-        #expect(AtomicAmount.micros(atomic: 10_000, decimals: 6) == 10_000)
-        #expect(AtomicAmount.micros(atomic: 1, decimals: 18) == 1)          // rounds up
-        #expect(AtomicAmount.micros(atomic: 10_000_000_000_000, decimals: 18) == 10)
-        #expect(AtomicAmount.micros(atomic: 5, decimals: 2) == 50_000)
-        #expect(AtomicAmount.micros(atomic: Int64.max, decimals: 0) == nil)
+        #expect(AtomicAmount(10_000).micros(decimals: 6) == Micros(10_000))
+        #expect(AtomicAmount(1).micros(decimals: 18) == Micros(1))          // rounds up
+        #expect(AtomicAmount(10_000_000_000_000).micros(decimals: 18) == Micros(10))
+        #expect(AtomicAmount(5).micros(decimals: 2) == Micros(50_000))
+        #expect(AtomicAmount(Int64.max).micros(decimals: 0) == nil)
     }
 
     @Test func amountText() {

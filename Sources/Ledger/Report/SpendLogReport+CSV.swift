@@ -17,10 +17,10 @@ extension SpendLogReport {
         var out = Self.csvColumns.joined(separator: ",") + "\r\n"
         for p in payments {
             let cells: [String] = [
-                String(p.id), Self.timestamp(p.createdAt, iso: true), p.sessionID, p.host, p.method, p.url,
-                Self.amount(p), p.assetSymbol, String(p.amountAtomic), String(p.decimals), String(p.micros), p.network,
-                p.asset, p.payTo, p.payer, p.status.rawValue, p.txHash ?? "", p.httpStatus.map(String.init) ?? "",
-                p.error ?? "", p.nonce, String(p.validBefore), p.scheme, String(p.x402Version),
+                String(p.id), Self.timestamp(p.createdAt, iso: true), p.sessionID, p.host.name, p.method, p.url,
+                Self.amount(p), p.assetSymbol, String(p.amountAtomic), String(p.decimals), String(p.micros.value), p.network,
+                p.asset.checksummed, p.payTo.checksummed, p.payer.checksummed, p.status.rawValue, p.txHash ?? "", p.httpStatus.map(String.init) ?? "",
+                p.error ?? "", p.nonce.hex, String(p.validBefore), p.scheme, String(p.x402Version),
                 Self.timestamp(p.updatedAt, iso: true),
             ]
             out += cells.map(Self.csvField).joined(separator: ",") + "\r\n"

@@ -17,7 +17,7 @@ extension SpendLogReport {
         for p in payments {
             let session = Self.shortSession(p.sessionID) + (p.sessionID == currentSessionID ? "*" : "")
             rows.append([
-                Self.timestamp(p.createdAt), session, Self.clip(Self.clean(p.host), 32),
+                Self.timestamp(p.createdAt), session, Self.clip(Self.clean(p.host.name), 32),
                 "\(Self.amount(p, minFractionDigits: 2)) \(Self.clean(p.assetSymbol))", Self.clean(p.network),
                 p.status.rawValue, p.txHash.map { Self.shortHex(Self.clean($0)) } ?? "-",
             ])

@@ -55,14 +55,14 @@ public struct SpendLogReport: Sendable {
     /// Totals per session, sessions in the order of `sessions` (newest first), then unknown ones.
     public var totalsBySession: [Total] {
         let order = Dictionary(sessions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return Self.totals(payments, key: \.sessionID).sorted {
+        return Self.totals(payments, key: { $0.sessionID }).sorted {
             (order[$0.key] ?? Int.max, $0.key) < (order[$1.key] ?? Int.max, $1.key)
         }
     }
 
     /// Totals per host, by host name.
     public var totalsByHost: [Total] {
-        Self.totals(payments, key: \.host).sorted { $0.key < $1.key }
+        Self.totals(payments, key: { $0.host.name }).sorted { $0.key < $1.key }
     }
 
     /// Totals over every payment.
@@ -76,9 +76,9 @@ public struct SpendLogReport: Sendable {
             var t = byKey[key(p)] ?? Total(key: key(p))
             t.count += 1
             switch p.status {
-            case .settled: t.settledMicros = t.settledMicros &+ p.micros
-            case .failed: t.releasedMicros = t.releasedMicros &+ p.micros
-            case .reserved, .sent, .unknown: t.pendingMicros = t.pendingMicros &+ p.micros
+            case .settled: t.settledMicros = t.settledMicros &+ p.micros.value
+            case .failed: t.releasedMicros = t.releasedMicros &+ p.micros.value
+            case .reserved, .sent, .unknown: t.pendingMicros = t.pendingMicros &+ p.micros.value
             }
             byKey[key(p)] = t
         }
@@ -106,16 +106,16 @@ public struct SpendLogReport: Sendable {
     public var budgetLines: [BudgetLine] {
         guard let limits, let usage else { return [] }
         var lines: [BudgetLine] = []
-        if let v = limits.perRequestMicros { lines.append(BudgetLine(limit: .perRequest, limitMicros: v, spentMicros: 0)) }
+        if let v = limits.perRequest { lines.append(BudgetLine(limit: .perRequest, limitMicros: v.value, spentMicros: 0)) }
         // The session window only means something when the report is about one session.
-        if let v = limits.sessionMicros, currentSessionID != nil {
-            lines.append(BudgetLine(limit: .session, limitMicros: v, spentMicros: usage.sessionSpentMicros))
+        if let v = limits.session, currentSessionID != nil {
+            lines.append(BudgetLine(limit: .session, limitMicros: v.value, spentMicros: usage.sessionSpent.value))
         }
-        if let v = limits.dailyMicros {
-            lines.append(BudgetLine(limit: .daily, limitMicros: v, spentMicros: usage.dailySpentMicros))
+        if let v = limits.daily {
+            lines.append(BudgetLine(limit: .daily, limitMicros: v.value, spentMicros: usage.dailySpent.value))
         }
-        for (host, v) in limits.perHostDailyMicros.sorted(by: { $0.key < $1.key }) {
-            lines.append(BudgetLine(limit: .hostDaily, host: host, limitMicros: v, spentMicros: usage.hostSpentMicros(host)))
+        for (host, v) in limits.perHostDaily.sorted(by: { $0.key < $1.key }) {
+            lines.append(BudgetLine(limit: .hostDaily, host: host.name, limitMicros: v.value, spentMicros: usage.hostSpent(host).value))
         }
         return lines
     }

@@ -1,18 +1,20 @@
-import HTTP
+import X402
 
 /// What the payment flow asks its driver to do next.
-public enum FlowAction: Sendable {
+public enum FlowAction: Sendable, Equatable {
     /// Send the caller's request, unpaid.
-    case send(HTTPRequest)
-    /// Reserve the plan's amount in the ledger (refusing if a budget would be crossed).
+    case sendUnpaid
+    /// Reserve the plan's amount in the ledger (refusing if a budget would be crossed). A dry
+    /// run (`quote`) stops here and checks the budget without reserving.
     case reserve(PaymentPlan)
     /// Ask the human to approve the plan.
     case askApproval(PaymentPlan)
-    /// Sign the plan's EIP-3009 authorization.
+    /// Sign the plan's authorization.
     case sign(PaymentPlan)
-    /// Send the paid request. On attempt 1 the driver first marks the ledger row `sent`; later
-    /// attempts carry the very same bytes, after waiting `delayMilliseconds`.
-    case sendPaid(HTTPRequest, attempt: Int, delayMilliseconds: Int)
+    /// Send the request with this payment attached. On attempt 1 the driver first marks the
+    /// ledger row `sent`; later attempts carry the very same payload, after waiting
+    /// `delayMilliseconds`.
+    case sendPaid(PaymentPayload, attempt: Int, delayMilliseconds: Int)
     /// Stop, with the outcome and what to record.
     case finish(FlowOutcome)
 }

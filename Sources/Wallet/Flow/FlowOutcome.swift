@@ -1,18 +1,16 @@
-import HTTP
-import PurseCore
 import X402
 
 /// How a call ended, and what the ledger must record.
-public struct FlowOutcome: Sendable {
+public struct FlowOutcome: Sendable, Equatable {
     /// The kind of ending.
-    public enum Kind: Sendable {
-        /// The server did not ask for payment (any status but 402); nothing was reserved or signed.
+    public enum Kind: Sendable, Equatable {
+        /// The server did not ask for payment; nothing was reserved or signed.
         case notPaymentRequired
-        /// Purse refused to pay; nothing was signed.
-        case refused(any CodedError)
+        /// Purse refused to pay (or could not make the request); nothing was signed.
+        case refused(FlowRefusal)
         /// Paid and the content came back.
         case paid
-        /// Paid, but the server answered 402 again (or refused the payment): nothing settled per the server.
+        /// Paid, but the server refused the payment: nothing settled per the server.
         case paymentFailed(reason: String)
         /// The payment was sent but its outcome is not known; reconcile asks the chain.
         case unknown(reason: String)
@@ -33,17 +31,26 @@ public struct FlowOutcome: Sendable {
     }
 
     /// The kind of ending.
-    public let kind: Kind
-    /// The last response, when there was one.
-    public let response: HTTPResponse?
+    public var kind: Kind
     /// The payment plan, when one was made.
-    public let plan: PaymentPlan?
+    public var plan: PaymentPlan?
     /// The receipt, when the server sent one.
-    public let receipt: SettlementResponse?
+    public var receipt: SettlementResponse?
     /// What the ledger must record.
-    public let resolution: Resolution
+    public var resolution: Resolution
     /// How many signatures the call made (0 or 1, never more).
-    public let signatures: Int
+    public var signatures: Int
     /// How many times the paid request was sent.
-    public let paidAttempts: Int
+    public var paidAttempts: Int
+
+    /// Creates an outcome.
+    public init(kind: Kind, plan: PaymentPlan? = nil, receipt: SettlementResponse? = nil, resolution: Resolution = .none,
+                signatures: Int = 0, paidAttempts: Int = 0) {
+        self.kind = kind
+        self.plan = plan
+        self.receipt = receipt
+        self.resolution = resolution
+        self.signatures = signatures
+        self.paidAttempts = paidAttempts
+    }
 }

@@ -1,9 +1,11 @@
+import PurseCore
 import X402
 
 /// Everything about the one payment a call will make, fixed before it is reserved.
 ///
-/// The nonce, the validity window and the payer are chosen here, once: the ledger row records
-/// them before anything is signed, so that a crash at any later step can be reconciled against
+/// The nonce, the validity window, the payer and the price in budget units are chosen here,
+/// once, as typed values: the ledger row stores exactly these before anything is signed, and
+/// the signer signs exactly these, so that a crash at any later step can be reconciled against
 /// the chain's `authorizationState(payer, nonce)`.
 public struct PaymentPlan: Sendable, Equatable {
     /// The whole offer (for echoing `resource` and `extensions`).
@@ -12,27 +14,31 @@ public struct PaymentPlan: Sendable, Equatable {
     public let requirement: PaymentRequirement
     /// The token paid with.
     public let asset: AssetInfo
-    /// The price in micro-units of the token.
-    public let micros: Int64
-    /// The host that asked for the payment.
-    public let host: String
-    /// The request URL.
-    public let url: String
-    /// The request method.
-    public let method: String
-    /// The paying address (checksummed).
-    public let payer: String
+    /// The token contract.
+    public let token: Address
+    /// The payee.
+    public let payTo: Address
+    /// The price in budget units (the one conversion, rounded up).
+    public let micros: Micros
+    /// What is bought.
+    public let resource: PaymentResource
+    /// The paying address.
+    public let payer: Address
     /// The EVM chain id.
     public let chainId: UInt64
-    /// The EIP-3009 `validAfter` (Unix seconds).
+    /// The authorization's `validAfter` (Unix seconds).
     public let validAfter: Int64
-    /// The EIP-3009 `validBefore` (Unix seconds).
+    /// The authorization's `validBefore` (Unix seconds).
     public let validBefore: Int64
-    /// The 32-byte nonce as 0x-hex.
-    public let nonce: String
+    /// The authorization nonce.
+    public let nonce: Nonce32
     /// The payment identifier sent when the server advertises the extension.
     public let paymentIdentifier: String?
 
+    /// The host that asked for the payment.
+    public var host: HostName { resource.host }
+    /// The CAIP-2 network.
+    public var network: String { requirement.network?.caip2 ?? requirement.networkText }
     /// The price as `0.01 USDC`.
     public var priceText: String { AmountText.format(atomic: requirement.amount.value, decimals: asset.decimals, symbol: asset.symbol) }
 }

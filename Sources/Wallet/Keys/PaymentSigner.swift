@@ -1,9 +1,10 @@
 import PurseCore
+import X402
 
-/// Signs the EIP-3009 authorization of a payment plan. The only holder of the key.
+/// Signs the authorization of a payment plan. The only holder of the key.
 public protocol PaymentSigner: Sendable {
-    /// The paying address, checksummed.
-    var address: String { get }
-    /// Signs the plan's `TransferWithAuthorization`, returning 0x-hex of r‖s‖v (v = 27/28).
-    func sign(_ plan: PaymentPlan) throws(PurseError) -> String
+    /// The paying address.
+    var address: Address { get }
+    /// Signs the plan's `TransferWithAuthorization` with exactly the plan's values.
+    func sign(_ plan: PaymentPlan) throws(PurseError) -> SignedAuthorization
 }

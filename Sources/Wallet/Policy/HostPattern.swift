@@ -1,3 +1,5 @@
+import PurseCore
+
 /// A host name or `*.domain` pattern from the policy's host lists.
 public struct HostPattern: Sendable, Hashable {
     /// The pattern, lower-cased.
@@ -8,16 +10,9 @@ public struct HostPattern: Sendable, Hashable {
 
     /// Whether `host` matches: exactly, or for `*.example.com`, any subdomain of example.com
     /// (not example.com itself).
-    public func matches(_ host: String) -> Bool {
-        let h = HostPattern.normalize(host)
+    public func matches(_ host: HostName) -> Bool {
+        let h = host.name
         if text.hasPrefix("*.") { return h.hasSuffix(String(text.dropFirst(1))) && h.count > text.count - 1 }
-        return h == text
-    }
-
-    /// Lower-cases a host and drops a trailing dot.
-    public static func normalize(_ host: String) -> String {
-        var h = host.lowercased()
-        if h.hasSuffix(".") { h.removeLast() }
-        return h
+        return h == HostName(text).name
     }
 }

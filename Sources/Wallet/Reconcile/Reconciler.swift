@@ -13,14 +13,14 @@ import PurseCore
 /// expired: if the chain shows one used (a seller that said 402 and settled anyway), it becomes
 /// settled and counts again.
 public struct Reconciler: Sendable {
-    let ledger: Ledger
+    let ledger: any PaymentLedger
     let config: PurseConfig
     let http: any HTTPClient
     /// Seconds after `validBefore` before an unused authorization is released.
     public var expiryMargin: Int64 = 30
 
     /// Creates a reconciler.
-    public init(ledger: Ledger, config: PurseConfig, http: any HTTPClient) {
+    public init(ledger: any PaymentLedger, config: PurseConfig, http: any HTTPClient) {
         self.ledger = ledger
         self.config = config
         self.http = http
@@ -30,17 +30,21 @@ public struct Reconciler: Sendable {
     public func run(now: @Sendable () -> Date = { Date() }) async -> ReconcileReport {
         var report = ReconcileReport()
         let rows: [PaymentRecord]
-        do { rows = try ledger.unresolved() } catch {
+        let ledger = self.ledger
+        do { rows = try await LedgerWork.run { () throws(LedgerError) in try ledger.unresolved() } } catch {
             report.entries.append(.init(id: 0, action: "error", detail: "ledger: \(error.message)"))
             return report
         }
-        let recheck = (try? ledger.failedButStillValid(notBefore: Int64(now().timeIntervalSince1970) - expiryMargin)) ?? []
+        let notBefore = Int64(now().timeIntervalSince1970) - expiryMargin
+        let recheck = (try? await LedgerWork.run { () throws(LedgerError) in try ledger.failedButStillValid(notBefore: notBefore) }) ?? []
         for row in recheck {
-            guard let rpcURL = config.rpcURL(network: row.network), let nonce = try? Hex.decode(row.nonce, length: 32) else { continue }
+            guard let rpcURL = config.rpcURL(network: row.network) else { continue }
             let rpc = ChainRPCClient(url: rpcURL, http: http)
-            guard (try? await rpc.authorizationState(token: row.asset, authorizer: row.payer, nonce: nonce)) == true else { continue }
-            let tx = (try? await rpc.findAuthorizationUsed(token: row.asset, authorizer: row.payer, nonce: nonce)) ?? nil
-            if (try? ledger.markSettledByChain(id: row.id, txHash: tx, now: now())) != nil {
+            let (token, payer, nonce) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes)
+            guard (try? await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)) == true else { continue }
+            let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
+            let (id, at) = (row.id, now())
+            if (try? await LedgerWork.run({ () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: tx, now: at) })) != nil {
                 report.entries.append(.init(id: row.id, action: "settled", detail: "recorded as failed, but the authorization was used on chain\(tx.map { " in \($0)" } ?? "")"))
             }
         }
@@ -51,14 +55,18 @@ public struct Reconciler: Sendable {
             }
             let rpc = ChainRPCClient(url: rpcURL, http: http)
             do {
-                let nonce = try Hex.decode(row.nonce, length: 32)
-                let used = try await rpc.authorizationState(token: row.asset, authorizer: row.payer, nonce: nonce)
+                let (token, payer, nonce, id) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes, row.id)
+                let used = try await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)
                 if used {
-                    let tx = try? await rpc.findAuthorizationUsed(token: row.asset, authorizer: row.payer, nonce: nonce)
-                    try ledger.markSettledByChain(id: row.id, txHash: (tx ?? nil) ?? row.txHash, now: now())
-                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\((tx ?? nil).map { " in \($0)" } ?? "")"))
+                    let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
+                    let (hash, at) = (tx ?? row.txHash, now())
+                    try await LedgerWork.run { () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: hash, now: at) }
+                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(tx.map { " in \($0)" } ?? "")"))
                 } else if Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin {
-                    try ledger.markFailed(id: row.id, error: "released by reconcile: the authorization expired unused", httpStatus: row.httpStatus, now: now())
+                    let (status, at) = (row.httpStatus, now())
+                    try await LedgerWork.run { () throws(LedgerError) in
+                        try ledger.markFailed(id: id, error: "released by reconcile: the authorization expired unused", httpStatus: status, now: at)
+                    }
                     report.entries.append(.init(id: row.id, action: "released", detail: "authorization expired unused"))
                 } else {
                     report.entries.append(.init(id: row.id, action: "pending", detail: "unused, valid until \(row.validBefore); still counted"))

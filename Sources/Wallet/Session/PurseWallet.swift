@@ -4,16 +4,17 @@ import HTTP
 import Ledger
 import PurseCore
 
-/// Everything one Purse process pays with: config, key, ledger, session, HTTP client, interceptor.
+/// Everything one Purse process pays with: config, key, ledger, session, HTTP client, driver.
+///
+/// Both faces (the CLI and `serve`) open one of these and call its use cases; neither reaches
+/// the ledger or the key another way.
 public final class PurseWallet: Sendable {
     /// The configuration in effect.
     public let config: PurseConfig
     /// The effective policy.
     public let policy: Policy
     /// The ledger.
-    public let ledger: Ledger
-    /// The ledger's path.
-    public let ledgerPath: String
+    public let ledger: any PaymentLedger
     /// This process's session.
     public let session: SessionRecord
     /// The signer (holds the key).
@@ -22,8 +23,8 @@ public final class PurseWallet: Sendable {
     public let keySource: KeyLoader.Source
     /// The client for sellers and RPC.
     public let http: any HTTPClient
-    /// The payment choke point.
-    public let interceptor: Interceptor
+    /// The one payment driver.
+    public let driver: PaymentDriver
 
     /// Opens the wallet: loads the config and key, opens the ledger, starts a session.
     public init(options: WalletOptions, http: (any HTTPClient)? = nil, label: String? = nil, clientName: String? = nil) throws(PurseError) {
@@ -33,24 +34,39 @@ public final class PurseWallet: Sendable {
         let key: PrivateKey
         do { (key, keySource) = try KeyLoader.load(config: config, environment: options.environment) } catch { throw PurseError(error.code, error.message) }
         signer = KeySigner(key: key)
-        ledgerPath = options.ledgerPath(config: config)
-        do { ledger = try Ledger(path: ledgerPath) } catch { throw PurseError(error.code, error.message) }
+        do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config)) } catch { throw PurseError(error.code, error.message) }
         do {
-            session = try ledger.startSession(kind: options.sessionKind, label: label ?? options.environment["PURSE_SESSION_LABEL"], clientName: clientName, now: Date())
+            session = try ledger.startSession(kind: options.sessionKind, label: label ?? options.environment["PURSE_SESSION_LABEL"],
+                                              clientName: clientName, now: Date())
         } catch { throw PurseError(error.code, error.message) }
-        var httpOptions = HTTPOptions()
-        httpOptions.maxBodyBytes = config.http.maxBodyBytes
-        httpOptions.connectTimeoutMs = config.http.connectTimeoutMs
-        httpOptions.totalTimeoutMs = config.http.timeoutMs
-        httpOptions.proxy = config.http.proxy.map { .url($0) } ?? .direct
-        let client = http ?? CurlHTTPClient(options: httpOptions)
+        let client = http ?? CurlHTTPClient(options: HTTPOptions(config: config.http))
         self.http = client
-        interceptor = Interceptor(http: client, ledger: ledger, signer: signer, config: config, sessionID: session.id)
+        driver = PaymentDriver(http: client, ledger: ledger, signer: signer, config: config, sessionID: session.id)
     }
 
     /// A reconciler over this wallet's ledger.
     public var reconciler: Reconciler { Reconciler(ledger: ledger, config: config, http: http) }
 
     /// A balance reader for this wallet's address.
-    public var balances: BalanceReader { BalanceReader(config: config, http: http, address: signer.address) }
+    public var balances: BalanceReader { BalanceReader(config: config, http: http, address: signer.address.checksummed) }
+
+    /// Records the MCP client's name on this session (best effort: a name is not worth failing for).
+    public func recordClient(name: String) async {
+        let (ledger, id) = (self.ledger, session.id)
+        try? await LedgerWork.run { () throws(LedgerError) in try ledger.setClientName(sessionID: id, name: name) }
+    }
+
+    /// The spend log, `session` meaning what `SessionSelector` says (`current` is this session).
+    public func spendLog(session selector: String?, limit: Int?) async throws(PurseError) -> SpendLogReport {
+        let (ledger, policy, own) = (self.ledger, self.policy, session.id)
+        return try await LedgerWork.run { () throws(PurseError) in
+            try SpendLog.report(ledger: ledger, policy: policy, session: selector, own: own, limit: limit)
+        }
+    }
+
+    /// The limits and what is left, for this session.
+    public func budgetStatus() async throws(PurseError) -> BudgetStatus {
+        let (ledger, policy, own) = (self.ledger, self.policy, session.id)
+        return try await LedgerWork.run { () throws(PurseError) in try BudgetStatus(policy: policy, ledger: ledger, sessionID: own) }
+    }
 }

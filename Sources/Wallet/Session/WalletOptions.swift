@@ -1,4 +1,4 @@
-/// How a process opens its wallet: where the config and ledger are, and what kind of session it is.
+/// How a command opens the wallet: the paths it was given and its environment.
 public struct WalletOptions: Sendable {
     /// `--config`, when given.
     public var configPath: String?
@@ -17,12 +17,8 @@ public struct WalletOptions: Sendable {
         self.sessionKind = sessionKind
     }
 
-    /// The ledger path: `--db`, else `PURSE_DB`, else the config's `db`, else `$XDG_DATA_HOME/purse/purse.db`.
-    public func ledgerPath(config: PurseConfig) -> String {
-        if let dbPath { return dbPath }
-        if let p = environment["PURSE_DB"], !p.isEmpty { return p }
-        if let p = config.db { return p }
-        if let x = environment["XDG_DATA_HOME"], !x.isEmpty { return x + "/purse/purse.db" }
-        return (environment["HOME"] ?? "/tmp") + "/.local/share/purse/purse.db"
+    /// The ledger location for `config` (`LedgerLocation.resolve`).
+    public func ledgerLocation(config: PurseConfig) -> String {
+        LedgerLocation.resolve(explicit: dbPath, configured: config.db, environment: environment)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PurseCore
+import Wallet
 @testable import PurseMCP
 
 /// A scripted wallet: `paid_fetch` behaves according to the URL's path.
@@ -86,11 +87,5 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
 
     func clientConnected(name: String, version: String) async {
         lock.withLock { _clients.append("\(name) \(version)") }
-    }
-
-    func drain() async {
-        record("drain:start")
-        try? await Task.sleep(for: .milliseconds(50))
-        record("drain:end")
     }
 }

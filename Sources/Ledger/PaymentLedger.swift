@@ -1,0 +1,75 @@
+import Foundation
+import PurseCore
+
+/// The payment ledger as the wallet sees it: sessions, budget-checked reservations, status
+/// transitions and the queries behind spend-log, budget and reconcile.
+///
+/// Every backend gives the same guarantees:
+/// - `reserve` is atomic across every process (and machine) sharing the ledger: it computes the
+///   usage sums and calls `BudgetCheck` inside one transaction that sees every committed spend,
+///   and the row is durable before it returns, so nothing is ever signed without it;
+/// - rows move `reserved → sent → settled | failed | unknown` (and only reconcile moves a row
+///   on the chain's word); `reserved`, `sent` and `unknown` rows count against every budget;
+/// - time is passed in, so tests control the windows.
+///
+/// Calls block (disk or network); async callers run them off the cooperative pool
+/// (`LedgerWork.run`).
+public protocol PaymentLedger: Sendable {
+    /// Where the ledger lives, for messages (a file path or a redacted URL).
+    var location: String { get }
+
+    // MARK: Sessions
+
+    /// Starts a session (machine and process recorded) and stores it.
+    func startSession(kind: String, label: String?, clientName: String?, now: Date) throws(LedgerError) -> SessionRecord
+    /// Records the MCP client's name for a session.
+    func setClientName(sessionID: String, name: String) throws(LedgerError)
+    /// Every session, most recently started first.
+    func sessions() throws(LedgerError) -> [SessionRecord]
+
+    // MARK: Reservation
+
+    /// Reserves a payment against every limit, or refuses; the row is committed and durable
+    /// before this returns.
+    ///
+    /// - Throws: `.refused` with the first limit that would break (nothing written), or `.ledger`.
+    func reserve(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord
+
+    /// What counts against the session, the rolling 24 hours and the hosts' rolling 24 hours:
+    /// the same sums `reserve` checks, read without reserving. With `host`, that host is
+    /// included (even at 0); with `allHosts`, every host seen in the window.
+    func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage
+
+    // MARK: Transitions
+
+    /// `reserved → sent`: the signed authorization is about to leave.
+    func markSent(id: Int64, now: Date) throws(LedgerError)
+    /// `sent | unknown → settled`: the server confirmed the payment.
+    func markSettled(id: Int64, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// `reserved | sent | unknown → failed`: released, not charged.
+    func markFailed(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// `sent → unknown`: no answer; the row keeps counting until reconcile resolves it.
+    func markUnknown(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// Reconcile only: the chain says the authorization was used, so any status but `settled`
+    /// (including `failed`) becomes `settled`. The chain is the truth.
+    func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError)
+
+    // MARK: Queries
+
+    /// Rows not yet resolved (`reserved`, `sent`, `unknown`), oldest first: the reconcile worklist.
+    func unresolved() throws(LedgerError) -> [PaymentRecord]
+    /// `failed` rows whose authorization could still be used on chain (`validBefore` later
+    /// than `notBefore`, Unix seconds): reconcile re-checks them.
+    func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord]
+    /// One payment by id, or nil.
+    func payment(id: Int64) throws(LedgerError) -> PaymentRecord?
+    /// Payments matching the filter, newest first.
+    func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord]
+}
+
+extension PaymentLedger {
+    /// The session with this id, or nil.
+    public func session(id: String) throws(LedgerError) -> SessionRecord? {
+        try sessions().first { $0.id == id }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import PurseCore
+
+extension SQLiteLedger {
+    public func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {
+        let windowStart = Self.millis(now) - Self.dayMillis
+        return try read { db in try Self.usage(db, sessionID: sessionID, host: host, allHosts: allHosts, windowStart: windowStart) }
+    }
+
+    public func unresolved() throws(LedgerError) -> [PaymentRecord] {
+        try read { db in
+            try PaymentRecord.fetchAll(db, sql: "SELECT * FROM payment WHERE status IN ('reserved', 'sent', 'unknown') ORDER BY created_at, id")
+        }
+    }
+
+    public func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord] {
+        try read { db in
+            try PaymentRecord.fetchAll(db, sql: "SELECT * FROM payment WHERE status = 'failed' AND valid_before > ? ORDER BY created_at, id",
+                                       arguments: [notBefore])
+        }
+    }
+
+    public func payment(id: Int64) throws(LedgerError) -> PaymentRecord? {
+        try read { db in try PaymentRecord.fetchOne(db, key: id) }
+    }
+
+    public func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord] {
+        var request = PaymentRecord.all()
+        if let since = filter.since { request = request.filter(Column("created_at") >= Self.millis(since)) }
+        if let s = filter.sessionID { request = request.filter(Column("session_id") == s) }
+        if let h = filter.host { request = request.filter(Column("host") == h.name) }
+        if let st = filter.status { request = request.filter(Column("status") == st.rawValue) }
+        request = request.order(Column("created_at").desc, Column("id").desc)
+        if let limit = filter.limit { request = request.limit(max(0, limit)) }
+        return try read { [request] db in try request.fetchAll(db) }
+    }
+}

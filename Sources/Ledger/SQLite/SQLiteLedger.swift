@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import PurseCore
+
+/// The ledger in one SQLite file: the default backend, shared by every Purse process of a user
+/// on one machine.
+///
+/// Budgets cannot be overspent because `reserve` computes the usage sums, calls `BudgetCheck`
+/// and inserts the row in one `BEGIN IMMEDIATE` transaction, committed with `synchronous=FULL`
+/// before it returns; SQLite lets one such transaction run at a time across all processes on
+/// the file, and a kernel `flock` gate queues the contenders (`ReservationGate`).
+///
+/// Each instance owns one connection (a GRDB `DatabaseQueue` in WAL mode) and is safe to share
+/// between threads. This file opens and migrates; the other concerns are in
+/// `SQLiteLedger+Sessions`, `+Reservation`, `+Transitions` and `+Queries`.
+public final class SQLiteLedger: PaymentLedger {
+    /// The file this ledger writes.
+    public let path: String
+    /// The options it was opened with.
+    public let options: LedgerOptions
+    /// The connection (package-visible for the repair and test helpers in `PurseTesting`).
+    package let dbQueue: DatabaseQueue
+    let gate: ReservationGate
+
+    public var location: String { path }
+
+    /// The length of the rolling daily window, in milliseconds.
+    static let dayMillis: Int64 = 86_400_000
+
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
+    ///
+    /// A missing directory is created with mode 0700 and a new file with mode 0600 (its -wal and
+    /// -shm files are kept owner-only too). A file that is not a SQLite database, is truncated or
+    /// damaged, belongs to another program, or was written by a newer Purse is refused and left
+    /// unmodified. `PRAGMA quick_check` runs on open unless `options.quickCheckOnOpen` is false.
+    ///
+    /// - Throws: `ledger.not_a_database`, `ledger.corrupt`, `ledger.newer_schema`,
+    ///   `ledger.read_only`, `ledger.open_failed`, `ledger.busy`, `ledger.disk_full`.
+    public init(path: String, options: LedgerOptions = .init()) throws(LedgerError) {
+        self.path = path
+        self.options = options
+        _ = try LedgerFile.prepare(path: path)
+
+        let busy = BusyRetry(timeout: options.busyTimeout)
+        var config = Configuration()
+        config.label = "purse.ledger"
+        config.busyMode = .callback { busy.shouldRetry($0) }
+        config.journalMode = .default // WAL is set below, after the file has been validated.
+        config.foreignKeysEnabled = true
+        let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        let timeout = options.busyTimeout
+        do {
+            dbQueue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw LedgerError.from(error, path: path, busyTimeout: timeout)
+        }
+        let quickCheck = options.quickCheckOnOpen
+        do {
+            try dbQueue.writeWithoutTransaction { db in
+                // Reads only, until every check has passed.
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    """)
+                if quickCheck {
+                    let result = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                    if result != ["ok"] {
+                        throw LedgerError.corrupt(path: path, detail: "quick_check: " + result.prefix(3).joined(separator: "; "))
+                    }
+                }
+                if !tables.isEmpty {
+                    guard tables.contains("grdb_migrations") else {
+                        throw LedgerError.notADatabase(
+                            path: path, detail: "a SQLite database of another program (tables: \(tables.prefix(5).joined(separator: ", ")))")
+                    }
+                    let unknown = try SQLiteSchema.migrator.appliedIdentifiers(db).subtracting(SQLiteSchema.known)
+                    if !unknown.isEmpty {
+                        throw LedgerError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+                    }
+                }
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                guard mode?.lowercased() == "wal" else {
+                    throw LedgerError.openFailed(path: path, reason: "could not switch to WAL mode (got \(mode ?? "nothing"))")
+                }
+            }
+            try Self.migrate(dbQueue)
+        } catch {
+            throw LedgerError.from(error, path: path, busyTimeout: timeout)
+        }
+        gate = ReservationGate(databasePath: path)
+        LedgerFile.restrictCompanions(path: path)
+    }
+
+    /// Runs the migrations, tolerating another process that runs the same ones concurrently.
+    ///
+    /// GRDB reads the applied list, then runs each migration in its own transaction: a process
+    /// that loses that race fails with "table already exists" while the winner may still be
+    /// applying later migrations. Retrying (bounded) re-reads the list until everything known is
+    /// applied, by either process.
+    private static func migrate(_ dbQueue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            do {
+                try SQLiteSchema.migrator.migrate(dbQueue)
+                return
+            } catch {
+                let applied = try dbQueue.read { try SQLiteSchema.migrator.appliedIdentifiers($0) }
+                if SQLiteSchema.known.isSubset(of: applied) { return }
+                attempt += 1
+                guard attempt < 50 else { throw error }
+                usleep(20_000)
+            }
+        }
+    }
+
+    // MARK: - Plumbing shared by the extensions
+
+    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do { return try dbQueue.write(body) } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
+    }
+
+    /// A write that need not reach the disk before returning (synchronous=NORMAL for this one
+    /// transaction), for status changes after the reservation.
+    ///
+    /// Only the reservation must be durable before anything is signed: it holds the nonce,
+    /// payer and validBefore, so if a later change (sent, settled, failed, unknown) is lost in a
+    /// crash the row falls back to an earlier, still-counted status and `reconcile` settles or
+    /// releases it from the chain's `authorizationState`. The next durable commit syncs the WAL,
+    /// including these frames. This halves the fsyncs on a payment's critical path.
+    func writeRecoverable<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        guard options.synchronousFull else { return try write(body) }
+        do {
+            return try dbQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try body(db)
+                    return .commit
+                }
+                return value!
+            }
+        } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do { return try dbQueue.read(body) } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
+    }
+
+    /// Unix milliseconds, rounded to nearest so that `date(millis(d))` round-trips.
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}

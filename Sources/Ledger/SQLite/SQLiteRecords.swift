@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import PurseCore
+
+// How the ledger's typed values and records map to SQLite columns. The columns are named by
+// `NewPayment.CodingKeys`; times are Unix milliseconds; money is integers.
+
+extension HostName: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { name.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> HostName? { String.fromDatabaseValue(dbValue).map { HostName($0) } }
+}
+
+extension Address: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { checksummed.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Address? {
+        String.fromDatabaseValue(dbValue).flatMap { try? Address(parsing: $0) }
+    }
+}
+
+extension Nonce32: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { hex.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Nonce32? {
+        String.fromDatabaseValue(dbValue).flatMap { try? Nonce32(hex: $0) }
+    }
+}
+
+extension Micros: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { value.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Micros? { Int64.fromDatabaseValue(dbValue).map(Micros.init) }
+}
+
+extension NewPayment: FetchableRecord, EncodableRecord {}
+
+extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "payment"
+
+    public init(row: Row) throws {
+        let raw: String = row["status"]
+        guard let status = PaymentStatus(rawValue: raw) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "payment has unknown status \(raw)")
+        }
+        self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
+                  updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
+                  httpStatus: row["http_status"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        try payment.encode(to: &container)
+        container["id"] = id == 0 ? nil : id
+        container["created_at"] = SQLiteLedger.millis(createdAt)
+        container["updated_at"] = SQLiteLedger.millis(updatedAt)
+        container["status"] = status.rawValue
+        container["tx_hash"] = txHash
+        container["error"] = error
+        container["http_status"] = httpStatus
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension SessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "session"
+
+    public init(row: Row) throws {
+        self.init(id: row["id"], startedAt: SQLiteLedger.date(row["started_at"]), kind: row["kind"], label: row["label"],
+                  clientName: row["client_name"], pid: Int32(truncatingIfNeeded: row["pid"] as Int64), machine: row["machine"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["started_at"] = SQLiteLedger.millis(startedAt)
+        container["kind"] = kind
+        container["label"] = label
+        container["client_name"] = clientName
+        container["pid"] = Int64(pid)
+        container["machine"] = machine
+    }
+}

@@ -1,0 +1,73 @@
+import GRDB
+
+/// The ledger's migrations; identifiers are `v1`, `v2`, ... and never change once shipped.
+enum SQLiteSchema {
+    /// The migrator with every known migration.
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    started_at INTEGER NOT NULL,          -- Unix milliseconds
+                    kind TEXT NOT NULL,
+                    label TEXT,
+                    client_name TEXT,
+                    pid INTEGER NOT NULL
+                );
+                CREATE INDEX session_started_at ON session(started_at);
+                CREATE TABLE payment (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id TEXT NOT NULL REFERENCES session(id),
+                    created_at INTEGER NOT NULL,          -- Unix milliseconds
+                    updated_at INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    host TEXT NOT NULL,                   -- lower-case
+                    network TEXT NOT NULL,                -- CAIP-2
+                    asset TEXT NOT NULL,
+                    asset_symbol TEXT NOT NULL,
+                    decimals INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+                    pay_to TEXT NOT NULL,
+                    amount_atomic INTEGER NOT NULL CHECK (amount_atomic >= 0),
+                    micros INTEGER NOT NULL CHECK (micros >= 0),
+                    scheme TEXT NOT NULL,
+                    x402_version INTEGER NOT NULL,
+                    nonce TEXT NOT NULL,
+                    valid_before INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('reserved','sent','settled','failed','unknown')),
+                    tx_hash TEXT,
+                    payer TEXT NOT NULL,
+                    error TEXT,
+                    http_status INTEGER
+                );
+                CREATE INDEX payment_created_at ON payment(created_at);
+                CREATE INDEX payment_session_id ON payment(session_id);
+                CREATE INDEX payment_host_created_at ON payment(host, created_at);
+                CREATE INDEX payment_status ON payment(status);
+                """)
+        }
+        // The budget sums run inside every reservation's write lock: covering indexes let each
+        // SUM read only the index (status and micros included) instead of one table row per
+        // payment in the window, which shortens the time the lock is held under contention.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                DROP INDEX payment_created_at;
+                DROP INDEX payment_session_id;
+                DROP INDEX payment_host_created_at;
+                CREATE INDEX payment_created_at ON payment(created_at, status, micros);
+                CREATE INDEX payment_session_id ON payment(session_id, status, micros);
+                CREATE INDEX payment_host_created_at ON payment(host, created_at, status, micros);
+                """)
+        }
+        // Sessions record the machine that ran them, so that a ledger shared by several
+        // machines (or copied into PostgreSQL) can say where each spend came from.
+        m.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE session ADD COLUMN machine TEXT")
+        }
+        return m
+    }()
+
+    /// The identifiers this build knows.
+    static var known: Set<String> { Set(migrator.migrations) }
+}

@@ -1,0 +1,40 @@
+/// A 32-byte authorization nonce (EIP-3009's `bytes32 nonce`).
+///
+/// Chosen once per payment from the system's CSPRNG and stored in the ledger row before
+/// anything is signed: reconcile asks the chain whether exactly this nonce was used, so it must
+/// never be re-encoded on its way from the plan to the signature.
+public struct Nonce32: Sendable, Hashable, CustomStringConvertible, Codable {
+    /// The 32 bytes.
+    public let bytes: [UInt8]
+
+    /// Wraps exactly 32 bytes.
+    ///
+    /// - Throws: `HexError.wrongLength` for any other count.
+    public init(bytes: [UInt8]) throws(HexError) {
+        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
+        self.bytes = bytes
+    }
+
+    /// Parses `0x` and 64 hex digits (as the ledger stores it).
+    public init(hex: String) throws(HexError) {
+        self.bytes = try Hex.decode(hex, length: 32)
+    }
+
+    /// `0x` and 64 lower-case hex digits.
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+
+    /// Decodes `0x` and 64 hex digits.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try Nonce32(hex: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    /// Encodes `0x` and 64 lower-case hex digits.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(hex)
+    }
+}

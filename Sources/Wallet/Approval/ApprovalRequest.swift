@@ -1,0 +1,55 @@
+import X402
+
+/// One payment the wallet wants a human to approve. All amounts are decimal strings.
+public struct ApprovalRequest: Sendable, Equatable {
+    /// The amount in whole units, such as `"0.05"`.
+    public var amount: String
+    /// The asset's symbol, such as `"USDC"`.
+    public var symbol: String
+    /// The asset's contract address.
+    public var asset: String
+    /// The CAIP-2 network, such as `"eip155:84532"`.
+    public var network: String
+    /// The payee address.
+    public var payTo: String
+    /// The host that asked for payment.
+    public var host: String
+    /// The full URL being fetched.
+    public var url: String
+    /// The budget left (in the same units as `amount`).
+    public var budgetLeft: String
+
+    /// Creates a request.
+    public init(
+        amount: String, symbol: String, asset: String, network: String, payTo: String,
+        host: String, url: String, budgetLeft: String
+    ) {
+        self.amount = amount
+        self.symbol = symbol
+        self.asset = asset
+        self.network = network
+        self.payTo = payTo
+        self.host = host
+        self.url = url
+        self.budgetLeft = budgetLeft
+    }
+
+    /// The one-paragraph text shown to the human (elicitation schemas cannot carry
+    /// read-only fields, so every detail is in the message).
+    /// The request for `plan`, with the budget left as text.
+    public init(plan: PaymentPlan, budgetLeft: String) {
+        self.init(
+            amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
+            asset: plan.token.checksummed, network: plan.network, payTo: plan.payTo.checksummed, host: plan.host.name,
+            url: plan.resource.url, budgetLeft: budgetLeft)
+    }
+
+    public var message: String {
+        """
+        Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
+        Host: \(host)
+        Asset: \(asset)
+        Budget left: \(budgetLeft)
+        """
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import HTTP
+import Ledger
+import PurseCore
+import X402
+
+/// Drives `PaymentFlow` with the real edges: a channel (HTTP, MCP), the ledger, the signer and
+/// the approver. Every way Purse pays or prices goes through here: `purse fetch` and `paid_fetch`
+/// call `fetch`; `purse quote` and the `quote` tool call `quote`, which runs the same flow as a
+/// dry run up to the reservation and asks the same `BudgetCheck` without reserving.
+public final class PaymentDriver: Sendable {
+    let http: any HTTPClient
+    let ledger: any PaymentLedger
+    let signer: any PaymentSigner
+    let config: PurseConfig
+    /// The policy in effect.
+    public let policy: Policy
+    /// The session every payment of this process belongs to.
+    public let sessionID: String
+    let clock: @Sendable () -> Date
+    let random: @Sendable (Int) -> [UInt8]
+
+    /// Creates a driver for one session.
+    public init(http: any HTTPClient, ledger: any PaymentLedger, signer: any PaymentSigner, config: PurseConfig, sessionID: String,
+                clock: @escaping @Sendable () -> Date = { Date() },
+                random: @escaping @Sendable (Int) -> [UInt8] = PaymentDriver.systemRandom) {
+        self.http = http
+        self.ledger = ledger
+        self.signer = signer
+        self.config = config
+        self.policy = Policy(config: config)
+        self.sessionID = sessionID
+        self.clock = clock
+        self.random = random
+    }
+
+    /// Bytes from the system's CSPRNG, eight at a time (one `getrandom` per 8 bytes, not per byte).
+    public static func systemRandom(_ n: Int) -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        var out = [UInt8]()
+        out.reserveCapacity(n + 8)
+        while out.count < n { withUnsafeBytes(of: g.next() as UInt64) { out.append(contentsOf: $0) } }
+        return Array(out.prefix(n))
+    }
+
+    // MARK: - HTTP
+
+    /// Fetches `request`, paying if it answers 402 and the policy, budgets and human allow.
+    ///
+    /// The work runs in its own task: cancelling the caller never leaves a payment half-recorded.
+    public func fetch(_ request: HTTPRequest, maxPrice: Micros? = nil, approver: any PaymentApprover = NoApprover()) async -> FetchResult {
+        let channel: HTTPPaymentChannel
+        do { channel = try HTTPPaymentChannel(request: request, http: http) } catch {
+            return FetchResult(outcome: FlowOutcome(kind: .refused(error)), response: nil, paymentID: nil, budget: await budget(host: nil))
+        }
+        let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
+        return FetchResult(outcome: run.outcome, response: run.response, paymentID: run.paymentID, budget: await budget(host: run.outcome.plan?.host))
+    }
+
+    /// Sends `request` unpaid and says what Purse would pay: the same flow and budget check as
+    /// `fetch`, stopped before anything is reserved or signed.
+    public func quote(_ request: HTTPRequest, maxPrice: Micros? = nil) async -> QuoteResult {
+        let channel: HTTPPaymentChannel
+        do { channel = try HTTPPaymentChannel(request: request, http: http) } catch {
+            return QuoteResult(response: nil, offer: nil, selection: nil, plan: nil, refusal: error)
+        }
+        let run = await dryRun(channel, maxPrice: maxPrice)
+        return QuoteResult(response: run.response, offer: run.offer, selection: run.selection, plan: run.plan, refusal: run.refusal)
+    }
+
+    // MARK: - Any channel
+
+    /// Pays over `channel` if it asks and everything allows: the one payment loop.
+    public func pay<C: PaymentChannel>(_ channel: C, maxPrice: Micros?, approver: any PaymentApprover) async -> PaymentRun<C.Response> {
+        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice))
+        if let refusal = channel.preflight() { return PaymentRun(outcome: FlowOutcome(kind: .refused(refusal)), response: nil, paymentID: nil) }
+        var action = flow.start()
+        var rowID: Int64?
+        var plan: PaymentPlan?
+        var last: C.Response?
+        while true {
+            switch action {
+            case .sendUnpaid:
+                last = nil
+                switch await channel.sendUnpaid() {
+                case let .answered(r):
+                    last = r
+                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
+                case let .failed(e, sent):
+                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
+                }
+            case let .reserve(p):
+                plan = p
+                do {
+                    let payment = newPayment(p)
+                    let limits = policy.budgetLimits
+                    let now = clock()
+                    let row = try await LedgerWork.run { [ledger] () throws(LedgerReserveError) in try ledger.reserve(payment, limits: limits, now: now) }
+                    rowID = row.id
+                    FaultInjection.point("reserved")
+                    action = flow.reserved()
+                } catch {
+                    action = flow.reservationRefused(FlowRefusal(error))
+                }
+            case let .askApproval(p):
+                let left = await budget(host: p.host)?.summary ?? "unknown"
+                if let refusal = await approver.approve(p, budgetLeft: left) { action = flow.declined(refusal) } else { action = flow.approved() }
+            case let .sign(p):
+                do {
+                    let authorization = try signer.sign(p)
+                    FaultInjection.point("signed")
+                    action = flow.signed(authorization)
+                } catch { action = flow.signingFailed(FlowRefusal(error)) }
+            case let .sendPaid(payload, attempt, delay):
+                if attempt == 1, let id = rowID {
+                    let now = clock()
+                    do { try await LedgerWork.run { [ledger] () throws(LedgerError) in try ledger.markSent(id: id, now: now) } } catch {
+                        // The row could not be marked: the signed payload must not leave.
+                        let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,
+                                                  resolution: .release("the ledger could not record the payment: \(error.message)"), signatures: 1)
+                        return await record(outcome, rowID: id, status: nil, response: nil)
+                    }
+                    FaultInjection.point("sent")
+                }
+                if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
+                last = nil
+                switch await channel.sendPaid(payload) {
+                case let .answered(r):
+                    last = r
+                    action = flow.paidAnswered(channel.paidAnswer(r))
+                case let .failed(e, sent):
+                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
+                }
+            case let .finish(outcome):
+                if rowID != nil, outcome.paidAttempts > 0 { FaultInjection.point("answered") }
+                return await record(outcome, rowID: rowID, status: last.flatMap(channel.status(of:)), response: last)
+            }
+        }
+    }
+
+    /// Runs the flow over `channel` up to the reservation, then checks the budget read-only.
+    public func dryRun<C: PaymentChannel>(_ channel: C, maxPrice: Micros?) async -> DryRun<C.Response> {
+        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice))
+        if let refusal = channel.preflight() { return DryRun(response: nil, offer: nil, selection: nil, plan: nil, refusal: refusal) }
+        var action = flow.start()
+        var last: C.Response?
+        while true {
+            switch action {
+            case .sendUnpaid:
+                switch await channel.sendUnpaid() {
+                case let .answered(r):
+                    last = r
+                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
+                case let .failed(e, sent):
+                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
+                }
+            case let .reserve(plan):
+                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: plan, refusal: await budgetRefusal(plan))
+            case let .finish(outcome):
+                var refusal: FlowRefusal?
+                if case let .refused(e) = outcome.kind { refusal = e }
+                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: outcome.plan, refusal: refusal)
+            case .askApproval, .sign, .sendPaid:
+                // Unreachable: a dry run stops at the reservation.
+                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: nil,
+                              refusal: FlowRefusal(code: "flow.unexpected_event", message: "internal error: a dry run went past the reservation"))
+            }
+        }
+    }
+
+    /// The budget decision `reserve` would make, on a read-only snapshot of the same sums.
+    public func budgetRefusal(_ plan: PaymentPlan) async -> FlowRefusal? {
+        let (sessionID, now, ledger) = (self.sessionID, clock(), self.ledger)
+        do {
+            let usage = try await LedgerWork.run { () throws(LedgerError) in
+                try ledger.usage(sessionID: sessionID, host: plan.host, allHosts: false, now: now)
+            }
+            return BudgetCheck.refusal(amount: plan.micros, host: plan.host, symbol: plan.asset.symbol, usage: usage,
+                                       limits: policy.budgetLimits).map { FlowRefusal($0) }
+        } catch { return FlowRefusal(error) }
+    }
+
+    /// The budget right now for this session (and a host).
+    public func budget(host: HostName?) async -> BudgetSnapshot? {
+        let (sessionID, now, ledger) = (self.sessionID, clock(), self.ledger)
+        guard let u = try? await LedgerWork.run({ () throws(LedgerError) in
+            try ledger.usage(sessionID: sessionID, host: host, allHosts: false, now: now)
+        }) else { return nil }
+        return BudgetSnapshot(sessionSpent: u.sessionSpent, sessionLimit: policy.config.sessionBudget,
+                              dailySpent: u.dailySpent, dailyLimit: policy.config.dailyBudget, symbol: policy.symbol)
+    }
+
+    // MARK: - Plumbing
+
+    private func context(maxPrice: Micros?) -> FlowContext {
+        // 32 random bytes always make a nonce.
+        let nonce = try! Nonce32(bytes: random(32))
+        return FlowContext(
+            payer: signer.address, now: Int64(clock().timeIntervalSince1970), nonce: nonce,
+            paymentIdentifier: PaymentPayload.paymentIdentifier(random: random(16)), policy: policy, maxPrice: maxPrice,
+            validityCeilingSeconds: config.payment.validityCeilingSeconds, maxPaidAttempts: config.payment.maxPaidAttempts)
+    }
+
+    private func newPayment(_ plan: PaymentPlan) -> NewPayment {
+        NewPayment(
+            sessionID: sessionID, method: plan.resource.method, url: plan.resource.url, host: plan.host, network: plan.network,
+            asset: plan.token, assetSymbol: plan.asset.symbol, decimals: plan.asset.decimals, payTo: plan.payTo,
+            amountAtomic: plan.requirement.amount.value, micros: plan.micros, scheme: plan.requirement.scheme,
+            x402Version: plan.requirement.x402Version, nonce: plan.nonce, validBefore: plan.validBefore, payer: plan.payer)
+    }
+
+    /// Writes the outcome's resolution to the row (when one was reserved).
+    private func record<R>(_ outcome: FlowOutcome, rowID: Int64?, status: Int?, response: R?) async -> PaymentRun<R> {
+        if let id = rowID {
+            let now = clock()
+            let ledger = self.ledger
+            do {
+                try await LedgerWork.run { () throws(LedgerError) in
+                    switch outcome.resolution {
+                    case .none: break
+                    case let .release(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
+                    case let .settle(tx): try ledger.markSettled(id: id, txHash: tx, httpStatus: status, now: now)
+                    case let .fail(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
+                    case let .unknown(why): try ledger.markUnknown(id: id, error: why, httpStatus: status, now: now)
+                    }
+                }
+            } catch {
+                // The row stays reserved/sent and keeps counting; reconcile will settle it with the chain.
+                StandardError.write("purse: could not record the outcome of payment \(id): \(error.message)\n")
+            }
+        }
+        return PaymentRun(outcome: outcome, response: response, paymentID: rowID)
+    }
+}
+
+/// How a payment over a channel ended: the flow's outcome, the last answer, the ledger row.
+public struct PaymentRun<Response: Sendable>: Sendable {
+    /// How the flow ended.
+    public let outcome: FlowOutcome
+    /// The answer to the last request sent, when it got one.
+    public let response: Response?
+    /// The ledger row, when a payment was reserved.
+    public let paymentID: Int64?
+}
+
+/// What a dry run found: the answer, the offer and verdicts, the plan, and the refusal if any.
+public struct DryRun<Response: Sendable>: Sendable {
+    /// The unpaid answer, when there was one.
+    public let response: Response?
+    /// The offer, when the answer asked for payment.
+    public let offer: PaymentRequired?
+    /// The verdict on each option.
+    public let selection: Selection?
+    /// The plan Purse would pay, when it got that far.
+    public let plan: PaymentPlan?
+    /// Why Purse would not pay; nil when it would.
+    public let refusal: FlowRefusal?
+}

@@ -1,0 +1,151 @@
+import HTTP
+import PurseCore
+import X402
+
+extension FetchResult {
+    /// `not_required`, `paid`, `refused`, `error` (the request could not be made; nothing signed),
+    /// `failed` or `unknown`.
+    public var outcomeName: String {
+        switch outcome.kind {
+        case .notPaymentRequired: "not_required"
+        case .paid: "paid"
+        case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
+        case .paymentFailed: "failed"
+        case .unknown: "unknown"
+        }
+    }
+
+    /// Whether the call paid and got its content: the server answered the paid request with
+    /// success. A signed payment that failed or whose outcome is unknown is not `paid`; it is
+    /// still reported under `payment` with its ledger status.
+    public var paid: Bool {
+        if case .paid = outcome.kind { return true }
+        return false
+    }
+
+    /// Whether a signed authorization left the process (then `payment` is reported).
+    public var signedPaymentSent: Bool { outcome.paidAttempts > 0 }
+
+    /// The error of a call that did not end in content, when there is one.
+    public var error: (code: String, message: String)? {
+        switch outcome.kind {
+        case .notPaymentRequired, .paid: nil
+        case let .refused(e): (e.code, e.message)
+        case let .paymentFailed(reason): ("payment.failed", "the server refused the payment: \(reason)")
+        case let .unknown(reason): ("payment.unknown", reason)
+        }
+    }
+
+    /// The structured result shared by `purse fetch --json` and the `paid_fetch` tool.
+    public func json() -> JSONValue {
+        var o = JSONObject()
+        o["outcome"] = .string(outcomeName)
+        if let r = response {
+            o["status"] = .integer(r.status)
+            o["headers"] = HTTPResponseJSON.headers(r.headers)
+            o["contentType"] = r.headers["Content-Type"].map(JSONValue.string) ?? .null
+            let (body, encoding) = HTTPResponseJSON.body(r)
+            o["body"] = .string(body)
+            o["bodyEncoding"] = .string(encoding)
+            o["truncated"] = .bool(r.truncated)
+            if let location = r.redirectLocation { o["redirectLocation"] = .string(location) }
+        } else {
+            o["status"] = .null
+            o["headers"] = .object(JSONObject())
+            o["contentType"] = .null
+            o["body"] = ""
+            o["bodyEncoding"] = "text"
+            o["truncated"] = false
+        }
+        o["paid"] = .bool(paid)
+        if let plan = outcome.plan, signedPaymentSent {
+            o["payment"] = .object(PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus))
+        }
+        if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
+        if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
+        return .object(o)
+    }
+
+    /// The ledger status the row ended in.
+    public var ledgerStatus: String {
+        switch outcome.resolution {
+        case .none: "none"
+        case .release, .fail: "failed"
+        case .settle: "settled"
+        case .unknown: "unknown"
+        }
+    }
+
+    /// A one-paragraph summary for humans and for the MCP text content.
+    public var summary: String {
+        var lines = [String]()
+        if let r = response { lines.append("HTTP \(r.status)\(r.truncated ? " (body truncated)" : "")") }
+        switch outcome.kind {
+        case .notPaymentRequired: lines.append("No payment was needed.")
+        case .paid:
+            if let p = outcome.plan {
+                let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
+                lines.append("Paid \(p.priceText) on \(p.network) to \(p.payTo).\(tx)")
+            }
+        case let .refused(e): lines.append("Not paid: \(e.message) [\(e.code)]")
+        case let .paymentFailed(reason): lines.append("Payment refused by the server: \(reason). Nothing was charged according to the server.")
+        case let .unknown(reason): lines.append("Payment outcome unknown: \(reason)")
+        }
+        if let b = budget { lines.append("Budget: \(b.summary).") }
+        return lines.joined(separator: " ")
+    }
+}
+
+/// JSON views of HTTP responses.
+public enum HTTPResponseJSON {
+    /// Header names lower-cased; repeated headers joined with ", ".
+    public static func headers(_ h: HTTPHeaders) -> JSONValue {
+        var o = JSONObject()
+        for (name, value) in h {
+            let k = name.lowercased()
+            if case let .string(prev)? = o[k] { o[k] = .string(prev + ", " + value) } else { o[k] = .string(value) }
+        }
+        return .object(o)
+    }
+
+    /// The body as text when it is textual UTF-8, else base64.
+    public static func body(_ r: HTTPResponse) -> (String, String) {
+        let type = (r.headers["Content-Type"] ?? "").lowercased()
+        let textual = type.isEmpty || type.hasPrefix("text/") || type.contains("json") || type.contains("xml")
+            || type.contains("javascript") || type.contains("x-www-form-urlencoded")
+        if textual, let s = String(validating: r.body, as: UTF8.self) { return (s, "text") }
+        return (Base64.encode(r.body), "base64")
+    }
+}
+
+/// JSON views of payments and budgets.
+public enum PaymentJSON {
+    /// The `payment` object of a result.
+    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String) -> JSONObject {
+        [
+            "amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
+            "amountAtomic": .string(String(plan.requirement.amount.value)),
+            "asset": .string(plan.token.checksummed),
+            "symbol": .string(plan.asset.symbol),
+            "network": .string(plan.network),
+            "payTo": .string(plan.payTo.checksummed),
+            "transaction": receipt?.transaction.map(JSONValue.string) ?? .null,
+            "payer": .string(plan.payer.checksummed),
+            "x402Version": .integer(plan.requirement.x402Version),
+            "status": .string(status),
+        ]
+    }
+}
+
+/// JSON views of budgets.
+public enum BudgetJSON {
+    /// `{session: {spent, remaining, limit}, daily: {...}, symbol}` with decimal strings.
+    public static func snapshot(_ b: BudgetSnapshot) -> JSONValue {
+        func d(_ m: Micros) -> JSONValue { .string(m.decimalText()) }
+        return [
+            "session": ["spent": d(b.sessionSpent), "remaining": d(b.sessionRemaining), "limit": d(b.sessionLimit)],
+            "daily": ["spent": d(b.dailySpent), "remaining": d(b.dailyRemaining), "limit": d(b.dailyLimit)],
+            "symbol": .string(b.symbol),
+        ]
+    }
+}
