@@ -78,14 +78,45 @@ def compile_contracts() -> dict[str, dict]:
     return out
 
 
+def _cache_file() -> Path | None:
+    """Compiled output is cached per (vyper version, sources) outside the repository, in
+    $PURSE_WORLD_VYPER_CACHE or ~/.cache/purse-local-world; PURSE_WORLD_VYPER_CACHE=0 disables it."""
+    import hashlib
+    import os
+    from importlib.metadata import version
+
+    setting = os.environ.get("PURSE_WORLD_VYPER_CACHE", "")
+    if setting == "0":
+        return None
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "purse-local-world"
+    h = hashlib.sha256(f"vyper {version('vyper')}".encode())
+    for name, rel in sorted(SOURCES.items()):
+        h.update(name.encode() + b"\0" + (HERE / rel).read_bytes() + b"\0")
+    return base / f"permit2-contracts-{h.hexdigest()[:32]}.json"
+
+
 class CompileJob:
-    """Compile in a child process, in parallel with the rest of the world's start-up."""
+    """Compile in a child process, in parallel with the rest of the world's start-up (or read the
+    cached output of an earlier compile of the very same sources)."""
 
     def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--compile"],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc = None
+        self.cached: dict | None = None
+        self.cache = _cache_file()
+        if self.cache is not None and self.cache.is_file():
+            try:
+                self.cached = json.loads(self.cache.read_text())
+                if set(self.cached) != set(SOURCES):
+                    self.cached = None
+            except (OSError, ValueError):
+                self.cached = None
+        if self.cached is None:
+            self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--compile"],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def result(self, timeout: float = 120) -> dict[str, dict]:
+        if self.cached is not None:
+            return self.cached
         try:
             out, err = self.proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -94,10 +125,19 @@ class CompileJob:
             raise RuntimeError("compiling the Permit2 contracts timed out") from None
         if self.proc.returncode != 0:
             raise RuntimeError(f"compiling the Permit2 contracts failed:\n{err.decode(errors='replace')}")
-        return json.loads(out)
+        compiled = json.loads(out)
+        if self.cache is not None:
+            try:
+                self.cache.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.cache.with_name(self.cache.name + f".tmp{self.proc.pid}")
+                tmp.write_text(json.dumps(compiled))
+                tmp.replace(self.cache)
+            except OSError as e:
+                log.warning("could not cache the compiled contracts: %s", e)
+        return compiled
 
     def cancel(self) -> None:
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
 
