@@ -303,6 +303,17 @@ async def check_svm_hostile(world: dict) -> str:
     except ValueError as e:
         _assert("memo exceeds" in str(e), f"long memo error {e}")
         out.append("long-memo → client: extra.memo exceeds 256 bytes")
+    # A client that truncates the memo to 256 bytes is refused by the facilitator.
+    pr = decode_required(httpx.get(url, timeout=10))
+    truncated = json.loads(json.dumps(pr))
+    truncated["accepts"][0]["extra"]["memo"] = a["extra"]["memo"].encode()[:256].decode()
+    client = svm_client(world, kp2)
+    payload = await client.create_payment_payload(PaymentRequired.model_validate(truncated))
+    payload.accepted = PaymentRequired.model_validate(pr).accepts[0]
+    resp = httpx.get(url, headers=x402HTTPClient(client).encode_payment_signature_header(payload), timeout=30)
+    err = refusal(resp)
+    _assert(err == "invalid_exact_svm_payload_memo_mismatch", f"truncated memo {resp.status_code} {err}")
+    out.append(f"long-memo truncated → {err}")
     return "; ".join(out)
 
 
