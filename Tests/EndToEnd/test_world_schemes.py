@@ -152,16 +152,17 @@ def test_upto_wrong_facilitator(schemes_world):
     run(sc.check_upto_wrong_facilitator, schemes_world)
 
 
-def test_world_without_features_has_none():
-    """Without --with the world is unchanged: no extra keys, no extra routes, no Solana shim."""
-    with tempfile.TemporaryDirectory(prefix="purse-world-plain-") as d:
-        proc, w, _ = start_world(Path(d) / "w.json", chain_id=31337)
-        try:
-            assert w["features"] == [] and "svm" not in w and "permit2" not in w
-            assert httpx.get(w["sellerUrl"] + "/sol/weather", timeout=10).status_code == 404
-        finally:
-            stop_world(proc)
-        assert proc.returncode == 0
+def test_world_without_features_has_none(world):
+    """Without --with (the session world of conftest.py) nothing is added: no svm/permit2 keys,
+    no extra routes, no Permit2 code at the canonical address."""
+    assert world["features"] == [] and "svm" not in world and "permit2" not in world
+    assert httpx.get(world["sellerUrl"] + "/sol/weather", timeout=10).status_code == 404
+    code = httpx.post(world["rpcUrl"], json={"jsonrpc": "2.0", "id": 1, "method": "eth_getCode",
+                                             "params": ["0x000000000022D473030F116dDEE9F6B43aC78BA3", "latest"]}).json()
+    assert code["result"] in ("0x", "0x0")
+    kinds = httpx.get(world["facilitatorUrl"] + "/supported", timeout=10).json()["kinds"]
+    assert {k["scheme"] for k in kinds} == {"exact"} and all(k["network"].startswith("eip155:") or
+                                                             k["x402Version"] == 1 for k in kinds)
 
 
 def test_vectors_file_is_current():

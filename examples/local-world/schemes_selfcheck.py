@@ -401,7 +401,6 @@ async def _pay_evm(world: dict, client: x402Client, path: str) -> httpx.Response
 
 async def check_permit2_chain(world: dict) -> str:
     """Code at the canonical addresses, Permit2's EIP-712 domain, tokens and payer allowances."""
-    from eth_account.messages import encode_typed_data  # noqa: F401
     from eth_utils import keccak
 
     p = world["permit2"]
