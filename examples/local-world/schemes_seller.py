@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -55,7 +55,6 @@ class SchemesSellerConfig:
     usdc_extra: dict
     svm: dict | None = None        # SolanaService.describe() when --with svm
     permit2: dict | None = None    # Permit2 part of the world description when --with permit2
-    endpoints: dict = field(default_factory=dict)
 
 
 def b64json(obj: Any) -> str:
