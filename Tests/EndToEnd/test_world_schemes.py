@@ -132,6 +132,26 @@ def test_permit2_chain(schemes_world):
     run(sc.check_permit2_chain, schemes_world)
 
 
+def test_permit2_listed_payers(schemes_world):
+    """world.json's approvedPayer pays /permit2/weather with its key as listed; unapprovedPayer
+    is refused with permit2_allowance_required and keeps its funds."""
+    from eth_account import Account
+
+    w = schemes_world
+    p = w["permit2"]
+    path = w["schemeEndpoints"]["permit2Weather"]
+    approved = Account.from_key(p["approvedPayer"]["privateKey"])
+    unapproved = Account.from_key(p["unapprovedPayer"]["privateKey"])
+    assert approved.address == p["approvedPayer"]["address"] and unapproved.address == p["unapprovedPayer"]["address"]
+    before = sc.wl.balance_of(w, approved.address, p["plainToken"])
+    resp = asyncio.run(sc._pay_evm(w, sc.evm_client(w, approved), path))
+    assert resp.status_code == 200
+    assert sc.wl.balance_of(w, approved.address, p["plainToken"]) == before - 10000
+    resp = asyncio.run(sc._pay_evm(w, sc.evm_client(w, unapproved), path))
+    assert resp.status_code == 402 and sc.refusal(resp) == "permit2_allowance_required"
+    assert sc.wl.balance_of(w, unapproved.address, p["plainToken"]) == int(p["payerFunds"])
+
+
 def test_permit2_weather(schemes_world):
     run(sc.check_permit2_weather, schemes_world)
 
