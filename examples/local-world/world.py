@@ -35,6 +35,7 @@ import facilitator as facmod  # noqa: E402
 import seller as sellermod  # noqa: E402
 from fronts import DropFront, OtherHost  # noqa: E402
 from netutil import listen_socket  # noqa: E402
+from schemes_world import SchemesWorld  # noqa: E402  (world-b: --with svm,permit2)
 
 log = logging.getLogger("world")
 
@@ -100,12 +101,16 @@ def main() -> int:
                     help="seconds the chain clock may lead wall time before sends wait")
     ap.add_argument("--other-host", default="127.0.0.2")
     ap.add_argument("--verbose", action="store_true")
+    # --- world-b: optional Solana / Permit2 / upto features (schemes_world.py) ---
+    ap.add_argument("--with", dest="with_features", default="", metavar="svm,permit2",
+                    help="optional features: svm (Solana devnet on LiteSVM), permit2 (Permit2 exact + upto), all")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="world %(name)s %(levelname)s: %(message)s", stream=sys.stderr)
     if args.payers < 8:
         ap.error("--payers must be at least 8")
 
+    schemes = SchemesWorld(args.with_features)  # world-b: starts the Permit2 compile early
     stop_event = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop_event.set())
@@ -126,6 +131,8 @@ def main() -> int:
                                            "data": mint_calldata(to, amount), "gas": hex(200_000)})
         if method == "world_clockLead":
             return chain.clock_lead()
+        if method in schemes.rpc:  # world-b
+            return schemes.rpc[method](params)
         return chain.rpc(method, params)
 
     rpc = chainmod.RPCServer(world_rpc).start()
@@ -144,18 +151,25 @@ def main() -> int:
                                   [(p["address"], PAYER_FUNDS) for p in payers])
     token_box["token"] = token
     timings["deploy"] = time.monotonic() - t
+    t = time.monotonic()
+    schemes.setup_chain(chain)  # world-b
+    timings["schemes"] = time.monotonic() - t
 
     # 3. Facilitator, seller, other host, drop front.
     t = time.monotonic()
     network = f"eip155:{args.chain_id}"
     fac, fac_signer, v1_name = facmod.build_facilitator(chain.private_keys[FACILITATOR], rpc_url, args.chain_id)
+    schemes.register_facilitator(fac, fac_signer, network)  # world-b
     fac_srv = UvicornThread(facmod.build_app(fac), "127.0.0.1", "facilitator").start()
     fac_url = f"http://127.0.0.1:{fac_srv.port}"
     other = OtherHost(args.other_host).start()
     other_url = f"http://{args.other_host}:{other.port}"
     cfg = sellermod.SellerConfig(chain_id=args.chain_id, network=network, v1_network=v1_name, token=token,
                                  seller=acct[SELLER], facilitator_url=fac_url, other_host_url=other_url)
-    seller_srv = UvicornThread(sellermod.build_app(cfg), "127.0.0.1", "seller").start()
+    seller_app = sellermod.build_app(cfg)
+    schemes.install_seller(seller_app, facilitator_url=fac_url, evm_network=network, evm_seller=acct[SELLER],
+                           usdc=token, usdc_extra=dict(sellermod.TOKEN_EXTRA))  # world-b
+    seller_srv = UvicornThread(seller_app, "127.0.0.1", "seller").start()
     seller_url = f"http://127.0.0.1:{seller_srv.port}"
     drop = DropFront("127.0.0.1", seller_srv.port).start()
     drop_url = f"http://127.0.0.1:{drop.port}"
@@ -164,6 +178,7 @@ def main() -> int:
         for path in ("/health", "/weather", "/multi", "/v1/weather"):
             c.get(seller_url + path)
         c.get(fac_url + "/supported")
+        schemes.warm_up(c, seller_url)  # world-b
     timings["servers"] = time.monotonic() - t
 
     startup = time.monotonic() - T0
@@ -203,6 +218,7 @@ def main() -> int:
         "startupSeconds": round(startup, 3),
         "startupBreakdown": {k: round(v, 3) for k, v in timings.items()},
     }
+    world.update(schemes.describe())  # world-b: features, svm, permit2, schemeEndpoints, ...
     out = Path(args.out)
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(world, indent=2))
@@ -216,6 +232,7 @@ def main() -> int:
         s.stop()
     for s in (drop, other, rpc):
         s.stop()
+    schemes.stop()  # world-b
     for s in (seller_srv, fac_srv):
         s.join(1.0)
     print(f"world: stopped in {time.monotonic() - t:.2f} s", file=sys.stderr, flush=True)
