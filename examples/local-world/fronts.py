@@ -19,7 +19,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from netutil import listen_socket
+from netutil import listen_socket, stop_socketserver
 
 
 def _prebound(server_cls, handler, host: str):
@@ -39,8 +39,7 @@ class _Threaded:
         return self
 
     def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        stop_socketserver(self.srv, self.thread)
 
     @property
     def port(self) -> int:

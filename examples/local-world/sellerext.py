@@ -158,12 +158,34 @@ def payment_id_of(payload: Any) -> str | None:
     return pid if isinstance(pid, str) else None
 
 
+_SUPPORTED_CACHE: dict[str, Any] = {}
+_SUPPORTED_LOCK = threading.Lock()
+
+
 class CountingFacilitator(HTTPFacilitatorClient):
-    """The SDK's async facilitator client, counting verify/settle calls per payment id."""
+    """The SDK's async facilitator client, counting verify/settle calls per payment id.
+
+    Start-up cost: every SDK middleware fetches /supported once with a throw-away sync
+    httpx.Client, and a default httpx.Client loads the whole CA bundle (tens of ms). The world's
+    facilitator URLs are plain http on loopback, so the client skips that, and one /supported
+    answer per URL is shared by all groups.
+    """
 
     def __init__(self, url: str, id_log: IdLog):
         super().__init__(FacilitatorConfig(url=url))
         self._id_log = id_log
+
+    def _get_sync_client(self):
+        import httpx
+
+        return httpx.Client(timeout=self._timeout, verify=False)
+
+    def get_supported(self):
+        with _SUPPORTED_LOCK:
+            cached = _SUPPORTED_CACHE.get(self._url)
+            if cached is None:
+                cached = _SUPPORTED_CACHE[self._url] = super().get_supported()
+            return cached.model_copy(deep=True)
 
     async def verify(self, payload, requirements):
         self._id_log.bump(payment_id_of(payload), "verifies")

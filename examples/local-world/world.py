@@ -216,7 +216,8 @@ def main() -> int:
     id_drop = IdDropFront("127.0.0.1", seller_srv.port).start()
     id_drop_url = f"http://127.0.0.1:{id_drop.port}"
     # Warm up: the first protected request initializes the SDK middleware (facilitator /supported).
-    with httpx.Client(timeout=10) as c:
+    # verify=False: plain http on loopback, and it skips loading the CA bundle (tens of ms).
+    with httpx.Client(timeout=10, verify=False) as c:
         for path in ("/health", "/weather", "/multi", "/v1/weather"):
             c.get(seller_url + path)
         c.get(fac_url + "/supported")
@@ -294,7 +295,11 @@ def main() -> int:
     print(f"world: ready in {startup:.2f} s, seller {seller_url}, rpc {rpc_url}, json {out}",
           file=sys.stderr, flush=True)
 
-    stop_event.wait()
+    # Bounded waits in a loop, not one endless wait: the main thread must wake to run the Python
+    # signal handler even when the kernel delivers SIGTERM to another thread (seen on this sandbox
+    # with a thread blocked in a discovery `hang` handler: the world then never stopped).
+    while not stop_event.wait(0.25):
+        pass
     t = time.monotonic()
     for s in (seller_srv, fac_srv):
         s.stop()
