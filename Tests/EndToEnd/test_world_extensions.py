@@ -187,6 +187,25 @@ def test_payment_identifier_paid_once_replayed_from_cache_and_conflicts(world, w
     assert balance_of(world, wallet.address) == before - 20000
 
 
+def test_payment_identifier_concurrent_resend_waits_for_the_first(world, wallet):
+    url = world["sellerUrl"] + world["endpoints"]["weatherId"]
+    client = sc.make_client(world, wallet)
+    client.register_extension(PaymentIdExtension())
+    header, payload = run(signed_header(client, url))
+
+    async def both():
+        async with httpx.AsyncClient(timeout=30) as http:
+            return await asyncio.gather(http.get(url, headers=header), http.get(url, headers=header))
+
+    a, b = run(both())
+    assert a.status_code == b.status_code == 200
+    assert a.headers["payment-response"] == b.headers["payment-response"]
+    pid = payload["extensions"][PAYMENT_IDENTIFIER]["info"]["id"]
+    e = httpx.get(world["sellerUrl"] + world["endpoints"]["idLog"]).json()["ids"][pid]
+    assert (e["requests"], e["settles"], e["replayed"]) == (2, 1, 1)
+    assert count_transfers(world, sender=wallet.address) == 1
+
+
 def test_payment_identifier_echo_demands(world, wallet):
     url = world["sellerUrl"] + world["endpoints"]["weatherId"]
     client = sc.make_client(world, wallet)
@@ -451,3 +470,6 @@ def test_mainnet_only_route(world):
     r = httpx.get(world["sellerUrl"] + world["endpoints"]["weatherMainnet"])
     accepts = required_of(r)["accepts"]
     assert r.status_code == 402 and [a["network"] for a in accepts] == ["eip155:8453"]
+    paid = httpx.get(r.url, headers={"PAYMENT-SIGNATURE": enc({"x402Version": 2, "accepted": accepts[0],
+                                                                "payload": {}})})
+    assert paid.status_code == 402 and required_of(paid)["error"] == "invalid_network"

@@ -91,7 +91,9 @@ PATHS = {
     "weatherPendingRecovers": "/weather-pending-recovers",
     "weatherMainnet": "/weather-mainnet",
 }
-PRICES = {"offerTamperedAmount": "20000", "default": "10000"}
+# Atomic units of the local token for each paid route (weatherMainnet: of Base-mainnet USDC).
+PRICES = {k: ("20000" if k == "offerTamperedAmount" else "10000") for k in PATHS
+          if k not in ("idLog", "siwxLog")}
 
 
 @dataclass

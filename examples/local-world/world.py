@@ -276,7 +276,7 @@ def main() -> int:
         "discoveryLogUrl": f"http://127.0.0.1:{disc.port}/log",
         "mcpServerUrls": {k: v or discoverymod.MCP_PLACEHOLDER_URL for k, v in MCP_SERVER_URLS.items()},
         "mcpServerUrlsPlaceholder": sorted(k for k, v in MCP_SERVER_URLS.items() if not v),
-        "prices": dict(sellermod.PRICES),
+        "prices": {**sellermod.PRICES, **sellerext.PRICES},
         "multi": {
             "options": sellermod.multi_options(cfg),
             "expectedIndex": 3,
