@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The offline x402 world: a local EVM chain, an EIP-3009 "USDC", a facilitator and a seller on
-the official x402 SDK, an "other host" on 127.0.0.2 and a connection-dropping front. TEST ONLY.
+the official x402 SDK (also over HTTPS, with x402 extension routes), an "other host" on
+127.0.0.2, connection-dropping fronts and a Bazaar discovery service. TEST ONLY.
 
     python examples/local-world/world.py --out /tmp/world.json [--chain-id 84532]
 
 Writes the JSON atomically once everything answers, then runs until SIGTERM/SIGINT and stops
-every server within about a second. Keys of the JSON: see `describe()` below and README.md.
+every server within about a second. Keys of the JSON: see the `world` dict below and README.md.
 """
 
 from __future__ import annotations
