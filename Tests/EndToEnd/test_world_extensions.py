@@ -296,6 +296,8 @@ def test_siwx_pays_once_then_signs_in(world, wallet):
     assert f"\nChain ID: {world['chainId']}\n" in message
     assert Account.recover_message(encode_defunct(text=message), signature=body["signature"]) == wallet.address
     assert httpx.get(url, headers={"SIGN-IN-WITH-X": header}).status_code == 200
+    # no nonce tracking in the SDK's in-memory storage: the same header works again
+    assert httpx.get(url, headers={"SIGN-IN-WITH-X": header}).status_code == 200
     stranger = Account.create()
     p2 = run(create_siwx_payload(info, stranger, url))
     assert httpx.get(url, headers={"SIGN-IN-WITH-X": encode_siwx_header(p2)}).status_code == 402
