@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -33,10 +35,12 @@ def test_world_fronts(world):
     assert r.status_code == 200 and r.json()["host"] == "other"
     seen = httpx.get(world["otherHostUrl"] + "/seen").json()
     assert any("x-probe" in [h.lower() for h in hs] for hs in seen)
-    # drop front: unpaid goes through (402 from the seller), log answers
+    # drop front: unpaid goes through (402 from the seller) and logs no nonce; log answers
+    seen_before = len(httpx.get(world["dropUrl"] + "/drop-log").json()["nonces"])
     r = httpx.get(world["dropUrl"] + world["endpoints"]["drop"])
     assert r.status_code == 402
-    assert httpx.get(world["dropUrl"] + "/drop-log").json()["nonces"] == [] or True
+    log = httpx.get(world["dropUrl"] + "/drop-log").json()
+    assert len(log["nonces"]) == seen_before and isinstance(log["dropped"], list)
     # big body
     r = httpx.get(world["sellerUrl"] + world["endpoints"]["big"])
     assert r.status_code == 402
@@ -48,7 +52,13 @@ def test_world_stops_cleanly_and_leaves_nothing():
         proc, w, wall = start_world(Path(d) / "w.json", chain_id=31337)
         assert w["v1Network"] is None and w["network"] == "eip155:31337"
         assert httpx.get(w["sellerUrl"] + "/health").status_code == 200
-        took = stop_world(proc)
+        # A discovery request that is never answered must not hold the world's stop.
+        hang = urlsplit(w["discovery"]["hang"])
+        with socket.create_connection((hang.hostname, hang.port), timeout=5) as held:
+            held.sendall(f"GET {hang.path}/discovery/resources HTTP/1.1\r\nHost: {hang.netloc}\r\n\r\n".encode())
+            took = stop_world(proc)
+            held.settimeout(3)
+            assert held.recv(1) == b"", "the hanging discovery connection was not closed at stop"
         print(f"\nsecond world: ready in {wall:.2f} s wall, stopped in {took:.2f} s")
         assert took < 3.0
         assert proc.returncode == 0

@@ -24,7 +24,7 @@ from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.backends.pyevm.main import _get_vm_for_block_number
 from eth_utils import keccak, to_bytes, to_checksum_address, to_hex
 
-from netutil import listen_socket
+from netutil import listen_socket, stop_socketserver
 
 log = logging.getLogger("world.chain")
 
@@ -517,5 +517,4 @@ class RPCServer:
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        stop_socketserver(self.httpd, self.thread)

@@ -7,6 +7,7 @@ Registers only eip155:<chain id> for v2 and the one v1 name whose fixed chain id
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -85,3 +86,86 @@ def build_app(fac: x402FacilitatorSync) -> FastAPI:
         return res.model_dump(by_alias=True, exclude_none=True)
 
     return app
+
+
+# ---- settlement_pending facilitators (mounted under path prefixes of the same app) -----------
+
+
+class PendingReceiptSigner:
+    """Wraps the real facilitator signer. The transaction IS broadcast and mined (the chain moves);
+    only the facilitator's confirmation wait is made to fail, the way a slow RPC or a receipt
+    timeout would, so the SDK mechanism answers `settlement_pending` with the broadcast hash.
+
+    mode "once":  the first wait for each transaction fails; later waits return the real receipt.
+    mode "stuck": every wait fails.
+    Everything else (nonces, sending, reads) is delegated, so it shares the real signer's nonce lock.
+    """
+
+    def __init__(self, inner: FacilitatorWeb3Signer, mode: str):
+        if mode not in ("once", "stuck"):
+            raise ValueError(mode)
+        self._inner = inner
+        self._mode = mode
+        self._failed: set[str] = set()
+        self._lock = threading.Lock()
+        self.waits: list[dict] = []  # log: {"tx", "failed"}
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def wait_for_transaction_receipt(self, tx_hash: str):
+        receipt = self._inner.wait_for_transaction_receipt(tx_hash)  # really mined
+        key = tx_hash.lower()
+        with self._lock:
+            fail = self._mode == "stuck" or key not in self._failed
+            self._failed.add(key)
+            self.waits.append({"tx": tx_hash, "failed": fail})
+        if fail:
+            raise TimeoutError(f"simulated: no receipt for {tx_hash} within the confirmation window")
+        return receipt
+
+
+def mount_pending_facilitators(app: FastAPI, signer: FacilitatorWeb3Signer, chain_id: int) -> dict[str, str]:
+    """Adds `/pending-once/*` and `/pending-stuck/*` (supported, verify, settle, log) to the
+    facilitator app: full SDK facilitators (v2, exact, eip155:<id>) whose settle broadcasts and
+    mines for real but whose receipt wait fails (see PendingReceiptSigner). Returns {mode: prefix}."""
+    from starlette.concurrency import run_in_threadpool
+
+    prefixes = {}
+    for mode in ("once", "stuck"):
+        wrapped = PendingReceiptSigner(signer, mode)
+        fac = x402FacilitatorSync()
+        fac.register([f"eip155:{chain_id}"], ExactEvmScheme(wrapped, ExactEvmSchemeConfig()))
+        prefix = f"/pending-{mode}"
+        calls: list[dict] = []
+
+        def routes(fac=fac, wrapped=wrapped, prefix=prefix, calls=calls):
+            @app.get(prefix + "/supported")
+            def p_supported() -> Any:
+                return fac.get_supported().model_dump(by_alias=True, exclude_none=True)
+
+            @app.post(prefix + "/verify")
+            async def p_verify(request: Request) -> Any:
+                body = await request.json()
+                payload = parse_payment_payload(body["paymentPayload"])
+                reqs = parse_payment_requirements(2, body["paymentRequirements"])
+                res = await run_in_threadpool(fac.verify, payload, reqs)
+                return res.model_dump(by_alias=True, exclude_none=True)
+
+            @app.post(prefix + "/settle")
+            async def p_settle(request: Request) -> Any:
+                body = await request.json()
+                payload = parse_payment_payload(body["paymentPayload"])
+                reqs = parse_payment_requirements(2, body["paymentRequirements"])
+                res = await run_in_threadpool(fac.settle, payload, reqs)
+                out = res.model_dump(by_alias=True, exclude_none=True)
+                calls.append(out)
+                return out
+
+            @app.get(prefix + "/log")
+            def p_log() -> Any:
+                return {"settleAnswers": list(calls), "receiptWaits": list(wrapped.waits)}
+
+        routes()
+        prefixes[mode] = prefix
+    return prefixes

@@ -19,7 +19,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from netutil import listen_socket
+from netutil import listen_socket, stop_socketserver
 
 
 def _prebound(server_cls, handler, host: str):
@@ -39,8 +39,7 @@ class _Threaded:
         return self
 
     def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        stop_socketserver(self.srv, self.thread)
 
     @property
     def port(self) -> int:
@@ -183,6 +182,105 @@ class DropFront(_Threaded):
                             conn.sendall(chunk)
                     finally:
                         up.close()
+                except OSError:
+                    pass
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+
+        self.srv = _prebound(Server, Handler, host)
+
+
+class IdDropFront(_Threaded):
+    """A raw TCP front for the payment-identifier "lost response" case.
+
+    Every request is forwarded to the seller unchanged (Host kept, so the seller's resource URL
+    names this front) with `Connection: close`, and the whole answer is read. For `drop_path`
+    only: the FIRST 200 answer for each payment id (extensions["payment-identifier"].info.id of the
+    PAYMENT-SIGNATURE payload) is thrown away and the client connection closed without a byte,
+    after the seller has verified, settled and cached it. Everything else is relayed as is, so
+    resending the identical payload gets the seller's cached answer.
+
+    `GET /id-log` is the seller's /id-log with "dropped": [ids] added.
+    """
+
+    def __init__(self, seller_host: str, seller_port: int, drop_path: str = "/weather-id-drop",
+                 host: str = "127.0.0.1"):
+        dropped: list[str] = []
+        lock = threading.Lock()
+        self.dropped = dropped
+
+        def payment_id(header_value: str) -> str | None:
+            try:
+                payload = json.loads(base64.b64decode(header_value))
+                pid = payload["extensions"]["payment-identifier"]["info"]["id"]
+                return pid if isinstance(pid, str) else None
+            except Exception:  # noqa: BLE001
+                return None
+
+        def upstream(method: str, path: str, version: str, headers: list, body: bytes) -> bytes:
+            out = [f"{method} {path} {version}"] + [f"{k}: {v}" for k, v in headers] + ["Connection: close"]
+            up = socket.create_connection((seller_host, seller_port), timeout=30)
+            try:
+                up.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                up.sendall("\r\n".join(out).encode("latin-1") + b"\r\n\r\n" + body)
+                chunks = []
+                while True:
+                    chunk = up.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                return b"".join(chunks)
+            finally:
+                up.close()
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                conn: socket.socket = self.request
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                conn.settimeout(30)
+                try:
+                    req = _read_request(conn)
+                    if req is None:
+                        return
+                    head, _, body = req.partition(b"\r\n\r\n")
+                    lines = head.decode("latin-1").split("\r\n")
+                    method, path, version = (lines[0].split(" ") + ["", "", ""])[:3]
+                    headers, pay = [], None
+                    for line in lines[1:]:
+                        k, _, v = line.partition(":")
+                        lk = k.strip().lower()
+                        if lk == "payment-signature":
+                            pay = v.strip()
+                        if lk in ("connection", "keep-alive"):
+                            continue
+                        headers.append((k.strip(), v.strip()))
+                    route = urlsplit(path).path
+                    if route == "/id-log":
+                        answer = upstream("GET", "/id-log", "HTTP/1.1", [("Host", f"{seller_host}:{seller_port}")], b"")
+                        _, _, data = answer.partition(b"\r\n\r\n")
+                        log = json.loads(data)
+                        with lock:
+                            log["dropped"] = list(dropped)
+                        data = json.dumps(log).encode()
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     b"Connection: close\r\nContent-Length: " + str(len(data)).encode()
+                                     + b"\r\n\r\n" + data)
+                        return
+                    answer = upstream(method, path, version, headers, body)
+                    status = answer.split(b"\r\n", 1)[0].split(b" ")
+                    ok = len(status) > 1 and status[1] == b"200"
+                    if route == drop_path and pay is not None and ok:
+                        pid = payment_id(pay)
+                        if pid is not None:
+                            with lock:
+                                first = pid not in dropped
+                                if first:
+                                    dropped.append(pid)
+                            if first:
+                                conn.shutdown(socket.SHUT_RDWR)
+                                return
+                    conn.sendall(answer)
                 except OSError:
                     pass
 

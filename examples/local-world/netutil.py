@@ -18,3 +18,15 @@ def listen_socket(host: str = "127.0.0.1", port: int = 0, backlog: int = 128) ->
     sock.bind((host, port))
     sock.listen(backlog)
     return sock
+
+
+def stop_socketserver(srv, thread, timeout: float = 2.0) -> None:
+    """Stop a socketserver whose serve_forever runs in `thread`, waiting at most `timeout` s.
+
+    BaseServer.shutdown() waits without a timeout for serve_forever to notice; on this sandbox a
+    stop under load was seen to hang there. Setting the same flag shutdown() sets and joining with
+    a bound keeps every stop bounded (the threads are daemons; the process exits regardless).
+    """
+    srv._BaseServer__shutdown_request = True
+    thread.join(timeout)
+    srv.server_close()

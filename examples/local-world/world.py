@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The offline x402 world: a local EVM chain, an EIP-3009 "USDC", a facilitator and a seller on
-the official x402 SDK, an "other host" on 127.0.0.2 and a connection-dropping front. TEST ONLY.
+the official x402 SDK (also over HTTPS, with x402 extension routes), an "other host" on
+127.0.0.2, connection-dropping fronts and a Bazaar discovery service. TEST ONLY.
 
     python examples/local-world/world.py --out /tmp/world.json [--chain-id 84532]
 
 Writes the JSON atomically once everything answers, then runs until SIGTERM/SIGINT and stops
-every server within about a second. Keys of the JSON: see `describe()` below and README.md.
+every server within about a second. Keys of the JSON: see the `world` dict below and README.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,20 +31,29 @@ sys.path.insert(0, str(HERE))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-from eth_utils import to_checksum_address  # noqa: E402
+from eth_utils import keccak, to_checksum_address  # noqa: E402
 
 import chain as chainmod  # noqa: E402
+import discovery as discoverymod  # noqa: E402
 import facilitator as facmod  # noqa: E402
 import seller as sellermod  # noqa: E402
-from fronts import DropFront, OtherHost  # noqa: E402
+import sellerext  # noqa: E402
+from fronts import DropFront, IdDropFront, OtherHost  # noqa: E402
 from netutil import listen_socket  # noqa: E402
 from schemes_world import SchemesWorld  # noqa: E402  (world-b: --with svm,permit2)
+from tlsutil import MISMATCH_HOST, make_tls_files  # noqa: E402
 
 log = logging.getLogger("world")
 
 DEPLOYER, FACILITATOR, SELLER2, SELLER = 0, 1, 2, 3
 FIRST_PAYER = 4
 PAYER_FUNDS = 100 * 10**6  # 100 USDC
+# offer-receipt signing keys: fixed, so offerSignerAddress is the same on every run. Test keys only.
+OFFER_SIGNER_KEY = "0x" + keccak(text="purse test world: offer and receipt signer").hex()
+OFFER_WRONG_KEY = "0x" + keccak(text="purse test world: NOT the published offer signer").hex()
+# MCP servers named by discovery items (type "mcp"). None = placeholder URL on a port nobody
+# listens on (discovery.MCP_PLACEHOLDER_URL); set a real URL here once a paid MCP server exists.
+MCP_SERVER_URLS: dict[str, str | None] = {"paidTools": None}
 
 
 class QuietServer(uvicorn.Server):
@@ -52,30 +64,49 @@ class QuietServer(uvicorn.Server):
         yield
 
 
-class UvicornThread:
-    def __init__(self, app, host: str, name: str):
-        self.sock = listen_socket(host, 0)
-        self.port = self.sock.getsockname()[1]
-        cfg = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
-                             timeout_graceful_shutdown=1, timeout_keep_alive=30, loop="asyncio", http="h11")
-        self.server = QuietServer(cfg)
-        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[self.sock])),
-                                       name=name, daemon=True)
+class UvicornGroup:
+    """Several uvicorn servers (e.g. one app over HTTP and HTTPS) in ONE thread and event loop, so
+    an app's loop-bound state (the SDK's cached httpx.AsyncClient) is shared by all of them."""
 
-    def start(self) -> "UvicornThread":
+    def __init__(self, name: str):
+        self.name = name
+        self.servers: list[tuple[QuietServer, object]] = []
+        self.thread: threading.Thread | None = None
+
+    def add(self, app, sock=None, host: str = "127.0.0.1", certfile: str | None = None,
+            keyfile: str | None = None) -> int:
+        """Adds a server for `app` on `sock` (or a fresh loopback socket); returns its port."""
+        sock = sock or listen_socket(host, 0)
+        cfg = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
+                             timeout_graceful_shutdown=1, timeout_keep_alive=30, loop="asyncio", http="h11",
+                             ssl_certfile=certfile, ssl_keyfile=keyfile)
+        self.servers.append((QuietServer(cfg), sock))
+        return sock.getsockname()[1]
+
+    def start(self) -> "UvicornGroup":
+        async def run_all():
+            await asyncio.gather(*(srv.serve(sockets=[sock]) for srv, sock in self.servers))
+
+        self.thread = threading.Thread(target=lambda: asyncio.run(run_all()), name=self.name, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
-        while not self.server.started:
+        while not all(srv.started for srv, _ in self.servers):
             if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError(f"{self.thread.name} did not start")
+                raise RuntimeError(f"{self.name} did not start")
             time.sleep(0.005)
         return self
 
+    @property
+    def port(self) -> int:
+        return self.servers[0][1].getsockname()[1]
+
     def stop(self) -> None:
-        self.server.should_exit = True
+        for srv, _ in self.servers:
+            srv.should_exit = True
 
     def join(self, timeout: float) -> None:
-        self.thread.join(timeout)
+        if self.thread:
+            self.thread.join(timeout)
 
 
 def compile_token() -> tuple[list, str]:
@@ -155,31 +186,61 @@ def main() -> int:
     schemes.setup_chain(chain)  # world-b
     timings["schemes"] = time.monotonic() - t
 
-    # 3. Facilitator, seller, other host, drop front.
+    # 3. Facilitator (HTTP + HTTPS), seller (HTTP + HTTPS + mismatched HTTPS), other host, fronts.
     t = time.monotonic()
     network = f"eip155:{args.chain_id}"
+    tls_dir = Path(tempfile.mkdtemp(prefix="purse-world-tls-"))
+    tls = make_tls_files(tls_dir)
+    timings["tls"] = time.monotonic() - t
     fac, fac_signer, v1_name = facmod.build_facilitator(chain.private_keys[FACILITATOR], rpc_url, args.chain_id)
     schemes.register_facilitator(fac, fac_signer, network)  # world-b
-    fac_srv = UvicornThread(facmod.build_app(fac), "127.0.0.1", "facilitator").start()
-    fac_url = f"http://127.0.0.1:{fac_srv.port}"
+    fac_app = facmod.build_app(fac)
+    pending_prefixes = facmod.mount_pending_facilitators(fac_app, fac_signer, args.chain_id)
+    fac_srv = UvicornGroup("facilitator")
+    fac_port = fac_srv.add(fac_app)
+    fac_https_port = fac_srv.add(fac_app, certfile=str(tls.cert_file), keyfile=str(tls.key_file))
+    fac_srv.start()
+    fac_url = f"http://127.0.0.1:{fac_port}"
+    fac_https_url = f"https://127.0.0.1:{fac_https_port}"
     other = OtherHost(args.other_host).start()
     other_url = f"http://{args.other_host}:{other.port}"
     cfg = sellermod.SellerConfig(chain_id=args.chain_id, network=network, v1_network=v1_name, token=token,
                                  seller=acct[SELLER], facilitator_url=fac_url, other_host_url=other_url)
+    seller_sock = listen_socket("127.0.0.1", 0)
+    seller_url = f"http://127.0.0.1:{seller_sock.getsockname()[1]}"
     seller_app = sellermod.build_app(cfg)
     schemes.install_seller(seller_app, facilitator_url=fac_url, evm_network=network, evm_seller=acct[SELLER],
                            usdc=token, usdc_extra=dict(sellermod.TOKEN_EXTRA))  # world-b
-    seller_srv = UvicornThread(seller_app, "127.0.0.1", "seller").start()
-    seller_url = f"http://127.0.0.1:{seller_srv.port}"
+    now = int(time.time())
+    ext = sellerext.install(seller_app, sellerext.ExtConfig(
+        chain_id=args.chain_id, network=network, token=token, seller=acct[SELLER], facilitator_url=fac_url,
+        seller_origin=seller_url, pending_urls={m: fac_url + p for m, p in pending_prefixes.items()},
+        offer_key=OFFER_SIGNER_KEY, offer_wrong_key=OFFER_WRONG_KEY, offer_other_pay_to=acct[SELLER2],
+        offer_valid_until=now + 7 * 24 * 3600, offer_expired_at=now - 3600))
+    seller_srv = UvicornGroup("seller")
+    seller_srv.add(seller_app, sock=seller_sock)
+    seller_https_port = seller_srv.add(seller_app, certfile=str(tls.cert_file), keyfile=str(tls.key_file))
+    mismatch_port = seller_srv.add(seller_app, certfile=str(tls.mismatch_cert_file),
+                                   keyfile=str(tls.mismatch_key_file))
+    seller_srv.start()
+    seller_https_url = f"https://127.0.0.1:{seller_https_port}"
+    mismatch_url = f"https://127.0.0.1:{mismatch_port}"
     drop = DropFront("127.0.0.1", seller_srv.port).start()
     drop_url = f"http://127.0.0.1:{drop.port}"
+    id_drop = IdDropFront("127.0.0.1", seller_srv.port).start()
+    id_drop_url = f"http://127.0.0.1:{id_drop.port}"
     # Warm up: the first protected request initializes the SDK middleware (facilitator /supported).
-    with httpx.Client(timeout=10) as c:
+    # verify=False: plain http on loopback, and it skips loading the CA bundle (tens of ms).
+    with httpx.Client(timeout=10, verify=False) as c:
         for path in ("/health", "/weather", "/multi", "/v1/weather"):
             c.get(seller_url + path)
         c.get(fac_url + "/supported")
         schemes.warm_up(c, seller_url)  # world-b
     timings["servers"] = time.monotonic() - t
+    t = time.monotonic()
+    items, roles = discoverymod.build_catalog(seller_url, MCP_SERVER_URLS)
+    disc = discoverymod.DiscoveryService(items, roles).start()
+    timings["discovery"] = time.monotonic() - t
 
     startup = time.monotonic() - T0
     world = {
@@ -205,8 +266,32 @@ def main() -> int:
             "failAfterPayment": "/fail-after-payment", "multi": "/multi",
             "redirectOther": "/redirect-other", "redirectPlain": "/redirect-plain", "free": "/health",
             "big": "/big", "drop": "/drop-once", "dropLog": "/drop-log", "otherSeen": "/seen",
+            **ext.paths,
         },
-        "prices": dict(sellermod.PRICES),
+        # HTTPS (TLS material in tlsDir, made at start; see README.md "HTTPS").
+        "sellerHttpsUrl": seller_https_url,
+        "facilitatorHttpsUrl": fac_https_url,
+        "mismatchHttpsUrl": mismatch_url,
+        "mismatchHost": MISMATCH_HOST,
+        "caFile": str(tls.ca_file),
+        "wrongCaFile": str(tls.wrong_ca_file),
+        "tlsDir": str(tls_dir),
+        # Extensions (README.md "x402 extensions").
+        "idDropUrl": id_drop_url,
+        "siwxOrigin": seller_url,
+        "siwxOtherOrigin": sellerext.SIWX_OTHER_ORIGIN,
+        "siwxOtherChain": sellerext.SIWX_OTHER_CHAIN,
+        "offerSignerAddress": ext.offer_ext.signer_address,
+        "offerWrongSignerAddress": ext.offer_ext.wrong_address,
+        "offerOtherPayTo": acct[SELLER2],
+        "facilitatorPendingUrls": {m: fac_url + p for m, p in pending_prefixes.items()},
+        # Bazaar discovery (README.md "Discovery").
+        "discovery": disc.bases(),
+        "discoveryRoles": disc.roles,
+        "discoveryLogUrl": f"http://127.0.0.1:{disc.port}/log",
+        "mcpServerUrls": {k: v or discoverymod.MCP_PLACEHOLDER_URL for k, v in MCP_SERVER_URLS.items()},
+        "mcpServerUrlsPlaceholder": sorted(k for k, v in MCP_SERVER_URLS.items() if not v),
+        "prices": {**sellermod.PRICES, **sellerext.PRICES},
         "multi": {
             "options": sellermod.multi_options(cfg),
             "expectedIndex": 3,
@@ -226,15 +311,20 @@ def main() -> int:
     print(f"world: ready in {startup:.2f} s, seller {seller_url}, rpc {rpc_url}, json {out}",
           file=sys.stderr, flush=True)
 
-    stop_event.wait()
+    # Bounded waits in a loop, not one endless wait: the main thread must wake to run the Python
+    # signal handler even when the kernel delivers SIGTERM to another thread (seen on this sandbox
+    # with a thread blocked in a discovery `hang` handler: the world then never stopped).
+    while not stop_event.wait(0.25):
+        pass
     t = time.monotonic()
     for s in (seller_srv, fac_srv):
         s.stop()
-    for s in (drop, other, rpc):
+    for s in (drop, id_drop, other, disc, rpc):
         s.stop()
     schemes.stop()  # world-b
     for s in (seller_srv, fac_srv):
         s.join(1.0)
+    shutil.rmtree(tls_dir, ignore_errors=True)
     print(f"world: stopped in {time.monotonic() - t:.2f} s", file=sys.stderr, flush=True)
     return 0
 
