@@ -8,7 +8,9 @@ import PurseCore
 /// (ERC-20 `balanceOf`, EIP-3009 `authorizationState`) and `eth_getLogs`.
 ///
 /// Addresses are `0x` hex strings (any case, checksums not verified), words and data are bytes;
-/// what it sends is lower-case hex.
+/// what it sends is lower-case hex. Selectors, call data, return-data decoding and event topics
+/// all come from EVM's `ABI`, which pins them against independently computed values; nothing
+/// here restates them.
 public struct ChainRPCClient: Sendable {
     /// The node's URL.
     public let url: String
