@@ -65,6 +65,29 @@ public protocol PaymentLedger: Sendable {
     func payment(id: Int64) throws(LedgerError) -> PaymentRecord?
     /// Payments matching the filter, newest first.
     func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord]
+
+    // MARK: Terminal approvals
+
+    /// Files a payment for the human to approve from the terminal (`purse approve ID`); the row
+    /// is committed before this returns, so another process (the CLI) sees it at once.
+    func createApproval(_ approval: NewApproval, now: Date) throws(LedgerError) -> ApprovalRecord
+    /// One approval by id, or nil.
+    func approval(id: String) throws(LedgerError) -> ApprovalRecord?
+    /// Approvals newest first: with `pendingOnly`, those still waiting for the human at `now`
+    /// (pending and not expired).
+    func approvals(pendingOnly: Bool, now: Date, limit: Int?) throws(LedgerError) -> [ApprovalRecord]
+    /// The human's answer: `pending → approved | denied`, or `approved → denied` (withdrawn
+    /// before use). Approving an approved one again changes nothing.
+    ///
+    /// - Throws: `.unknown`, `.expired`, `.used`, `.denied` (approving a denied one), `.ledger`.
+    func decideApproval(id: String, approve: Bool, now: Date) throws(ApprovalError) -> ApprovalRecord
+    /// Uses an approval for one payment, atomically: it must be approved, not expired at `now`,
+    /// never used, and `payment` must be within its terms (`ApprovalTerms.mismatch`). On success
+    /// it is `used` (with `nonce`, the payment's authorization nonce) and no other call can use it.
+    ///
+    /// - Throws: `.unknown`, `.pending`, `.denied`, `.expired`, `.used`, `.mismatch`, `.ledger`;
+    ///   a refused use changes nothing.
+    func useApproval(id: String, payment: ApprovalTerms, nonce: Nonce32, now: Date) throws(ApprovalError) -> ApprovalRecord
 }
 
 extension PaymentLedger {

@@ -76,3 +76,25 @@ extension SessionRecord: FetchableRecord, PersistableRecord {
         container["machine"] = machine
     }
 }
+
+extension ApprovalRecord: FetchableRecord {
+    /// Reads an `approval` row; an unknown status or a malformed stored value is corruption.
+    public init(row: Row) throws {
+        let raw: String = row["status"]
+        guard let status = ApprovalStatus(rawValue: raw) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has unknown status \(raw)")
+        }
+        guard let asset: Address = row["asset"], let payTo: Address = row["pay_to"], let payer: Address = row["payer"] else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has a malformed address")
+        }
+        let terms = ApprovalTerms(host: row["host"], network: row["network"], asset: asset, payTo: payTo, payer: payer,
+                                  amountAtomic: row["amount_atomic"])
+        let approval = NewApproval(
+            id: row["id"], sessionID: row["session_id"], method: row["method"], url: row["url"], assetSymbol: row["asset_symbol"],
+            decimals: row["decimals"], micros: row["micros"], paymentFlow: row["payment_flow"], terms: terms,
+            expiresAt: SQLiteLedger.date(row["expires_at"]))
+        self.init(approval: approval, createdAt: SQLiteLedger.date(row["created_at"]), status: status,
+                  decidedAt: (row["decided_at"] as Int64?).map(SQLiteLedger.date), usedAt: (row["used_at"] as Int64?).map(SQLiteLedger.date),
+                  usedNonce: row["used_nonce"])
+    }
+}

@@ -65,6 +65,38 @@ enum SQLiteSchema {
         m.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE session ADD COLUMN machine TEXT")
         }
+        // Terminal approvals (`purse approve`): payments above confirmAbove that a human approves
+        // from a shell because the MCP client cannot ask. They live in the ledger so that the CLI
+        // and any `serve` process (including one started after a restart) see the same answer,
+        // and so that using one is atomic with every other process. Plain columns: integer money
+        // in the token's smallest unit, UTC milliseconds.
+        m.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE TABLE approval (
+                    id TEXT PRIMARY KEY NOT NULL,         -- apr_ + 24 hex
+                    session_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,          -- Unix milliseconds
+                    expires_at INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending','approved','denied','used')),
+                    decided_at INTEGER,
+                    used_at INTEGER,
+                    used_nonce TEXT,
+                    method TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    network TEXT NOT NULL,
+                    asset TEXT NOT NULL,
+                    asset_symbol TEXT NOT NULL,
+                    decimals INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+                    pay_to TEXT NOT NULL,
+                    payer TEXT NOT NULL,
+                    amount_atomic INTEGER NOT NULL CHECK (amount_atomic >= 0),
+                    micros INTEGER NOT NULL CHECK (micros >= 0),
+                    payment_flow TEXT NOT NULL
+                );
+                CREATE INDEX approval_status_created_at ON approval(status, created_at);
+                """)
+        }
         return m
     }()
 
