@@ -6,6 +6,9 @@ public struct PaymentConfig: Sendable, Equatable {
     public var maxPaidAttempts: Int = 3
     /// How long to wait for a human's approval, in seconds (default 120).
     public var approvalTimeoutSeconds: Int = 120
+    /// How long a terminal approval (`purse approve`) stays usable after it was asked for, in
+    /// seconds (default 600): the human has this long to approve and the agent to repeat the call.
+    public var approvalValiditySeconds: Int = 600
 
     /// Creates the defaults.
     public init() {}

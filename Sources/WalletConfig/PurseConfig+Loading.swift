@@ -66,10 +66,11 @@ extension PurseConfig {
         }
         if let p = root["payment"] {
             let o = try r.object(p, "payment")
-            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds"], "payment")
+            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "approvalValiditySeconds"], "payment")
             if let v = o["validityCeilingSeconds"] { c.payment.validityCeilingSeconds = Int64(try r.int(v, "payment.validityCeilingSeconds", 10...3_600)) }
             if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
             if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
+            if let v = o["approvalValiditySeconds"] { c.payment.approvalValiditySeconds = try r.int(v, "payment.approvalValiditySeconds", 5...86_400) }
         }
         if let d = root["db"] { c.db = try r.string(d, "db") }
         return c

@@ -18,11 +18,14 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var url: String
     /// The budget left (in the same units as `amount`).
     public var budgetLeft: String
+    /// The offer's x402 payment flow (`extra.paymentFlow`; `authorization` when absent): whether
+    /// the seller settles only after delivering (`authorization`) or before (`upfront`).
+    public var paymentFlow: String
 
     /// Creates a request.
     public init(
         amount: String, symbol: String, asset: String, network: String, payTo: String,
-        host: String, url: String, budgetLeft: String
+        host: String, url: String, budgetLeft: String, paymentFlow: String = "authorization"
     ) {
         self.amount = amount
         self.symbol = symbol
@@ -32,23 +35,25 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.host = host
         self.url = url
         self.budgetLeft = budgetLeft
+        self.paymentFlow = paymentFlow
     }
 
-    /// The one-paragraph text shown to the human (elicitation schemas cannot carry
-    /// read-only fields, so every detail is in the message).
     /// The request for `plan`, with the budget left as text.
     public init(plan: PaymentPlan, budgetLeft: String) {
         self.init(
             amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
             asset: plan.token.checksummed, network: plan.network, payTo: plan.payTo.checksummed, host: plan.host.name,
-            url: plan.resource.url, budgetLeft: budgetLeft)
+            url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow)
     }
 
+    /// The text shown to the human (elicitation schemas cannot carry read-only fields, so every
+    /// detail is in the message); the terminal shows the same lines.
     public var message: String {
         """
         Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
+        Payment flow: \(paymentFlow)
         Budget left: \(budgetLeft)
         """
     }

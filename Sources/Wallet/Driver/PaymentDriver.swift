@@ -68,6 +68,13 @@ public final class PaymentDriver: Sendable {
         return QuoteResult(response: run.response, offer: run.offer, selection: run.selection, plan: run.plan, refusal: run.refusal)
     }
 
+    /// The terminal approver for one call of this session (`TerminalApprover`): with
+    /// `approvalID`, it uses that approval; without, it files a new one for the human.
+    public func terminalApprover(approvalID: String?) -> TerminalApprover {
+        TerminalApprover(ledger: ledger, sessionID: sessionID, validitySeconds: config.payment.approvalValiditySeconds,
+                         approvalID: approvalID, clock: clock)
+    }
+
     // MARK: - Any channel
 
     /// Pays over `channel` if it asks and everything allows: the one payment loop.

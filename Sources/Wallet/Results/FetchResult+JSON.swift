@@ -3,12 +3,14 @@ import PurseCore
 import X402
 
 extension FetchResult {
-    /// `not_required`, `paid`, `refused`, `error` (the request could not be made; nothing signed),
+    /// `not_required`, `paid`, `refused`, `approval_required` (refused until the human runs
+    /// `purse approve`; see `approval`), `error` (the request could not be made; nothing signed),
     /// `failed` or `unknown`.
     public var outcomeName: String {
         switch outcome.kind {
         case .notPaymentRequired: "not_required"
         case .paid: "paid"
+        case let .refused(e) where e.approval != nil: "approval_required"
         case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
         case .paymentFailed: "failed"
         case .unknown: "unknown"
@@ -21,6 +23,12 @@ extension FetchResult {
     public var paid: Bool {
         if case .paid = outcome.kind { return true }
         return false
+    }
+
+    /// The pending terminal approval, when the outcome is `approval_required`.
+    public var approval: ApprovalTicket? {
+        if case let .refused(e) = outcome.kind { return e.approval }
+        return nil
     }
 
     /// Whether a signed authorization left the process (then `payment` is reported).
@@ -62,6 +70,7 @@ extension FetchResult {
             o["payment"] = .object(PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus))
         }
         if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
+        if let ticket = approval { o["approval"] = ticket.json() }
         if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
         return .object(o)
     }
@@ -87,6 +96,8 @@ extension FetchResult {
                 let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
                 lines.append("Paid \(p.priceText) on \(p.network) to \(p.payTo).\(tx)")
             }
+        case let .refused(e) where e.approval != nil:
+            lines.append("Approval required, nothing was paid: \(e.message)")
         case let .refused(e): lines.append("Not paid: \(e.message) [\(e.code)]")
         case let .paymentFailed(reason): lines.append("Payment refused by the server: \(reason). Nothing was charged according to the server.")
         case let .unknown(reason): lines.append("Payment outcome unknown: \(reason)")
