@@ -46,8 +46,9 @@ let package = Package(
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
         .target(name: "PurseMCP", dependencies: [
-            "PurseCore", "Wallet", "X402", "HTTP",
+            "PurseCore", "Wallet", "Ledger", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
@@ -70,7 +71,7 @@ let package = Package(
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
-        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

@@ -3,8 +3,9 @@ import Wallet
 
 /// What a running tool call may use to talk back to the human and the client.
 public struct ToolCallContext: Sendable {
-    /// Asks the human to approve a payment (MCP elicitation, when the client supports it).
-    public let approval: any ApprovalAsker
+    /// Answers "may I pay this plan?" for this call, in the style the client allows (elicitation,
+    /// an input-required round trip, or the terminal), or with the call's `approval_id`.
+    public let approver: any PaymentApprover
     /// Logs a message: always to stderr, and to the client as `notifications/message`
     /// when at or above the level the client set with `logging/setLevel` (default `info`).
     public let log: @Sendable (LogLevel, String) -> Void
@@ -14,11 +15,11 @@ public struct ToolCallContext: Sendable {
 
     /// Creates a context.
     public init(
-        approval: any ApprovalAsker,
+        approver: any PaymentApprover,
         log: @escaping @Sendable (LogLevel, String) -> Void,
         progress: (@Sendable (Double, String) -> Void)? = nil
     ) {
-        self.approval = approval
+        self.approver = approver
         self.log = log
         self.progress = progress
     }

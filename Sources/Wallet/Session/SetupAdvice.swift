@@ -20,6 +20,9 @@ public struct SetupAdvice: Sendable, Equatable {
     public init(error: any CodedError, configPath: String) {
         code = error.code
         message = error.message
+        // Absolute, so the fix can be followed from any directory (the host's may differ).
+        let configPath = configPath.hasPrefix("/") ? configPath
+            : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(configPath).standardized.path
         self.configPath = configPath
         let dir = (configPath as NSString).deletingLastPathComponent
         let keystore = (dir.isEmpty ? "." : dir) + "/key.json"

@@ -37,7 +37,8 @@ final class PipeHarness: @unchecked Sendable {
     private var _runFinished: ContinuousClock.Instant?
     private var runTask: Task<Void, Error>!
     private let readerDone = DispatchSemaphore(value: 0)
-    /// Answers a server-to-client request (elicitation); nil means never answer.
+    /// Answers a server-to-client request (elicitation); nil means never answer, and a value of
+    /// the form `{"error": {...}}` answers with that JSON-RPC error.
     let responder: (@Sendable (JSONValue) -> JSONValue?)?
 
     var lines: [JSONValue] { lock.withLock { _lines } }
@@ -197,7 +198,12 @@ final class PipeHarness: @unchecked Sendable {
         if value["method"] != nil, let id = value["id"], let responder, let result = responder(value) {
             let inputClosed = lock.withLock { _inputClosed }
             if !inputClosed {
-                send(["jsonrpc": "2.0", "id": id, "result": result])
+                // A reply of the form {"error": {...}} is sent as a JSON-RPC error.
+                if let error = result["error"], result.objectValue?.keys == ["error"] {
+                    send(["jsonrpc": "2.0", "id": id, "error": error])
+                } else {
+                    send(["jsonrpc": "2.0", "id": id, "result": result])
+                }
             }
         }
     }
