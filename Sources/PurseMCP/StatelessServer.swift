@@ -180,7 +180,7 @@ final class StatelessServer: @unchecked Sendable {
         let digest = RequestStateCodec.argumentsDigest(arguments ?? JSONObject())
         let style: ApprovalStyle
         if envelope.supportsFormElicitation {
-            style = .inputRequired(InputRequiredApprover(mode: try answer(params, tool: tool, digest: digest)))
+            style = .inputRequired(InputRequiredApprover(mode: try answer(params, tool: tool, digest: digest, level: envelope.logLevel)))
         } else {
             style = .terminal
         }
@@ -196,7 +196,8 @@ final class StatelessServer: @unchecked Sendable {
             let claims = RequestStateCodec.Claims(
                 id: RequestStateCodec.newID(), issuedAt: issued, expiresAt: issued + approvalTimeout.milliseconds, tool: tool,
                 arguments: digest, terms: question.terms)
-            logs.log(.notice, "Payment approval asked through an input-required result: \(question.request.amount) \(question.request.symbol) to \(question.request.host)")
+            logs.log(.notice, "Payment approval asked through an input-required result: \(question.request.amount) \(question.request.symbol) to \(question.request.host)",
+                     gate: .request(level))
             return inputRequired(question.request, state: states.seal(claims))
         }
         return try Self.encode(PurseServer.callResult(result))
@@ -205,18 +206,18 @@ final class StatelessServer: @unchecked Sendable {
     /// The approval mode of a call: `.ask` without a `requestState`; with one, the state is
     /// verified and opened (once) and the human's answer read from `inputResponses`. A state
     /// with no answer asks again.
-    private func answer(_ params: JSONValue?, tool: String, digest: String) throws -> InputRequiredApprover.Mode {
+    private func answer(_ params: JSONValue?, tool: String, digest: String, level: LogLevel?) throws -> InputRequiredApprover.Mode {
         guard let state = params?["requestState"], !state.isNull else { return .ask }
         guard let token = state.stringValue else { throw RequestStateCodec.Failure.malformed.rpcError }
         switch states.open(token, tool: tool, arguments: digest, now: clock()) {
         case let .failure(failure):
             logger.warning("refused a requestState", metadata: ["tool": "\(tool)", "reason": "\(failure)"])
-            logs.log(.warning, "A payment approval answer was refused (\(failure.code)); nothing was paid")
+            logs.log(.warning, "A payment approval answer was refused (\(failure.code)); nothing was paid", gate: .request(level))
             throw failure.rpcError
         case let .success(claims):
             guard let response = params?["inputResponses"]?[Self.inputKey] else { return .ask }
             let accepted = response["action"] == "accept" && response["content"]?["approve"] == .bool(true)
-            logs.log(.info, "Payment \(accepted ? "approved" : "declined") by the user through an input-required round trip")
+            logs.log(.info, "Payment \(accepted ? "approved" : "declined") by the user through an input-required round trip", gate: .request(level))
             return .answered(approved: accepted, terms: claims.terms)
         }
     }

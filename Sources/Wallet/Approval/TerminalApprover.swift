@@ -45,12 +45,18 @@ public struct TerminalApprover: PaymentApprover {
         let request = NewApproval(
             id: NewApproval.newID(), sessionID: sessionID, method: plan.resource.method, url: plan.resource.url,
             assetSymbol: plan.asset.symbol, decimals: plan.asset.decimals, micros: plan.micros, paymentFlow: plan.paymentFlow,
-            terms: plan.approvalTerms, expiresAt: now.addingTimeInterval(TimeInterval(validitySeconds)))
+            terms: plan.approvalTerms, expiresAt: Self.expiry(now: now, validitySeconds: validitySeconds))
         do {
             let record = try await LedgerWork.run { () throws(LedgerError) in try ledger.createApproval(request, now: now) }
             return ApprovalRefusal.required(plan, ticket: ApprovalTicket(record))
         } catch {
             return FlowRefusal(error)
         }
+    }
+
+    /// `now + validitySeconds`, down to a whole second: the expiry every face shows (ISO 8601,
+    /// seconds) is then the exact one, never a moment before it.
+    static func expiry(now: Date, validitySeconds: Int) -> Date {
+        Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(validitySeconds)).rounded(.down))
     }
 }
