@@ -45,9 +45,11 @@ final class PipeHarness: @unchecked Sendable {
     var badLines: [String] { lock.withLock { _badLines } }
     var runFinished: ContinuousClock.Instant? { lock.withLock { _runFinished } }
 
+    /// - Parameter serving: the backend the server runs on, when not `backend` (the unconfigured one).
     init(
         backend: FakeBackend = FakeBackend(), approvalTimeout: Duration = .seconds(5),
-        reader: ReaderOptions = ReaderOptions(), responder: (@Sendable (JSONValue) -> JSONValue?)? = nil
+        reader: ReaderOptions = ReaderOptions(), responder: (@Sendable (JSONValue) -> JSONValue?)? = nil,
+        serving: (any PurseToolBackend)? = nil
     ) {
         self.backend = backend
         self.responder = responder
@@ -62,7 +64,7 @@ final class PipeHarness: @unchecked Sendable {
 
         var logger = Logger(label: "purse.test") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = Logger.Level.critical
-        let server = PurseServer(backend: backend, version: "0.0.1-test", approvalTimeout: approvalTimeout, logger: logger)
+        let server = PurseServer(backend: serving ?? backend, version: "0.0.1-test", approvalTimeout: approvalTimeout, logger: logger)
         let (input, output) = (serverRead, serverWrite)
         runTask = Task {
             try await server.run(input: input, output: output)
