@@ -67,6 +67,10 @@ def main() -> int:
                 f"{num(q['init_ms_median']):.0f}", ratio(q["init_ms_median"], p["init_ms_median"]), "< 30 ms, >= 30x")
             row("  idle RSS (MiB)", f"{num(p['rss_mib']):.1f}", f"{num(q['rss_mib']):.1f}", ratio(q["rss_mib"], p["rss_mib"]), "< 16 MiB, >= 4x")
 
+    ps = mcp.get("purse_stateless")
+    if ps and "init_ms_median" in ps:
+        row("spawn -> server/discover (ms), MCP 2026-07-28", f"{num(ps['init_ms_median']):.1f}", "", "", "< 30 ms")
+
     pys = peers.get("py_sqlite", {})
     for k, label in (("1_process", "1 process"), ("4_processes", "4 processes")):
         L = ledger.get(k)
