@@ -55,7 +55,7 @@ public actor LineTransport: Transport {
     /// Fires when the input reaches EOF (or fails); approval prompts stop waiting then.
     nonisolated let inputClosed = Latch()
     /// Offered every valid incoming message before the SDK; set once, before `connect()`.
-    private nonisolated let router = Router()
+    private nonisolated let router = TransportRouter()
     private var connected = false
 
     /// Creates a transport reading frames from `input` and writing them to `output`.
@@ -239,16 +239,5 @@ public actor LineTransport: Transport {
         for i in bytes.indices where bytes[i] == 0x0A || bytes[i] == 0x0D { bytes[i] = 0x20 }
         bytes.append(0x0A)
         return bytes
-    }
-}
-
-/// The transport's one routing hook, written once before the reader starts.
-private final class Router: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _divert: (@Sendable (JSONValue) -> Bool)?
-
-    var divert: (@Sendable (JSONValue) -> Bool)? {
-        get { lock.withLock { _divert } }
-        set { lock.withLock { _divert = newValue } }
     }
 }
