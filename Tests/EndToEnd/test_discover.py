@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
+import sys
 import tempfile
-import threading
 import time
 
 import httpx
@@ -59,24 +58,35 @@ def keyed(results: list[dict]) -> dict[str, dict]:
     return {r["resource"] + ("#" + r["toolName"] if r["toolName"] else ""): r for r in results}
 
 
+# Measures one process's own peak RSS. `subprocess` spawns with vfork, so wait4's ru_maxrss for a
+# child of pytest would include pytest's own RSS at spawn; a small forking wrapper keeps that floor
+# at the wrapper's size (~10 MiB) and kills the child on time-out.
+RSS_WRAPPER = r"""
+import os, signal, sys
+out, timeout, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+signal.setitimer(signal.ITIMER_REAL, timeout)
+_, status, usage = os.wait4(pid, 0)
+signal.setitimer(signal.ITIMER_REAL, 0)
+with open(out, "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(p, *args: str, timeout: float = 60) -> tuple[Run, float, float]:
-    """Runs purse and returns (run, wall seconds, the process's own max RSS in MiB, from wait4)."""
+    """Runs purse and returns (run, wall seconds, the purse process's peak RSS in MiB)."""
     argv = [str(p.bin), *args, *p.common()]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.NamedTemporaryFile("r") as rss:
         t0 = time.monotonic()
-        proc = subprocess.Popen(argv, env=p.env(), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
+        proc = subprocess.run([sys.executable, "-c", RSS_WRAPPER, rss.name, str(timeout), *argv], env=p.env(),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout + 10)
         seconds = time.monotonic() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        run = Run(proc.returncode, out.read().decode(), err.read().decode(), list(args))
-    return run, seconds, usage.ru_maxrss / 1024
+        kib = int(rss.read() or 0)
+    return Run(proc.returncode, proc.stdout, proc.stderr, list(args)), seconds, kib / 1024
 
 
 def expect_nothing_spent(world, p) -> None:

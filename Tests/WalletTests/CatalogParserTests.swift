@@ -137,6 +137,15 @@ struct CatalogParserTests {
         #expect(page.skipped.count == 1 && page.skipped[0].message.contains("5 entries beyond"))
     }
 
+    @Test func onlyAsManyEntriesAsWantedAreChecked() throws {
+        let entries = [42] + (0..<50).map { CatalogFixture.item("http://s.test/\($0)") }
+        let page = try CatalogParser.parse(Array(CatalogFixture.searchAnswer(entries).utf8), shape: .search, endpoint: base, want: 3) {
+            $0.resource != "http://s.test/1"
+        }
+        #expect(page.items.map(\.resource) == ["http://s.test/0", "http://s.test/2", "http://s.test/3"])
+        #expect(page.skipped.count == 1 && page.received == 51 && page.unread == 46)
+    }
+
     @Test func v1ItemsReadWithV1Options() throws {
         let v1: JSONValue = ["scheme": "exact", "network": "base-sepolia", "maxAmountRequired": "10000", "resource": "http://seller.test/weather",
                              "asset": .string(WalletFixture.token), "payTo": .string(WalletFixture.seller), "maxTimeoutSeconds": 60,

@@ -81,7 +81,12 @@ public struct Catalog: Sendable {
             params.insert(("query", query.text), at: 0)
             params.append(("limit", String(pageLimit)))
             if let cursor { params.append(("cursor", cursor)) }
-            switch await get(endpoint, "/discovery/search", params, .search, &source) {
+            // A search is the catalog's own ranking: keep its matches, only re-check the filters.
+            let want = query.limit - source.items.count
+            let fetched = await get(endpoint, "/discovery/search", params, .search, &source, want: want) {
+                query.matchesFilters($0) && seen.insert($0.key).inserted
+            }
+            switch fetched {
             case .notFound where page == 0:
                 source.usedFallback = true
                 return await listOne(endpoint, query, source)
@@ -92,11 +97,8 @@ public struct Catalog: Sendable {
                 source.error = e
                 return source
             case let .page(p):
-                // A search is the catalog's own ranking: keep its matches, only re-check the filters.
-                for item in p.items where query.matchesFilters(item) && seen.insert(item.key).inserted {
-                    source.items.append(item)
-                    if source.items.count >= query.limit { return source }
-                }
+                source.items += p.items
+                if source.items.count >= query.limit { return source }
                 guard let next = p.cursor, cursors.insert(next).inserted, p.received > 0, p.received <= pageLimit else { return source }
                 cursor = next
             }
@@ -113,7 +115,11 @@ public struct Catalog: Sendable {
             var params = filterParams(query)
             params.append(("limit", String(Self.listPageSize)))
             params.append(("offset", String(offset)))
-            switch await get(endpoint, "/discovery/resources", params, .list, &source) {
+            let want = query.limit - source.items.count
+            let fetched = await get(endpoint, "/discovery/resources", params, .list, &source, want: want) {
+                query.matchesFilters($0) && query.matchesWords($0) && seen.insert($0.key).inserted
+            }
+            switch fetched {
             case .notFound:
                 source.error = CatalogError(.httpStatus, "/discovery/search and /discovery/resources both answered HTTP 404: not a Bazaar catalog")
                 return source
@@ -121,10 +127,8 @@ public struct Catalog: Sendable {
                 source.error = e
                 return source
             case let .page(p):
-                for item in p.items where query.matchesFilters(item) && query.matchesWords(item) && seen.insert(item.key).inserted {
-                    source.items.append(item)
-                    if source.items.count >= query.limit { return source }
-                }
+                source.items += p.items
+                if source.items.count >= query.limit { return source }
                 offset += p.received
                 // Stop at the end, and when the catalog ignores paging (it sent more than asked).
                 if p.received == 0 || p.received > Self.listPageSize { return source }
@@ -148,7 +152,7 @@ public struct Catalog: Sendable {
     }
 
     private func get(_ endpoint: String, _ path: String, _ params: [(String, String)], _ shape: CatalogPage.Shape,
-                     _ source: inout CatalogSource) async -> Fetched {
+                     _ source: inout CatalogSource, want: Int, accept: (CatalogItem) -> Bool) async -> Fetched {
         let url = endpoint + path + "?" + params.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         var headers = HTTPHeaders()
         headers.set("Accept", "application/json")
@@ -163,7 +167,7 @@ public struct Catalog: Sendable {
             return .failed(CatalogError(.tooLarge, "\(path): the answer is larger than http.maxBodyBytes (\(maxBodyBytes) bytes); none of it was used"))
         }
         do {
-            let page = try CatalogParser.parse(response.body, shape: shape, endpoint: endpoint)
+            let page = try CatalogParser.parse(response.body, shape: shape, endpoint: endpoint, want: want, accept: accept)
             source.answered = true
             source.skip(page.skipped)
             return .page(page)

@@ -20,12 +20,19 @@ public enum CatalogParser {
 
     /// Parses one answer of `shape` from `endpoint`.
     ///
+    /// Entries are checked in order until `want` of them are accepted; the rest are left unread
+    /// (counted in `unread`), so a 10,000-item answer costs one JSON parse and as many item
+    /// checks as the search needs.
+    ///
     /// - Parameters:
     ///   - body: the whole response body (already capped by `http.maxBodyBytes`).
     ///   - shape: `search` (`resources`, cursor) or `list` (`items`, offset).
     ///   - endpoint: the catalog base URL, recorded on each item.
+    ///   - want: stop after this many accepted items.
+    ///   - accept: which valid items to keep (the caller's filters and de-duplication).
     /// - Throws: `CatalogError` when the answer as a whole is unusable.
-    public static func parse(_ body: [UInt8], shape: CatalogPage.Shape, endpoint: String) throws(CatalogError) -> CatalogPage {
+    public static func parse(_ body: [UInt8], shape: CatalogPage.Shape, endpoint: String, want: Int = .max,
+                             accept: (CatalogItem) -> Bool = { _ in true }) throws(CatalogError) -> CatalogPage {
         let doc: JSONValue
         do { doc = try JSONParser(maxDepth: maxDepth, maxBytes: max(body.count, 1)).parse(body) } catch {
             throw CatalogError(.badJSON, "the answer is not JSON: \(error.message)")
@@ -59,15 +66,23 @@ public enum CatalogParser {
         }
         var items = [CatalogItem]()
         var skipped = [CatalogError]()
+        var unread = 0
         for (i, entry) in entries.enumerated() {
+            if items.count >= want {
+                unread = entries.count - i
+                break
+            }
             guard i < maxItemsPerAnswer else {
                 skipped.append(CatalogError(.itemBadValue, field: "\(key)[\(i)…]",
                                             "\(entries.count - maxItemsPerAnswer) entries beyond the \(maxItemsPerAnswer) Purse reads from one answer"))
                 break
             }
-            do { items.append(try item(entry, field: "\(key)[\(i)]", endpoint: endpoint)) } catch { skipped.append(error) }
+            do {
+                let found = try item(entry, field: "\(key)[\(i)]", endpoint: endpoint)
+                if accept(found) { items.append(found) }
+            } catch { skipped.append(error) }
         }
-        return CatalogPage(items: items, skipped: skipped, received: entries.count, cursor: cursor, total: total)
+        return CatalogPage(items: items, skipped: skipped, received: entries.count, unread: unread, cursor: cursor, total: total)
     }
 
     /// Checks one catalog entry.

@@ -62,14 +62,16 @@ public enum CatalogText {
     /// White space and controls that become one space: C0/C1 controls, DEL, separators.
     static func isSpaceLike(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        if v < 0x20 || v == 0x7f || (0x80...0x9f).contains(v) { return true }
+        if v <= 0x20 || v == 0x7f || (0x80...0x9f).contains(v) { return true }
+        if v < 0x7f { return false }
         return s.properties.isWhitespace
     }
 
     /// Format characters that change how text reads without being seen: bidirectional
     /// embeddings, overrides and isolates, marks, zero-width characters, the BOM, tag characters.
     static func isInvisible(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+        if s.value < 0x7f { return false }
+        return switch s.value {
         case 0x061c, 0x200b...0x200f, 0x202a...0x202e, 0x2060...0x206f, 0xfeff, 0xfff9...0xfffb, 0xe0000...0xe007f: true
         default: s.properties.generalCategory == .format
         }
