@@ -19,9 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 
 import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
@@ -31,11 +33,13 @@ from worldlib import count_transfers, transfer_logs
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
 from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
 
+REPO = Path(__file__).resolve().parents[2]
 RESULT_KEYS = ["resource", "type", "description", "serviceName", "price", "symbol", "network", "payable", "reason",
                "toolName", "endpoint"]
 # Generous bounds for one `purse discover` process (measured numbers are printed with -s).
 MAX_RSS_MIB = 256
 MAX_SECONDS = 20
+OUTPUT_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/discover.output.schema.json").read_text()))
 
 
 def discovery_config(world, *bases: str, timeout_ms: int | None = None, http: dict | None = None, **policy) -> dict:
@@ -110,6 +114,7 @@ def no_controls(text: str) -> bool:
 def check_main_results(world, data: dict, base: str) -> None:
     endpoint = world["discovery"][base]
     assert list(data) == ["results", "sources"], data
+    assert not list(OUTPUT_SCHEMA.iter_errors(data)), list(OUTPUT_SCHEMA.iter_errors(data))
     assert data["sources"] == [{"endpoint": endpoint, "ok": True, "error": None}], data["sources"]
     results = keyed(data["results"])
     for r in data["results"]:
@@ -265,6 +270,7 @@ def test_hostile_catalogs_cost_bounded_memory_and_time_and_pay_nothing(world, pu
     r, seconds, rss = run_measured(p, "discover", "weather", "--json")
     print(f"\n{base}: exit {r.rc}, {seconds:.2f} s, max RSS {rss:.1f} MiB, source {json.dumps(r.data['sources'][0])[:300]}")
     assert r.rc == rc, str(r)
+    assert not list(OUTPUT_SCHEMA.iter_errors(r.data)), list(OUTPUT_SCHEMA.iter_errors(r.data))
     (source,) = r.data["sources"]
     assert source_ok(source), source
     assert results_ok(r.data["results"]), json.dumps(r.data["results"])[:3000]
