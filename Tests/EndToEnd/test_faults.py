@@ -16,13 +16,11 @@ import json
 import os
 import sqlite3
 import subprocess
-import threading
 import time
 from pathlib import Path
 
-from eth_account import Account
-
-from conftest import authorization_state, count_transfers, mint
+from conftest import authorization_state, count_transfers
+from purse_e2e import new_key
 
 STEPS = ["reserved", "signed", "sent", "answered"]
 PRICE = 10_000
@@ -55,9 +53,8 @@ def spend_log(purse_bin, cfg, db, env) -> dict:
 
 
 def fresh_wallet(world: dict, tmp_path: Path) -> dict:
-    acct = Account.create()
-    mint(world, acct.address, 10_000_000)
-    return {"key": "0x" + acct.key.hex().removeprefix("0x"), "address": acct.address, "HOME": str(tmp_path)}
+    key, address = new_key(world, 10_000_000)
+    return {"key": key, "address": address, "HOME": str(tmp_path)}
 
 
 def assert_rows_agree_with_chain(world, rows, *, expired: bool):
@@ -129,23 +126,19 @@ def test_ledger_locked_longer_than_busy_timeout_refuses_without_signing(world, p
     assert purse(purse_bin, "budget", "--config", cfg, "--db", db, env=w).returncode == 0  # creates the ledger
     hold = sqlite3.connect(db, timeout=1, isolation_level=None, check_same_thread=False)
     hold.execute("BEGIN EXCLUSIVE")
-    released = threading.Event()
-
-    def release_later():
-        time.sleep(13)
-        hold.execute("ROLLBACK")
-        released.set()
-
-    t = threading.Thread(target=release_later)
-    t.start()
+    # The lock is held until `purse fetch` has exited: it must give up on its own (its busy
+    # timeout) and refuse, not wait for the lock to go. No timer decides when the lock is released.
     try:
         before = count_transfers(world, sender=w["address"])
+        t = time.monotonic()
         r = purse(purse_bin, "fetch", world["sellerUrl"] + world["endpoints"]["v2"], "--json", "--config", cfg, "--db", db,
                   env=w, timeout=40)
+        took = time.monotonic() - t
+        assert hold.in_transaction, "the exclusive lock was held the whole time"
     finally:
-        t.join(20)
+        hold.execute("ROLLBACK")
         hold.close()
-    assert released.is_set()
+    print(f"\nledger locked: purse fetch gave up after {took:.1f} s with exit {r.returncode}")
     assert r.returncode in (1, 3), r.stdout + r.stderr
     assert "ledger.busy" in r.stdout + r.stderr, r.stdout + r.stderr
     assert count_transfers(world, sender=w["address"]) == before
