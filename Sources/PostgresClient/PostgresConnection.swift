@@ -13,8 +13,9 @@ import Darwin
 /// the server's `statement_timeout`/`lock_timeout` when set (`options=-c statement_timeout=…`),
 /// and a dead server or network by TCP keepalives and `tcp_user_timeout` (about a minute).
 /// Async code must not call it on Swift's cooperative thread pool (two threads on a 2-core
-/// machine: one blocked call stalls half of every task). Hop to a dedicated thread or serial
-/// `DispatchQueue` and resume a continuation from there, for example:
+/// machine: one blocked call stalls half of every task); the blocking calls are marked
+/// `noasync`, so the compiler refuses them in async functions. Hop to a dedicated thread or
+/// serial `DispatchQueue` and resume a continuation from there, for example:
 ///
 ///     let rows = try await withCheckedThrowingContinuation { cont in
 ///         ledgerQueue.async { cont.resume(with: Result { try conn.query(sql, params) }) }
@@ -54,11 +55,13 @@ public final class PostgresConnection: @unchecked Sendable {
     ///   libpq's PGPASSWORD / ~/.pgpass). It is never logged nor put in any error message.
     /// - Throws: `pg.bad_url`, `pg.connect_failed`, `pg.auth_failed`, `pg.unknown_database`,
     ///   `pg.tls_failed`.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     public static func open(url: String, password: String?) throws(PostgresError) -> PostgresConnection {
         try open(PostgresConfig(url: url), password: password)
     }
 
     /// Connects with `config`; see `open(url:password:)`.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     public static func open(_ config: PostgresConfig, password: String?) throws(PostgresError) -> PostgresConnection {
         var secrets: [String] = []
         if let password, !password.isEmpty {
@@ -144,6 +147,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `SELECT 1`: throws `pg.connection_lost` if the server is no longer there.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     public func ping() throws(PostgresError) {
         _ = try query("SELECT 1")
     }
@@ -189,6 +193,7 @@ public final class PostgresConnection: @unchecked Sendable {
     ///
     /// - Throws: `pg.query_failed`, `pg.timeout`, `pg.serialization_failure`, `pg.deadlock`,
     ///   `pg.unique_violation`, `pg.connection_lost`, `pg.invalid_state`.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     @discardableResult
     public func query(_ sql: String, _ params: [String?] = []) throws(PostgresError) -> PostgresRows {
         try lock.withLock { () throws(PostgresError) -> PostgresRows in try run(sql, params) }
@@ -196,6 +201,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs a script of one or more statements without parameters (simple protocol), such as a
     /// schema migration. Returns the rows of the last statement.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     @discardableResult
     public func execute(_ script: String) throws(PostgresError) -> PostgresRows {
         try lock.withLock { () throws(PostgresError) -> PostgresRows in try run(script, nil) }
@@ -312,6 +318,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The connection's lock is held throughout: other threads wait. Statements inside `body`
     /// may use `tx.query` or this connection's own `query` (same thread). Nesting is refused
     /// (`pg.invalid_state`).
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
     public func transaction<T>(_ options: TransactionOptions = .init(), _ body: (PostgresTransaction) throws -> T) throws -> T {
         try lock.withLock { () throws -> T in
             let conn = try liveHandle()
