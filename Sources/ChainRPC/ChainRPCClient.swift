@@ -17,11 +17,6 @@ public struct ChainRPCClient: Sendable {
     private let http: any HTTPClient
     private let ids = RequestIDCounter()
 
-    /// Topic 0 of EIP-3009's `AuthorizationUsed` event as `0x` hex: the spelling of
-    /// `ABI.authorizationUsedTopic` that log filters and `ChainLog.topics` use.
-    @available(*, deprecated, message: "use Hex.encode(ABI.authorizationUsedTopic): the ABI is the one source of selectors and topics")
-    public static var authorizationUsedTopic: String { Hex.encode(ABI.authorizationUsedTopic) }
-
     /// Creates a client for the node at `url`, sending through `http`.
     public init(url: String, http: any HTTPClient) {
         self.url = url

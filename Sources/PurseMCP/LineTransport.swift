@@ -125,8 +125,6 @@ public actor LineTransport: Transport {
         }
     }
 
-    /// The number of requests read and not yet answered or cancelled.
-    nonisolated var pendingRequestCount: Int { tracker.pendingCount }
 
     // MARK: - Reading
 

@@ -44,7 +44,7 @@ struct EthAccountOracleTests {
         let message = TransferWithAuthorization(
             from: key.address, to: Self.randomAddress(), value: Self.randomUInt256(),
             validAfter: Self.randomUInt256(), validBefore: Self.randomUInt256(),
-            nonce: TransferWithAuthorization.randomNonce())
+            nonce: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let signature = message.sign(domain: domain, with: key)
 
         let reply = try await PythonOracle.run("recover", [

@@ -2,6 +2,7 @@
 // Runs Support/eth_oracle.py under the Python named by PURSE_TEST_PYTHON (a venv with eth-account).
 
 import Foundation
+import PurseTesting
 import PurseCore
 import Testing
 

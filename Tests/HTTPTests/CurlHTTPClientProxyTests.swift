@@ -1,4 +1,5 @@
 import Foundation
+import PurseTesting
 import PurseCore
 import Testing
 @testable import HTTP

@@ -1,6 +1,7 @@
 // Starts and stops Support/http_test_server.py for the HTTP integration tests.
 
 import Foundation
+import PurseTesting
 import PurseCore
 #if canImport(Glibc)
 import Glibc

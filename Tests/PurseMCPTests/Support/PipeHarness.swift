@@ -1,4 +1,5 @@
 import Foundation
+import PurseTesting
 import Logging
 import PurseCore
 @testable import PurseMCP

@@ -1,4 +1,4 @@
-// Purse — EVM tests.
+// PurseTesting: limits how many heavy start-ups (Python processes) tests run at once.
 
 import Foundation
 
@@ -7,17 +7,17 @@ import Foundation
 /// Running blocking waits off the pool removes the pool's accidental limit of two at a time, so
 /// without a gate every test would start its Python process at once and the 2-core machine
 /// would thrash (servers then miss their start-up deadline).
-final class AsyncGate: @unchecked Sendable {
+public final class AsyncGate: @unchecked Sendable {
     private let lock = NSLock()
     private var free: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(permits: Int) {
+    public init(permits: Int) {
         free = permits
     }
 
     /// Runs `body` holding a permit.
-    func withPermit<T>(_ body: () async throws -> T) async rethrows -> T {
+    public func withPermit<T>(_ body: () async throws -> T) async rethrows -> T {
         await enter()
         defer { leave() }
         return try await body()

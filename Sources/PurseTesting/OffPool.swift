@@ -1,4 +1,4 @@
-// Runs blocking waits off Swift's cooperative pool, for the HTTP integration tests.
+// PurseTesting: blocking waits off Swift's cooperative pool, for every test target.
 
 import Foundation
 
@@ -8,7 +8,7 @@ import Foundation
 /// Swift's cooperative pool has one thread per core, two on the project's machine, and
 /// `swift test --parallel` shares it between every suite. A test that blocks one of those threads
 /// starves the others (the MCP pipe tests time out); a dedicated thread does not.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let thread = Thread { continuation.resume(with: Result { try work() }) }
         thread.name = "purse.test.off-pool"
@@ -17,7 +17,7 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
 }
 
 /// `offPool` for work that cannot fail.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
         let thread = Thread { continuation.resume(returning: work()) }
         thread.name = "purse.test.off-pool"
