@@ -23,9 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
-        // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev; SQLite comes via GRDB).
+        // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev, libpq-dev; SQLite comes via GRDB).
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),
@@ -42,6 +43,8 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
+        .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

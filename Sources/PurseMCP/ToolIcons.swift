@@ -20,6 +20,8 @@ enum ToolIcons {
         "wallet_address": #"<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M7 10h10M7 14h6"/>"#,
         // A gauge.
         "budget_status": #"<path d="M4 17a8 8 0 1 1 16 0"/><path d="M12 17l4-5"/>"#,
+        // A magnifier: searching the catalogs.
+        "discover": #"<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L21 21"/>"#,
         // A ledger list.
         "spend_log": #"<path d="M8 6h12M8 12h12M8 18h12"/><circle cx="4" cy="6" r="1"/><circle cx="4" cy="12" r="1"/><circle cx="4" cy="18" r="1"/>"#,
     ]

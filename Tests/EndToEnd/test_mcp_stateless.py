@@ -1,8 +1,9 @@
 """`purse serve` under the official MCP Python client 2.3.0 speaking the stateless revision
 2026-07-28 (no `initialize`: every request carries its `_meta` envelope), against the offline world.
 
-Shows: the client forced to 2026-07-28 (`mode="2026-07-28"`: no probe, no fallback) lists the six
-tools with titles and icons and pays `/weather` once with a receipt mined on chain; `mode="auto"`
+Shows: the client forced to 2026-07-28 (`mode="2026-07-28"`: no probe, no fallback) lists the
+tools (the issue's six, and `discover` since) with titles and icons and pays `/weather` once with a
+receipt mined on chain; `mode="auto"`
 probes `server/discover` and stays stateless; approval above confirmAbove by an input-required
 result — accept pays once, decline pays nothing, an altered, replayed or misbound `requestState` is
 refused with nothing signed; the revision's errors for a bad version; nothing but JSON-RPC on
@@ -25,7 +26,7 @@ from mcp_driver import PurseMCP
 from purse_e2e import (RawServe, base_env, is_jsonrpc, ledger_rows, new_key, result_json, wait_until, write_config)
 
 REVISION = "2026-07-28"
-TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log"}
+TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"}
 ENVELOPE = {"io.modelcontextprotocol/protocolVersion": REVISION, "io.modelcontextprotocol/clientCapabilities": {},
             "io.modelcontextprotocol/clientInfo": {"name": "raw-stateless", "version": "1"}}
 
@@ -68,7 +69,7 @@ def run(coro, timeout: float = 120):
 
 # ---- the client forced to 2026-07-28 -----------------------------------------------------------
 
-def test_forced_stateless_lists_six_tools_and_pays_weather_once(world, purse_bin, tmp_path):
+def test_forced_stateless_lists_the_tools_and_pays_weather_once(world, purse_bin, tmp_path):
     e = Env(world, purse_bin, tmp_path)
 
     async def go():
@@ -264,7 +265,7 @@ def test_raw_stateless_session_errors_and_stdout_is_only_jsonrpc(world, purse_bi
     for i, res in ok.items():
         assert res["resultType"] in ("complete", "input_required"), res
         assert res["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "purse"
-    assert ok[11]["cacheScope"] == "public" and ok[11]["ttlMs"] > 0 and len(ok[11]["tools"]) == 6
+    assert ok[11]["cacheScope"] == "public" and ok[11]["ttlMs"] > 0 and len(ok[11]["tools"]) == len(TOOLS)
     assert ok[13]["cacheScope"] == "private" and ok[13]["ttlMs"] == 0
     assert ok[17]["structuredContent"]["outcome"] == "approval_required"
     assert ok[18]["resultType"] == "input_required" and "requestState" in ok[18]
@@ -296,7 +297,7 @@ def test_handshake_connection_refuses_the_stateless_envelope(world, purse_bin, t
     assert init["result"]["protocolVersion"] == "2025-11-25"
     assert late["error"]["code"] == -32600
     tools = listed["result"]["tools"]
-    assert len(tools) == 6 and all(t.get("icons") and t.get("title") for t in tools)
+    assert len(tools) == len(TOOLS) and all(t.get("icons") and t.get("title") for t in tools)
     assert rc == 0
 
 

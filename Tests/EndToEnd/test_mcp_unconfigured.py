@@ -1,5 +1,5 @@
 """A `purse serve` that is not set up (no key, a config it cannot load) still starts under the
-official MCP Python client 2.3.0, in both revisions: it lists its six tools, and every tool and
+official MCP Python client 2.3.0, in both revisions: it lists its tools, and every tool and
 resource answers with the configuration error and the fix, so the agent can tell its human what to
 do. Nothing can be paid (there is no key), and stdout stays JSON-RPC only.
 """
@@ -14,7 +14,9 @@ import pytest
 from mcp_driver import PurseMCP
 from purse_e2e import base_env, result_json
 
-TOOLS = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log"]
+TOOLS = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"]
+ARGS = {"paid_fetch": {"url": "http://127.0.0.1:9/weather"}, "quote": {"url": "http://127.0.0.1:9/weather"},
+        "discover": {"query": "weather"}}
 
 
 def setups(tmp_path, world):
@@ -40,8 +42,7 @@ def test_unconfigured_serve_explains_itself(setup, mode, world, purse_bin, tmp_p
     async def go():
         async with PurseMCP(cmd, env, mode=mode) as s:
             names = await s.tool_names()
-            results = {t: await s.call(t, {"url": world["sellerUrl"] + "/weather"} if t in ("paid_fetch", "quote") else {})
-                       for t in TOOLS}
+            results = {t: await s.call(t, ARGS.get(t, {})) for t in TOOLS}
             return s.negotiated_version, names, results, await s.read("purse://budget")
 
     version, names, results, budget = asyncio.run(asyncio.wait_for(go(), 60))

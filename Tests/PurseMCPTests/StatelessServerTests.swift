@@ -85,7 +85,7 @@ import Wallet
         let listed = try await h.response(2)
         try await h.finish()
         #expect(refused["error"]?["code"] == -32600)
-        #expect(listed["result"]?["tools"]?.arrayValue?.count == 6 && listed["result"]?["resultType"] == nil)
+        #expect(listed["result"]?["tools"]?.arrayValue?.count == ToolCatalog.names.count && listed["result"]?["resultType"] == nil)
         #expect(listed["result"]?["tools"]?.arrayValue?[safe: 0]?["icons"]?.arrayValue?.count == 1, "icons in the handshake revisions too")
     }
 

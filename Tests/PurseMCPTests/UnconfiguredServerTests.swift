@@ -42,12 +42,13 @@ import Wallet
         }
         let list = try await send(1, "tools/list", [:])
         for (i, tool) in ToolCatalog.names.enumerated() {
-            let args: JSONValue = ["paid_fetch", "quote"].contains(tool) ? ["url": "https://x.example/a"] : [:]
+            let args: JSONValue = ["paid_fetch", "quote"].contains(tool) ? ["url": "https://x.example/a"]
+                : tool == "discover" ? ["query": "weather"] : [:]
             replies.append(try await send(10 + i, "tools/call", ["name": .string(tool), "arguments": args]))
         }
         let budget = try await send(2, "resources/read", ["uri": "purse://budget"])
         try await h.finish()
-        #expect(list["result"]?["tools"]?.arrayValue?.count == 6)
+        #expect(list["result"]?["tools"]?.arrayValue?.count == ToolCatalog.names.count)
         for reply in replies {
             let result = try #require(reply["result"])
             #expect(result["isError"] == true)
