@@ -1,5 +1,6 @@
 import Foundation
 import PurseCore
+import PurseTesting
 import Testing
 @testable import Ledger
 
@@ -135,7 +136,7 @@ import Testing
         #expect(throws: LedgerError.self) { try file("apr_short") }
     }
 
-    @Test func concurrentUsesFromSeparateConnectionsPayOnce() throws {
+    @Test func concurrentUsesFromSeparateConnectionsPayOnce() async throws {
         let r = try file()
         _ = try ledger.decideApproval(id: r.id, approve: true, now: t0)
         let ledgers = try (0..<4).map { _ in try openLedger(ledger.path) }
@@ -155,7 +156,7 @@ import Testing
                 group.leave()
             }.start()
         }
-        group.wait()
+        await offPool { group.wait() }  // never block a cooperative-pool thread
         #expect(codes.list.sorted() == ["approval.reused", "approval.reused", "approval.reused", "used"])
     }
 }
