@@ -2,7 +2,7 @@
 // Purse: an MCP server that gives AI agents a paying x402 wallet.
 //
 // Module map (arrows point inward, toward the pure core):
-//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
+//   purse -> PurseCLI -> {PurseMCP, PurseSetup} -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
 // PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
 // HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
 // behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
@@ -45,13 +45,16 @@ let package = Package(
 
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
+        // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
+        // backups, atomic writes) and `purse doctor` (every check a payment depends on).
+        .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Wallet"]),
         .target(name: "PurseMCP", dependencies: [
             "PurseCore", "Wallet", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP",
+            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP", "PurseSetup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,5 +75,6 @@ let package = Package(
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
+        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "Wallet", "WalletConfig", "Ledger", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
     ]
 )
