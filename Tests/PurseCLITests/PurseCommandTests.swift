@@ -6,7 +6,7 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "demo"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "spend-log", "budget", "balance", "address", "keygen", "init", "doctor", "reconcile", "demo"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 
