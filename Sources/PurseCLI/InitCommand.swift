@@ -1,5 +1,4 @@
 import ArgumentParser
-import EVM
 import Foundation
 import PurseSetup
 import Wallet

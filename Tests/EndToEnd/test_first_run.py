@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from purse_helpers import DEFAULT_TIMEOUT
+from purse_e2e import DEFAULT_TIMEOUT, asset, capture
 from worldlib import mint
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,6 +73,7 @@ class Home:
         p = subprocess.run([str(self.bin), *args], capture_output=True, text=True, timeout=timeout,
                            env=env if env is not None else self.env(), stdin=subprocess.DEVNULL)
         self.outputs += [p.stdout, p.stderr]
+        capture(f"first-run: purse {' '.join(args)}", p.stdout + p.stderr)
         print(f"$ purse {' '.join(args)} → exit {p.returncode}\n{p.stdout}{p.stderr}", file=sys.stderr)
         return p
 
@@ -132,10 +133,7 @@ def validate_config(path: Path) -> dict:
 def point_at_world(h: Home, world: dict, rpc_url: str | None = None) -> None:
     """The config, edited by hand as a human would: the local chain and its token."""
     cfg = json.loads(h.config.read_text())
-    cfg["networks"] = {world["network"]: {
-        "rpcUrl": rpc_url or world["rpcUrl"],
-        "assets": [{"address": world["token"], "name": world["tokenName"], "version": world["tokenVersion"],
-                    "decimals": world["decimals"], "symbol": "USDC"}]}}
+    cfg["networks"] = {world["network"]: {"rpcUrl": rpc_url or world["rpcUrl"], "assets": [asset(world)]}}
     cfg["policy"]["allowNetworks"] = [world["network"]]
     cfg["policy"]["allowAssets"] = [world["token"]]
     h.config.write_text(json.dumps(cfg, indent=2))
