@@ -46,20 +46,44 @@ public struct Doctor: Sendable {
     }
 
     /// Runs every check.
+    ///
+    /// Key derivation, a password command, SQLite and file reads block: they run on a dispatch
+    /// queue, not on Swift's cooperative pool (two threads on the project's machine).
     public func run() async -> DoctorReport {
-        var checks = [DoctorCheck]()
-        let config = checkConfig(&checks)
-        var address: String?
-        if let config {
-            let key = checkKey(config, &checks)
-            address = key?.address.checksummed
-            checkKeyFileMode(config, &checks)
-            await checkNetworks(config, address: address, &checks)
-            checkLedger(config, &checks)
+        let (first, config, key) = await Self.blocking { () -> ([DoctorCheck], PurseConfig?, PrivateKey?) in
+            var checks = [DoctorCheck]()
+            let config = self.checkConfig(&checks)
+            var key: PrivateKey?
+            if let config {
+                key = self.checkKey(config, &checks)
+                self.checkKeyFileMode(config, &checks)
+            }
+            return (checks, config, key)
         }
-        checkHosts(config, &checks)
-        checkPath(&checks)
+        var checks = first
+        let address = key?.address.checksummed
+        if let config {
+            await checkNetworks(config, address: address, &checks)
+            checks += await Self.blocking {
+                var ledger = [DoctorCheck]()
+                self.checkLedger(config, &ledger)
+                return ledger
+            }
+        }
+        checks += await Self.blocking {
+            var rest = [DoctorCheck]()
+            self.checkHosts(config, &rest)
+            self.checkPath(&rest)
+            return rest
+        }
         return DoctorReport(checks: checks, address: address)
+    }
+
+    /// Runs blocking work on a global dispatch queue and awaits its result.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
     }
 
     // MARK: - Config and key
