@@ -257,7 +257,15 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     private func summarize(_ wallet: WalletPlan, hosts: [HostPlan], wroteAnything: Bool) {
-        var out = wroteAnything ? "\nPurse is set up.\n" : "\nNothing to change: Purse is already set up here.\n"
+        let claudeLineLeft = hosts.contains { $0.host == .claudeCode && $0.error == nil && !$0.claudeUpToDate && $0.claudeBinary == nil }
+        var out: String
+        if claudeLineLeft {
+            out = "\nPurse is set up; one step is left: run the `claude mcp add` line above.\n"
+        } else if wroteAnything {
+            out = "\nPurse is set up.\n"
+        } else {
+            out = "\nNothing to change: Purse is already set up here.\n"
+        }
         if let address = wallet.address { out += "  address   \(address)\n" }
         out += "  network   \(Self.networkName(wallet.network))\n"
         out += "  config    \(wallet.configPath)\n"

@@ -280,6 +280,7 @@ def test_claude_code_prints_the_line_without_claude(home: Home):
     assert r.returncode == 0, r.stderr
     assert "`claude` is not on PATH" in r.stdout
     assert claude_line(h) in r.stdout
+    assert "one step is left" in r.stdout
     h.assert_password_never_printed()
 
 
