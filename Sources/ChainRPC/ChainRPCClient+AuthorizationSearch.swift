@@ -16,7 +16,7 @@ extension ChainRPCClient {
         guard nonce.count == 32 else { throw .invalidArgument("the nonce must be 32 bytes, got \(nonce.count)") }
         let topics = [Self.authorizationUsedTopic, Hex.encode(EthHex.padded(from)), Hex.encode(nonce)]
         let tokenHex = Hex.encode(contract)
-        var size = max(1, chunk)
+        var size = max(1, min(chunk, blocks.upperBound - blocks.lowerBound + 1))
         var start = blocks.lowerBound
         while start <= blocks.upperBound {
             let end = min(blocks.upperBound, start + size - 1)

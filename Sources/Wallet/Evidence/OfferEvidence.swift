@@ -18,10 +18,14 @@ public struct OfferEvidence: Sendable, Equatable {
         self.authorization = authorization
     }
 
-    /// `{verified, signer, signerAuthorization, offer}`: `verified` is true when the signature,
-    /// the terms and the expiry all passed (they must, or Purse refuses to pay).
+    /// `{verified, signer, signerAuthorization, problems, offer}`. The signature, the terms and
+    /// the expiry always passed (or Purse refuses to pay); `verified` is true when, in addition,
+    /// something binds the signer to the seller.
     public var json: JSONValue {
-        ["verified": true, "signer": .string(signer.checksummed), "signerAuthorization": .string(authorization.rawValue),
-         "offer": offer.raw]
+        let problems: [JSONValue] = authorization == .unverified
+            ? [.string("nothing binds the signer \(signer.checksummed) to the seller: it is not payTo and payment.offerSigners does not list it")]
+            : []
+        return ["verified": .bool(authorization != .unverified), "signer": .string(signer.checksummed),
+                "signerAuthorization": .string(authorization.rawValue), "problems": .array(problems), "offer": offer.raw]
     }
 }
