@@ -76,6 +76,23 @@ def test_payment_identifier_required_with_bazaar_pays_once_and_logs_the_id(world
     assert count_transfers(world, p.address) == before + 1
 
 
+@pytest.mark.parametrize("step,payload_kept", [("signed", False), ("sent", True)])
+def test_the_id_is_durable_before_signing_and_the_payload_before_it_leaves(world, purse, step, payload_kept):
+    """Killed right after signing (nothing sent yet), the row already holds the id; killed right
+    after marking it sent, it holds the exact payload too."""
+    p = purse(local_only(world))
+    r = p.run("fetch", url(world, "weatherId"), "--json", env=p.env(PURSE_FAULT_KILL_AT=step))
+    assert r.rc == -9, r
+    raw = ledger_rows(p)[0]
+    print(f"\nkilled at {step}: status {raw['status']} payment_id {raw['payment_id']} payload kept {raw['signed_payload'] is not None}")
+    import re
+    assert raw["payment_id"] and re.match(ID_RE, raw["payment_id"]), raw
+    assert raw["status"] == ("sent" if payload_kept else "reserved")
+    assert (raw["signed_payload"] is not None) is payload_kept
+    if payload_kept:
+        assert json.loads(raw["signed_payload"])["extensions"]["payment-identifier"]["info"]["id"] == raw["payment_id"]
+
+
 def test_a_dropped_answer_is_recovered_by_resending_the_same_payload(world, purse):
     p = purse(local_only(world))
     before = count_transfers(world, p.address)
@@ -107,6 +124,10 @@ def test_siwx_first_fetch_pays_second_signs_in_over_cli_and_mcp(world, purse):
     assert first.rc == EXIT_OK and first.data["outcome"] == "paid", first
     assert first.data["signIn"]["status"] == "not_paid_before", first.data.get("signIn")
     assert count_transfers(world, p.address) == 1
+
+    q = p.quote(target)
+    assert q.data["signIn"] == {"status": "would_sign_in", "chain": world["network"]}, q.data.get("signIn")
+    assert "first sign in" in p.run("quote", target).stdout
 
     second = p.fetch(target)
     print("\nsecond fetch:", json.dumps({k: second.data.get(k) for k in ("outcome", "status", "paid", "signIn", "body")}))
