@@ -31,6 +31,8 @@ class CappedRPC(ThreadingHTTPServer):
     def __init__(self, upstream: str):
         self.upstream = upstream
         self.calls: list[dict] = []
+        self.accepted_ranges: list[tuple[int, int]] = []
+        self.refused_ranges: list[tuple[int, int]] = []
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -61,6 +63,8 @@ class Handler(BaseHTTPRequestHandler):
             latest = int(httpx.post(self.server.upstream, json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}).json()["result"], 16)
             lo = int(f.get("fromBlock", "0x0"), 16) if f.get("fromBlock", "").startswith("0x") else latest
             hi = int(f["toBlock"], 16) if f.get("toBlock", "").startswith("0x") else latest
+            with self.server.lock:
+                (self.server.refused_ranges if hi - lo + 1 > MAX_RANGE else self.server.accepted_ranges).append((lo, hi))
             if hi - lo + 1 > MAX_RANGE:
                 out = json.dumps({"jsonrpc": "2.0", "id": req["id"],
                                   "error": {"code": -32005, "message": f"block range too large (max {MAX_RANGE})"}}).encode()
@@ -124,11 +128,14 @@ def test_settlement_pending_is_unknown_with_its_tx_and_reconcile_settles_it(worl
     assert count_transfers(world, p.address) == 1, "reconcile signed nothing"
 
     methods = [c["method"] for c in capped_rpc.calls]
-    ranges = [(int(c["params"][0]["fromBlock"], 16), int(c["params"][0]["toBlock"], 16)) for c in capped_rpc.calls
-              if c["method"] == "eth_getLogs" and c["params"][0]["toBlock"].startswith("0x")]
-    print(f"reconcile RPC calls: {len(methods)}; getLogs ranges {ranges}; getBlockByNumber {methods.count('eth_getBlockByNumber')}")
+    ranges = capped_rpc.accepted_ranges
+    print(f"reconcile RPC calls: {len(methods)}; getLogs accepted {ranges}, refused {capped_rpc.refused_ranges}; "
+          f"getBlockByNumber {methods.count('eth_getBlockByNumber')}")
     assert "eth_getBlockByNumber" in methods, "the window is found through block timestamps"
+    assert "no log found" not in rec.stdout, "the hash came from the chain's log, not from the seller"
     assert ranges and all(hi - lo + 1 <= MAX_RANGE for lo, hi in ranges), ranges
+    assert all(not (f.get("toBlock") == "latest" and f.get("fromBlock") in (None, "0x0"))
+               for f in (c["params"][0] for c in capped_rpc.calls if c["method"] == "eth_getLogs")), "no search from block 0 to latest"
     # The window is bounded by time, not the whole chain: it ends near the payment's validBefore.
     latest = int(httpx.post(world["rpcUrl"], json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}).json()["result"], 16)
     assert max(hi for _, hi in ranges) <= latest

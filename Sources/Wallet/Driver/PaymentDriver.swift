@@ -92,9 +92,7 @@ public final class PaymentDriver: Sendable {
                     action = flow.transportFailed(e, mayHaveBeenSent: sent)
                 }
             case let .findPriorPayment(payer, resource):
-                let ledger = self.ledger
-                let prior = try? await LedgerWork.run { () throws(LedgerError) in try ledger.paidResource(payer: payer, resource: resource) }
-                action = flow.priorPaymentFound(prior.flatMap { $0 }.map { PriorPayment(paymentID: $0.id, network: $0.network) })
+                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
                 do {
                     let signature = try signer.signIn(message)
@@ -179,9 +177,7 @@ public final class PaymentDriver: Sendable {
                     action = flow.transportFailed(e, mayHaveBeenSent: sent)
                 }
             case let .findPriorPayment(payer, resource):
-                let ledger = self.ledger
-                let prior = try? await LedgerWork.run { () throws(LedgerError) in try ledger.paidResource(payer: payer, resource: resource) }
-                action = flow.priorPaymentFound(prior.flatMap { $0 }.map { PriorPayment(paymentID: $0.id, network: $0.network) })
+                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
                 // A dry run signs nothing: it says a sign-in would come first, then prices the payment.
                 action = flow.signInSkipped(.wouldSignIn(chain: message.chain))
@@ -225,6 +221,14 @@ public final class PaymentDriver: Sendable {
     }
 
     // MARK: - Plumbing
+
+    /// This wallet's latest settled payment for `resource`, or nil (also when the ledger cannot
+    /// be read: then Purse simply does not sign in).
+    private func priorPayment(payer: Address, resource: String) async -> PriorPayment? {
+        let ledger = self.ledger
+        let row = try? await LedgerWork.run { () throws(LedgerError) in try ledger.paidResource(payer: payer, resource: resource) }
+        return row.flatMap { $0 }.map { PriorPayment(paymentID: $0.id, network: $0.network) }
+    }
 
     private func context(maxPrice: Micros?, resource: PaymentResource, signIn: Bool) -> FlowContext {
         // 32 random bytes always make a nonce.

@@ -37,7 +37,7 @@ public enum OfferCheck {
         }
         var firstFailure: X402Error?
         for candidate in matching {
-            switch check(candidate, payTo: payTo, now: now, trustedSigners: trustedSigners, host: resourceURL) {
+            switch check(candidate, payTo: payTo, now: now, trustedSigners: trustedSigners) {
             case let .success(evidence): return .success(evidence)
             case let .failure(e): firstFailure = firstFailure ?? e
             }
@@ -46,7 +46,7 @@ public enum OfferCheck {
     }
 
     /// Verifies one matching offer: version, expiry, signature, signer.
-    static func check(_ offer: SignedOffer, payTo: Address, now: Int64, trustedSigners: [Address], host: String) -> Result<OfferEvidence, X402Error> {
+    static func check(_ offer: SignedOffer, payTo: Address, now: Int64, trustedSigners: [Address]) -> Result<OfferEvidence, X402Error> {
         let t = offer.terms!
         guard t.version == 1 else { return .failure(mismatch("the signed offer has version \(t.version); only version 1 is defined")) }
         if t.validUntil != 0, Int64(clamping: t.validUntil) <= now {

@@ -66,7 +66,8 @@ public struct Reconciler: Sendable {
                     let tx = await usedIn(rpc, row)
                     let (hash, at) = (tx ?? row.txHash, now())
                     try await LedgerWork.run { () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: hash, now: at) }
-                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(tx.map { " in \($0)" } ?? "")"))
+                    let source = tx != nil ? "" : (hash != nil ? " (the seller reported it; no log found in the window)" : "")
+                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(hash.map { " in \($0)" } ?? "")\(source)"))
                 } else if Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin {
                     let (status, at) = (row.httpStatus, now())
                     try await LedgerWork.run { () throws(LedgerError) in
