@@ -1,5 +1,6 @@
 // Purse ChainRPC module: the EIP-3009 AuthorizationUsed log, searched in a bounded window.
 
+import EVM
 import PurseCore
 
 extension ChainRPCClient {
@@ -14,14 +15,14 @@ extension ChainRPCClient {
         let contract = try EthHex.address(token, "the token address")
         let from = try EthHex.address(authorizer, "the authorizer address")
         guard nonce.count == 32 else { throw .invalidArgument("the nonce must be 32 bytes, got \(nonce.count)") }
-        let topics = [Self.authorizationUsedTopic, Hex.encode(EthHex.padded(from)), Hex.encode(nonce)]
-        let tokenHex = Hex.encode(contract)
+        let topics = [Hex.encode(ABI.authorizationUsedTopic), Hex.encode(ABI.encode(from)), Hex.encode(nonce)]
+        let tokenHex = contract.lowercased
         var size = max(1, min(chunk, blocks.upperBound - blocks.lowerBound + 1))
         var start = blocks.lowerBound
         while start <= blocks.upperBound {
             let end = min(blocks.upperBound, start + size - 1)
             let logs: [ChainLog]
-            do {
+            do throws(ChainRPCError) {
                 logs = try await getLogs(address: token, topics: topics, fromBlock: Self.quantity(start), toBlock: Self.quantity(end))
             } catch {
                 guard case .rpcError = error, size > 1 else { throw error }

@@ -11,11 +11,11 @@ import json
 
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
-from purse_helpers import EXIT_ERROR, EXIT_OK, base_config
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
+from purse_e2e import EXIT_ERROR, EXIT_OK, base_config
 from worldlib import count_transfers
 
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse  # noqa: E402,F401
 
 
 def tls_config(world, ca: str | None) -> dict:

@@ -13,11 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
-from purse_helpers import EXIT_OK, EXIT_PAYMENT, base_config
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
+from purse_e2e import EXIT_OK, EXIT_PAYMENT, base_config
 from worldlib import authorization_state, count_transfers, transfer_logs
 
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse  # noqa: E402,F401
 
 MAX_RANGE = 20  # blocks: tighter than any public RPC, so an unbounded search cannot pass
 

@@ -18,13 +18,13 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
-from purse_helpers import EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, base_config, tool_json
+from purse_e2e import EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, base_config, tool_json
 from worldlib import count_transfers, transfer_logs
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse  # noqa: E402,F401
 
 ID_RE = r"^[A-Za-z0-9_-]{16,128}$"
 

@@ -83,14 +83,7 @@ public final class PaymentDriver: Sendable {
         while true {
             switch action {
             case .sendUnpaid:
-                last = nil
-                switch await channel.sendUnpaid() {
-                case let .answered(r):
-                    last = r
-                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
             case let .findPriorPayment(payer, resource):
                 action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
@@ -99,14 +92,7 @@ public final class PaymentDriver: Sendable {
                     action = flow.signedIn(SignInCredential(message: message, signature: signature))
                 } catch { action = flow.signInSkipped(.failed(FlowRefusal(error))) }
             case let .sendSignedIn(credential):
-                last = nil
-                switch await channel.sendSignedIn(credential) {
-                case let .answered(r):
-                    last = r
-                    action = flow.signInAnswered(channel.signInAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendSignedIn(credential), to: &flow) { flow, r in flow.signInAnswered(channel.signInAnswer(r)) }
             case let .reserve(p):
                 plan = p
                 do {
@@ -144,14 +130,7 @@ public final class PaymentDriver: Sendable {
                     FaultInjection.point("sent")
                 }
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
-                last = nil
-                switch await channel.sendPaid(payload) {
-                case let .answered(r):
-                    last = r
-                    action = flow.paidAnswered(channel.paidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendPaid(payload), to: &flow) { flow, r in flow.paidAnswered(channel.paidAnswer(r)) }
             case let .finish(outcome):
                 if rowID != nil, outcome.paidAttempts > 0 { FaultInjection.point("answered") }
                 return await record(outcome, rowID: rowID, status: last.flatMap(channel.status(of:)), response: last)
@@ -169,13 +148,7 @@ public final class PaymentDriver: Sendable {
         while true {
             switch action {
             case .sendUnpaid:
-                switch await channel.sendUnpaid() {
-                case let .answered(r):
-                    last = r
-                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
             case let .findPriorPayment(payer, resource):
                 action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
@@ -228,6 +201,16 @@ public final class PaymentDriver: Sendable {
         let ledger = self.ledger
         let row = try? await LedgerWork.run { () throws(LedgerError) in try ledger.paidResource(payer: payer, resource: resource) }
         return row.flatMap { $0 }.map { PriorPayment(paymentID: $0.id, network: $0.network) }
+    }
+
+    /// Feeds what a send gave to the flow: an answer through `answered` (which classifies it for
+    /// the flow), a failure as a transport event. Returns the next action and the answer, if any.
+    private static func deliver<R>(_ sent: ChannelAnswer<R>, to flow: inout PaymentFlow,
+                                   _ answered: (inout PaymentFlow, R) -> FlowAction) -> (FlowAction, R?) {
+        switch sent {
+        case let .answered(r): return (answered(&flow, r), r)
+        case let .failed(e, mayHaveBeenSent): return (flow.transportFailed(e, mayHaveBeenSent: mayHaveBeenSent), nil)
+        }
     }
 
     private func context(maxPrice: Micros?, resource: PaymentResource, signIn: Bool) -> FlowContext {
