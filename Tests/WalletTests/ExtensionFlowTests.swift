@@ -169,6 +169,15 @@ import Testing
         #expect(f.signInNote.map { if case let .refused(r) = $0 { r.kind == .expired } else { false } } == true)
     }
 
+    @Test func aDeniedHostGetsNoSignInEither() throws {
+        let denied = try WalletFixture.config(#"{"maxPerRequest":"0.10","hosts":{"deny":["seller.test"]}}"#)
+        var f = signInFlow(denied)
+        _ = f.start()
+        guard case let .finish(outcome) = f.unpaidAnswered(.offer(try Self.offer(extensions: Self.challenge()))) else { Issue.record("finish"); return }
+        guard case let .refused(r) = outcome.kind else { Issue.record("refused"); return }
+        #expect(r.code == "policy.host_denied" && outcome.signatures == 0 && outcome.signIn == nil)
+    }
+
     @Test func signInCanBeTurnedOff() throws {
         var off = config
         off.payment.signIn = false

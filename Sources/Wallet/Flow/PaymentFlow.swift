@@ -242,7 +242,8 @@ public struct PaymentFlow: Sendable {
     /// A 402 that offers a sign-in: if the policy and channel allow it, first ask the ledger
     /// whether this wallet already paid this resource; otherwise go straight to paying.
     private mutating func considerSignIn(_ offer: PaymentRequired) -> FlowAction {
-        guard let found = offer.signInChallenge else { return decide(offer) }
+        // A host the policy refuses gets no signature of any kind: decide() refuses it.
+        guard let found = offer.signInChallenge, context.policy.hostRefusal(resource.host) == nil else { return decide(offer) }
         guard context.signIn, let key = resource.key else {
             signInNote = .disabled
             return decide(offer)
