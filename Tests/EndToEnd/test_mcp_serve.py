@@ -22,7 +22,7 @@ from purse_e2e import (RawServe, base_env, find_dicts, is_jsonrpc, ledger_rows, 
                        spend_log_payments, tool_call, tool_result_json, wait_until, write_config)
 
 VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
-TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log"}
+TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"}
 
 
 class Env:
