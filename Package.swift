@@ -7,6 +7,7 @@
 // HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
 // behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
 // sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+// Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM.
 import PackageDescription
 
 let package = Package(
@@ -36,6 +37,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "X402", dependencies: ["PurseCore"]),
+        // Solana: base58, keys, our own off-curve test and ATA derivation, v0 transactions, the
+        // x402 `exact` payment and its validator. Pure (Ed25519 and SHA-256 from swift-crypto).
+        .target(name: "Solana", dependencies: ["PurseCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The human's configuration file: parsing and validation only (no network, no database).
         .target(name: "WalletConfig", dependencies: ["PurseCore", "X402"]),
 
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
+        .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
