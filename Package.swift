@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
-        .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
