@@ -7,6 +7,8 @@
 // HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
 // behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
 // sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+// Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
+// SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
 import PackageDescription
 
 let package = Package(
@@ -36,12 +38,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "X402", dependencies: ["PurseCore"]),
+        // Solana: base58, keys, our own off-curve test and ATA derivation, v0 transactions, the
+        // x402 `exact` payment and its validator. Pure (Ed25519 and SHA-256 from swift-crypto).
+        .target(name: "Solana", dependencies: ["PurseCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The human's configuration file: parsing and validation only (no network, no database).
         .target(name: "WalletConfig", dependencies: ["PurseCore", "X402"]),
 
         // Edges.
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
+        // Solana's edges: JSON-RPC over HTTP, and the Solana CLI keypair file on disk.
+        .target(name: "SolanaRPC", dependencies: ["PurseCore", "Solana", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
@@ -73,6 +80,8 @@ let package = Package(
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
+        .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"], exclude: ["Support"]),
+        .testTarget(name: "SolanaRPCTests", dependencies: ["SolanaRPC", "Solana", "HTTP", "PurseCore", "PurseTesting"], exclude: ["Support"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
