@@ -70,7 +70,7 @@ public final class WalletToolBackend: PurseToolBackend {
         // the structured result carries what the agent needs next (`approval`).
         let isError: Bool
         switch result.outcome.kind {
-        case .notPaymentRequired, .paid: isError = false
+        case .notPaymentRequired, .signedIn, .paid: isError = false
         case .refused where result.approval != nil: isError = false
         default: isError = true
         }

@@ -50,7 +50,7 @@ extension PurseConfig {
         if let p = root["policy"] { c.policy = try r.policy(p) }
         if let h = root["http"] {
             let o = try r.object(h, "http")
-            try r.only(o, ["maxBodyBytes", "connectTimeoutMs", "timeoutMs", "proxy"], "http")
+            try r.only(o, ["maxBodyBytes", "connectTimeoutMs", "timeoutMs", "proxy", "caFile"], "http")
             if let v = o["maxBodyBytes"] { c.http.maxBodyBytes = try r.int(v, "http.maxBodyBytes", 1_024...(256 << 20)) }
             if let v = o["connectTimeoutMs"] { c.http.connectTimeoutMs = try r.int(v, "http.connectTimeoutMs", 100...120_000) }
             if let v = o["timeoutMs"] { c.http.timeoutMs = try r.int(v, "http.timeoutMs", 100...600_000) }
@@ -63,14 +63,35 @@ extension PurseConfig {
                     c.http.proxy = s
                 }
             }
+            if let v = o["caFile"] { c.http.caFile = try r.string(v, "http.caFile") }
         }
         if let p = root["payment"] {
             let o = try r.object(p, "payment")
-            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "approvalValiditySeconds"], "payment")
+            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "approvalValiditySeconds", "signIn", "offerSigners"], "payment")
             if let v = o["validityCeilingSeconds"] { c.payment.validityCeilingSeconds = Int64(try r.int(v, "payment.validityCeilingSeconds", 10...3_600)) }
             if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
             if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
             if let v = o["approvalValiditySeconds"] { c.payment.approvalValiditySeconds = try r.int(v, "payment.approvalValiditySeconds", 5...86_400) }
+            if let v = o["signIn"] {
+                guard case let .bool(b) = v else { throw ConfigError(.wrongType, key: "payment.signIn", "must be true or false, got \(v.typeName)") }
+                c.payment.signIn = b
+            }
+            if let v = o["offerSigners"] {
+                let hosts = try r.object(v, "payment.offerSigners")
+                for m in hosts.members {
+                    let path = "payment.offerSigners.\(m.key)"
+                    let host = try r.hostPattern(m.key, path)
+                    guard !host.hasPrefix("*.") else { throw ConfigError(.badValue, key: path, "offerSigners takes exact host names") }
+                    var keys: [Address] = []
+                    for (i, s) in try r.strings(m.value, path).enumerated() {
+                        guard let a = try? Address(parsing: s) else {
+                            throw ConfigError(.badValue, key: "\(path)[\(i)]", "'\(s)' is not a 0x-prefixed 20-byte address")
+                        }
+                        keys.append(a)
+                    }
+                    c.payment.offerSigners[HostName(host)] = keys
+                }
+            }
         }
         if let d = root["discovery"] { c.discovery = try r.discovery(d) }
         if let d = root["db"] { c.db = try r.string(d, "db") }
@@ -174,13 +195,34 @@ private struct Reader {
             return .file(try string(f, "key.file"))
         }
         if let k = o["keystore"] {
-            try only(o, ["keystore", "passwordEnv"], "key")
-            guard let p = o["passwordEnv"] else {
-                throw ConfigError(.missingKey, key: "key.passwordEnv", "a keystore needs the name of the environment variable that holds its password")
+            try only(o, ["keystore", "passwordEnv", "passwordCommand", "passwordCommandTimeoutSeconds"], "key")
+            let path = try string(k, "key.keystore")
+            switch (o["passwordEnv"], o["passwordCommand"]) {
+            case let (env?, nil):
+                if o["passwordCommandTimeoutSeconds"] != nil {
+                    throw ConfigError(.badValue, key: "key.passwordCommandTimeoutSeconds", "applies to key.passwordCommand only")
+                }
+                return .keystore(path: path, password: .environment(try string(env, "key.passwordEnv")))
+            case let (nil, command?):
+                if case .string = command {
+                    throw ConfigError(.wrongType, key: "key.passwordCommand", "must be an array (no shell parses it): the program, then each argument, such as [\"pass\", \"show\", \"purse\"]")
+                }
+                let argv = try strings(command, "key.passwordCommand")
+                guard !argv.isEmpty else {
+                    throw ConfigError(.badValue, key: "key.passwordCommand", "give the command as an array: the program, then its arguments, such as [\"secret-tool\", \"lookup\", \"service\", \"purse\"]")
+                }
+                var timeout = KeystorePassword.defaultCommandTimeoutSeconds
+                if let t = o["passwordCommandTimeoutSeconds"] {
+                    timeout = try int(t, "key.passwordCommandTimeoutSeconds", KeystorePassword.commandTimeoutRange)
+                }
+                return .keystore(path: path, password: .command(argv: argv, timeoutSeconds: timeout))
+            case (_?, _?):
+                throw ConfigError(.badValue, key: "key.passwordCommand", "give key.passwordEnv or key.passwordCommand, not both")
+            case (nil, nil):
+                throw ConfigError(.missingKey, key: "key.passwordEnv", "a keystore needs its password: \"passwordEnv\": NAME (an environment variable) or \"passwordCommand\": [PROGRAM, ARG…] (a command that prints it)")
             }
-            return .keystore(path: try string(k, "key.keystore"), passwordEnv: try string(p, "key.passwordEnv"))
         }
-        throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME}")
+        throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME} (or \"passwordCommand\": [PROGRAM, ARG…] instead of passwordEnv)")
     }
 
     func network(_ v: JSONValue, _ path: String) throws(ConfigError) -> NetworkConfig {

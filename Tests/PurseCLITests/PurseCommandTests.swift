@@ -6,8 +6,8 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "reconcile",
-                              "demo", "approvals", "approve", "deny"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "init",
+                              "doctor", "reconcile", "demo", "approvals", "approve", "deny"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 

@@ -41,7 +41,7 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         }
         self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
                   updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
-                  httpStatus: row["http_status"])
+                  httpStatus: row["http_status"], signedPayload: row["signed_payload"], receipt: row["receipt"])
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -53,6 +53,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["tx_hash"] = txHash
         container["error"] = error
         container["http_status"] = httpStatus
+        container["signed_payload"] = signedPayload
+        container["receipt"] = receipt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

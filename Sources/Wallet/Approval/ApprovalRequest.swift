@@ -18,8 +18,8 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var url: String
     /// The budget left (in the same units as `amount`).
     public var budgetLeft: String
-    /// The offer's x402 payment flow (`extra.paymentFlow`; `authorization` when absent): whether
-    /// the seller settles only after delivering (`authorization`) or before (`upfront`).
+    /// The option's `extra.paymentFlow`: `authorization` (the default: pay only when the content
+    /// is served) or `upfront` (settled first: a failed request still costs).
     public var paymentFlow: String
 
     /// Creates a request.
@@ -46,6 +46,15 @@ public struct ApprovalRequest: Sendable, Equatable {
             url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow)
     }
 
+    /// The payment flow for a human.
+    public var paymentFlowText: String {
+        switch paymentFlow {
+        case "authorization": "authorization (charged only if the content is served)"
+        case "upfront": "upfront (settled before the seller serves: a failed request still costs)"
+        default: paymentFlow
+        }
+    }
+
     /// The text shown to the human (elicitation schemas cannot carry read-only fields, so every
     /// detail is in the message); the terminal shows the same lines.
     public var message: String {
@@ -53,7 +62,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
-        Payment flow: \(paymentFlow)
+        Payment flow: \(paymentFlowText)
         Budget left: \(budgetLeft)
         """
     }

@@ -5,7 +5,4 @@ extension PaymentPlan {
     public var approvalTerms: ApprovalTerms {
         ApprovalTerms(host: host, network: network, asset: token, payTo: payTo, payer: payer, amountAtomic: requirement.amount.value)
     }
-
-    /// The offer's payment flow: `extra.paymentFlow`, `authorization` when the seller names none.
-    public var paymentFlow: String { requirement.paymentFlow ?? "authorization" }
 }

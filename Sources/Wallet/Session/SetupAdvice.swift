@@ -30,7 +30,8 @@ public struct SetupAdvice: Sendable, Equatable {
         switch error.code {
         case "key.not_configured":
             fix = """
-                Make a key: run `purse keygen --out \(keystore)` (it asks for a password, or reads PURSE_KEY_PASSWORD); \
+                Make a key: run `purse init` (keystore, config and host registration in one go), or by hand: \
+                run `purse keygen --out \(keystore)` (it asks for a password, or reads PURSE_KEY_PASSWORD); \
                 add "key": {"keystore": "\(keystore)", "passwordEnv": "PURSE_KEY_PASSWORD"} to \(configPath); \
                 set PURSE_KEY_PASSWORD in the environment the host gives this server (the "env" of its MCP server entry); \
                 fund the address `purse address --config \(configPath)` prints; \(restart)
@@ -42,7 +43,7 @@ public struct SetupAdvice: Sendable, Equatable {
         case let c where c.hasPrefix("key."):
             fix = "Check the key named in \(configPath) (or PURSE_PRIVATE_KEY): \(error.message). `purse address --config \(configPath)` shows whether it loads; \(restart)"
         case let c where c.hasPrefix("config."):
-            fix = "Fix \(configPath): \(error.message). The schema is schemas/config.schema.json; `purse budget --config \(configPath)` checks the file; \(restart)"
+            fix = "Fix \(configPath): \(error.message). The schema is schemas/config.schema.json; `purse doctor --config \(configPath)` checks the file; \(restart)"
         case let c where c.hasPrefix("ledger."):
             fix = "The ledger database cannot be used: \(error.message). Point --db, PURSE_DB or the config's \"db\" at a writable path; \(restart)"
         default:

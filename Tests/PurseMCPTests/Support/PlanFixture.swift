@@ -3,6 +3,7 @@ import HTTP
 import Ledger
 import PurseCore
 import Wallet
+import X402
 
 /// A payment plan made the way the wallet makes one (a 402 offer through `PaymentFlow`), for
 /// tests that ask approvers about a plan: 0.05 USDC on Base Sepolia to 0x1111…1111 for
@@ -23,7 +24,7 @@ enum PlanFixture {
                                     body: Array("{}".utf8), truncated: false, redirectLocation: nil, effectiveURL: url)
         let context = FlowContext(payer: try! Address(parsing: payer), now: Int64(Date().timeIntervalSince1970),
                                   nonce: try! Nonce32(bytes: Array(repeating: 0x11, count: 32)),
-                                  paymentIdentifier: "pay_" + String(repeating: "0", count: 32), policy: Policy(config: PurseConfig()),
+                                  paymentIdentifier: PaymentIdentifier("pay_" + String(repeating: "0", count: 32))!, policy: Policy(config: PurseConfig()),
                                   maxPrice: nil)
         var flow = PaymentFlow(resource: PaymentResource(method: "GET", url: url, host: HostName("api.example.com")), context: context)
         _ = flow.start()
