@@ -34,6 +34,7 @@ def setups(tmp_path, world):
 @pytest.mark.parametrize("setup", ["no_key", "unknown_key", "not_json", "missing_password"])
 def test_unconfigured_serve_explains_itself(setup, mode, world, purse_bin, tmp_path):
     text, code, phrase = setups(tmp_path, world)[setup]
+    (tmp_path / "k.json").write_text("{}")  # a keystore file exists; its password variable does not
     config = tmp_path / "config.json"
     config.write_text(text)
     env = base_env(tmp_path)  # no PURSE_PRIVATE_KEY
