@@ -3,8 +3,10 @@
 //
 // Module map (arrows point inward, toward the pure core):
 //   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
-// PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
-// HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
+//   PurseCLI -> SpendReport -> {Ledger (its record and report types only), PurseCore}
+// PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
+// into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
+// typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
 // behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
 // sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
 import PackageDescription
@@ -43,6 +45,9 @@ let package = Package(
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // The spend report page (HTML + inline SVG), pure: data in, text out.
+        .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
+
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
         .target(name: "PurseMCP", dependencies: [
@@ -51,7 +56,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP",
+            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP", "SpendReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -59,7 +64,7 @@ let package = Package(
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["PurseCore", "HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseTesting"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
@@ -72,5 +77,6 @@ let package = Package(
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
+        .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )
