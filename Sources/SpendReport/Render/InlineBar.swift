@@ -18,8 +18,8 @@ enum InlineBar {
         let used = g.fraction * 100
         let colour = g.fraction >= 1 ? ReportPalette.alert : g.fraction >= 0.8 ? ReportPalette.warning : ReportPalette.settled
         var s = "<svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\">"
-        s += "<rect width=\"100\" height=\"10\" rx=\"2\" fill=\"\(ReportPalette.track)\"/>"
-        if g.usedMicros > 0 { s += "<rect width=\"\(SVGNumber.text(max(0.8, used)))\" height=\"10\" rx=\"2\" fill=\"\(colour)\"/>" }
+        s += "<rect width=\"100\" height=\"10\" fill=\"\(ReportPalette.track)\"/>"
+        if g.usedMicros > 0 { s += "<rect width=\"\(SVGNumber.text(max(0.8, used)))\" height=\"10\" fill=\"\(colour)\"/>" }
         return s + "</svg>"
     }
 }

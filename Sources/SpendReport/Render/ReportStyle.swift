@@ -19,10 +19,11 @@ enum ReportStyle {
     code{font:13px/1.3 ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;\
     background:#F3F4F6;border-radius:4px;padding:1px 5px}
     .num{font-variant-numeric:tabular-nums;text-align:right;white-space:nowrap}
-    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-top:18px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(128px,1fr));gap:12px;margin-top:18px}
     .card{border:1px solid var(--line);border-radius:10px;padding:12px 14px}
     .card .label{font-size:13px;color:var(--muted)}
-    .card .value{font-size:22px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
+    .card .value{font-size:22px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px;white-space:nowrap}
+    .card .unit{font-size:13px;font-weight:600;margin-left:4px}
     .card.settled .value{color:var(--settled)}
     .card.pending .value{color:#8A5A00}
     .attention{border:2px solid var(--pending);background:#FFF6E0;border-radius:10px;padding:14px 18px}
@@ -36,6 +37,7 @@ enum ReportStyle {
     font-weight:600;border-bottom:2px solid var(--line);padding:6px 8px}
     th.num{text-align:right}
     td{border-bottom:1px solid #EEF0F2;padding:6px 8px;vertical-align:middle}
+    td.time{white-space:nowrap;font-variant-numeric:tabular-nums}
     tfoot td{border-top:2px solid var(--line);border-bottom:0;font-weight:650}
     tr.open td{background:#FFF6E0}
     tr.unknown td{background:#FDECE6}
@@ -49,7 +51,7 @@ enum ReportStyle {
     .kind{font-size:11px;font-weight:600;border:1px solid var(--line);border-radius:4px;padding:0 5px;\
     color:var(--muted);margin-left:6px;text-transform:uppercase;letter-spacing:.04em}
     .legend{display:flex;gap:18px;font-size:13px;color:var(--muted);margin:6px 0 0}
-    .key{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:6px}
+    .legend .key{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:6px}
     .chart svg{display:block;width:100%;height:auto}
     .gauges{display:grid;gap:14px}
     .gauge .head{display:flex;justify-content:space-between;gap:12px;font-size:14px}

@@ -34,7 +34,7 @@ extension SpendReportPage {
             h += "<tr data-session=\"\(HTMLText.escape(t.key))\"><td><code title=\"\(HTMLText.escape(t.key))\">\(HTMLText.escape(t.key))</code>"
             if let label = s?.label { h += "<br><span class=\"note\">\(HTMLText.escape(HTMLText.clip(label, 48)))</span>" }
             if t.key == m.log.currentSessionID, m.window.sessionID == nil { h += " <span class=\"kind\">latest</span>" }
-            h += "</td><td>\(s.map { CivilDate.timestamp($0.startedAt) } ?? "—")</td>"
+            h += "</td><td class=\"time\">\(s.map { CivilDate.timestamp($0.startedAt) } ?? "—")</td>"
             h += "<td>\(HTMLText.escape(s?.kind ?? "—"))\(s?.clientName.map { "<br><span class=\"note\">\(HTMLText.escape(HTMLText.clip($0, 40)))</span>" } ?? "")</td>"
             h += "<td>\(HTMLText.escape(HTMLText.clip(s?.machine ?? "—", 40)))</td>"
             h += "<td class=\"bar\">\(InlineBar.share(settled: t.settledMicros, pending: t.pendingMicros, scale: scale, label: "session \(t.key)"))</td>"

@@ -10,7 +10,7 @@ extension SpendReportPage {
             let cls = p.status == .unknown ? " class=\"unknown\"" : (p.status == .reserved || p.status == .sent) ? " class=\"open\"" : ""
             h += "<tr\(cls) data-id=\"\(p.id)\" data-status=\"\(p.status.rawValue)\" data-host=\"\(HTMLText.escape(p.host.name))\" data-network=\"\(HTMLText.escape(p.network))\" data-session=\"\(HTMLText.escape(p.sessionID))\" data-version=\"\(p.x402Version)\""
             if let tx = p.txHash { h += " data-tx=\"\(HTMLText.escape(tx))\"" }
-            h += "><td>\(CivilDate.timestamp(p.createdAt))</td><td>\(payee(p.host.name))</td>"
+            h += "><td class=\"time\">\(CivilDate.timestamp(p.createdAt))</td><td>\(payee(p.host.name))</td>"
             h += "<td class=\"num\" data-amount=\"\(MoneyText.exact(p.micros.value))\">\(HTMLText.escape(paymentAmount(p)))</td>"
             h += "<td>\(network(p.network, m.explorer))</td><td>\(statusBadge(p.status))\(p.x402Version == 1 ? " <span class=\"kind\">x402 v1</span>" : "")</td>"
             h += "<td>\(transaction(p, m.explorer))</td></tr>\n"

@@ -21,7 +21,7 @@ extension SpendReportPage {
         h += "<table><thead><tr><th>Time (UTC)</th><th>Host or tool</th><th class=\"num\">Amount</th><th>Status</th><th>Why</th></tr></thead><tbody>\n"
         for p in m.unresolved {
             h += "<tr class=\"\(p.status == .unknown ? "unknown" : "open")\" data-id=\"\(p.id)\" data-status=\"\(p.status.rawValue)\">"
-            h += "<td>\(CivilDate.timestamp(p.createdAt))</td><td>\(payee(p.host.name))</td>"
+            h += "<td class=\"time\">\(CivilDate.timestamp(p.createdAt))</td><td>\(payee(p.host.name))</td>"
             h += "<td class=\"num\" data-amount=\"\(MoneyText.exact(p.micros.value))\">\(HTMLText.escape(paymentAmount(p)))</td>"
             h += "<td>\(statusBadge(p.status))</td><td>\(HTMLText.escape(HTMLText.clip(p.error ?? "—", 120)))</td></tr>\n"
         }
@@ -37,15 +37,19 @@ extension SpendReportPage {
         let t = m.total
         var h = "<section id=\"summary\" aria-label=\"Totals\"><div class=\"cards\">\n"
         func card(_ id: String, _ cls: String, _ label: String, _ micros: Int64) {
-            h += "<div class=\"card \(cls)\" id=\"\(id)\" data-amount=\"\(MoneyText.exact(micros))\"><div class=\"label\">\(label)</div><div class=\"value\">\(HTMLText.escape(MoneyText.display(micros, m.symbol)))</div></div>\n"
+            h += "<div class=\"card \(cls)\" id=\"\(id)\" data-amount=\"\(MoneyText.exact(micros))\"><div class=\"label\">\(label)</div><div class=\"value\">\(MoneyText.axis(micros))<span class=\"unit\">\(HTMLText.escape(m.symbol))</span></div></div>\n"
         }
         card("total-settled", "settled", "Spent (settled)", t.settledMicros)
         card("total-pending", "pending", "Pending", t.pendingMicros)
-        card("total-released", "", "Released (not charged)", t.releasedMicros)
+        card("total-released", "", "Released", t.releasedMicros)
         h += "<div class=\"card\" id=\"total-count\" data-count=\"\(t.count)\"><div class=\"label\">Payments</div><div class=\"value\">\(grouped(t.count))</div></div>\n"
-        if let d = m.today { card("today", "", "Today (UTC), settled + pending", d.settled &+ d.pending) }
-        if let w = m.lastWeek { card("last-7-days", "", "Last 7 days, settled + pending", w.settled &+ w.pending) }
-        return h + "</div></section>\n"
+        if let d = m.today { card("today", "", "Today (UTC)", d.settled &+ d.pending) }
+        if let w = m.lastWeek { card("last-7-days", "", "Last 7 days", w.settled &+ w.pending) }
+        h += "</div>"
+        if m.today != nil || m.lastWeek != nil {
+            h += "<p class=\"note\">Today and the last 7 days count settled and pending payments, as the budgets do.</p>"
+        }
+        return h + "</section>\n"
     }
 
     /// The friendly page body when there is nothing to show.
@@ -71,7 +75,7 @@ extension SpendReportPage {
         <section id="over-time" class="chart"><h2>Spend per \(word)</h2>
         \(SpendChart.svg(m.series, symbol: m.symbol))
         <div class="legend"><span><span class="key" style="background:\(ReportPalette.settled)"></span>Settled</span>\
-        <span><svg class="key" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="url(#pending-hatch)"/></svg>Pending (reserved, sent, unknown)</span>\
+        <span><svg class="key" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="url(#pending-hatch)"/></svg>Pending (reserved, sent, unknown)</span>\
         <span>Released payments are not drawn: they cost nothing.</span></div>
         </section>
 
