@@ -5,7 +5,7 @@ extension SpendReportPage {
     static func payees(_ m: SpendReportModel) -> String {
         let scale = (m.payees.map { $0.settledMicros &+ $0.pendingMicros } + [m.otherPayees.map { $0.settledMicros &+ $0.pendingMicros } ?? 0]).max() ?? 0
         var h = "<section id=\"by-host\"><h2>Spend per host and tool</h2>\n"
-        h += "<table><thead><tr><th>Host or tool</th><th class=\"bar\">Settled and pending</th><th class=\"num\">Settled</th><th class=\"num\">Pending</th><th class=\"num\">Released</th><th class=\"num\">Payments</th></tr></thead><tbody>\n"
+        h += "<table><thead><tr><th>Host or tool</th><th class=\"bar\">Spend</th><th class=\"num\">Settled</th><th class=\"num\">Pending</th><th class=\"num\">Released</th><th class=\"num\">Payments</th></tr></thead><tbody>\n"
         for t in m.payees {
             let label = PayeeLabel(t.key)
             h += "<tr data-host=\"\(HTMLText.escape(t.key))\" data-kind=\"\(label.kind.rawValue)\"><td>\(payee(t.key))</td>"
@@ -28,7 +28,7 @@ extension SpendReportPage {
     static func sessions(_ m: SpendReportModel) -> String {
         let scale = (m.sessions.map { $0.settledMicros &+ $0.pendingMicros } + [m.otherSessions.map { $0.settledMicros &+ $0.pendingMicros } ?? 0]).max() ?? 0
         var h = "<section id=\"by-session\"><h2>Spend per session</h2>\n"
-        h += "<table><thead><tr><th>Session</th><th>Started (UTC)</th><th>Kind</th><th>Machine</th><th class=\"bar\">Settled and pending</th><th class=\"num\">Settled</th><th class=\"num\">Pending</th><th class=\"num\">Released</th><th class=\"num\">Payments</th></tr></thead><tbody>\n"
+        h += "<table><thead><tr><th>Session</th><th>Started (UTC)</th><th>Kind</th><th>Machine</th><th class=\"bar\">Spend</th><th class=\"num\">Settled</th><th class=\"num\">Pending</th><th class=\"num\">Released</th><th class=\"num\">Payments</th></tr></thead><tbody>\n"
         for t in m.sessions {
             let s = m.sessionRecords[t.key]
             h += "<tr data-session=\"\(HTMLText.escape(t.key))\"><td><code title=\"\(HTMLText.escape(t.key))\">\(HTMLText.escape(t.key))</code>"
