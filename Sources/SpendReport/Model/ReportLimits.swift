@@ -12,7 +12,7 @@ public struct ReportLimits: Sendable, Equatable {
     public var attentionRows: Int
 
     /// Creates limits; the defaults keep a 100,000-payment report near 0.5 MiB.
-    public init(paymentRows: Int = 1_000, groupRows: Int = 25, attentionRows: Int = 50) {
+    public init(paymentRows: Int = 1_000, groupRows: Int = 25, attentionRows: Int = 12) {
         self.paymentRows = max(0, paymentRows)
         self.groupRows = max(1, groupRows)
         self.attentionRows = max(0, attentionRows)
