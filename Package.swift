@@ -6,9 +6,10 @@
 //   PurseCLI -> SpendReport -> {Ledger (its record and report types only), PurseCore}
 // PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
 // into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
-// typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
-// behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
-// sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+// typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
+// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
+// PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
+// helpers.
 import PackageDescription
 
 let package = Package(
@@ -25,9 +26,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
-        // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev; SQLite comes via GRDB).
+        // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev, libpq-dev; SQLite comes via GRDB).
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),
@@ -44,6 +46,8 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
+        .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
         // The spend report page (HTML + inline SVG), pure: data in, text out.
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
@@ -56,27 +60,28 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "ChainRPC", "Ledger", "Wallet", "PurseMCP", "SpendReport",
+            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "SpendReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
-        .target(name: "PurseTesting", dependencies: ["PurseCore", "HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
         .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
-        .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore"], exclude: ["Support"]),
+        .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "WalletConfig", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
-        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )

@@ -1,5 +1,6 @@
 // Purse ChainRPC module: the Ethereum JSON-RPC reads the wallet needs.
 
+import EVM
 import HTTP
 import PurseCore
 
@@ -7,20 +8,14 @@ import PurseCore
 /// (ERC-20 `balanceOf`, EIP-3009 `authorizationState`) and `eth_getLogs`.
 ///
 /// Addresses are `0x` hex strings (any case, checksums not verified), words and data are bytes;
-/// what it sends is lower-case hex.
+/// what it sends is lower-case hex. Selectors, call data, return-data decoding and event topics
+/// all come from EVM's `ABI`, which pins them against independently computed values; nothing
+/// here restates them.
 public struct ChainRPCClient: Sendable {
     /// The node's URL.
     public let url: String
     private let http: any HTTPClient
     private let ids = RequestIDCounter()
-
-    /// `balanceOf(address)`.
-    static let balanceOfSelector: [UInt8] = [0x70, 0xa0, 0x82, 0x31]
-    /// `authorizationState(address,bytes32)` (EIP-3009).
-    static let authorizationStateSelector: [UInt8] = [0xe9, 0x4a, 0x01, 0x02]
-    /// `keccak256("AuthorizationUsed(address,bytes32)")`, topic 0 of EIP-3009's event.
-    /// Checked against an independent Keccak-256; the EVM module's tests should pin it too.
-    public static let authorizationUsedTopic = "0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5"
 
     /// Creates a client for the node at `url`, sending through `http`.
     public init(url: String, http: any HTTPClient) {
@@ -91,20 +86,26 @@ public struct ChainRPCClient: Sendable {
     ///   - block: a block tag (`latest`, `safe`, `finalized`…) or a quantity.
     public func call(to: String, data: [UInt8], block: String = "latest") async throws(ChainRPCError) -> [UInt8] {
         let contract = try EthHex.address(to, "the contract address")
-        let call: JSONValue = ["to": .string(Hex.encode(contract)), "data": .string(Hex.encode(data))]
+        let call: JSONValue = ["to": .string(contract.lowercased), "data": .string(Hex.encode(data))]
         let result = try await request("eth_call", [call, .string(block)])
         guard let bytes = EthHex.parseData(result) else { throw .badResponse("eth_call returned \(result.encoded())") }
         return bytes
     }
 
-    /// An ERC-20 balance: `balanceOf(owner)` on `token`, as the 32-byte big-endian word.
-    public func balanceOf(token: String, owner: String) async throws(ChainRPCError) -> [UInt8] {
+    /// An ERC-20 balance: `balanceOf(owner)` on `token`, in the token's atomic units.
+    ///
+    /// The call data and the decoding are `ABI.balanceOfCall` and `ABI.decodeUInt256`, so the
+    /// selector and word layout live in one place (the EVM module).
+    /// - Throws: `.invalidArgument` for a malformed address; `.badResponse` unless the node
+    ///   returned exactly one 32-byte word (no data usually means no token contract there).
+    public func balanceOf(token: String, owner: String) async throws(ChainRPCError) -> UInt256 {
         let holder = try EthHex.address(owner, "the owner address")
-        let word = try await call(to: token, data: Self.balanceOfSelector + EthHex.padded(holder))
-        guard word.count == 32 else {
+        let word = try await call(to: token, data: ABI.balanceOfCall(owner: holder))
+        do throws(ABIError) {
+            return try ABI.decodeUInt256(word)
+        } catch {
             throw .badResponse("balanceOf returned \(word.count) bytes, not 32 (is \(token) an ERC-20 contract?)")
         }
-        return word
     }
 
     /// Whether an EIP-3009 authorization nonce of `authorizer` is used (or cancelled) on `token`.
@@ -113,11 +114,12 @@ public struct ChainRPCClient: Sendable {
     public func authorizationState(token: String, authorizer: String, nonce: [UInt8]) async throws(ChainRPCError) -> Bool {
         let from = try EthHex.address(authorizer, "the authorizer address")
         guard nonce.count == 32 else { throw .invalidArgument("the nonce must be 32 bytes, got \(nonce.count)") }
-        let word = try await call(to: token, data: Self.authorizationStateSelector + EthHex.padded(from) + nonce)
-        guard word.count == 32, word.dropLast().allSatisfy({ $0 == 0 }), word[31] <= 1 else {
+        let word = try await call(to: token, data: ABI.authorizationStateCall(authorizer: from, nonce: nonce))
+        do throws(ABIError) {
+            return try ABI.decodeBool(word)
+        } catch {
             throw .badResponse("authorizationState returned \(Hex.encode(word)), not a bool word")
         }
-        return word[31] == 1
     }
 
     /// Event logs of `address` matching `topics` (nil matches anything) in a block range (`eth_getLogs`).
@@ -133,7 +135,7 @@ public struct ChainRPCClient: Sendable {
             if let topic { topicValues.append(.string(Hex.encode(try EthHex.word(topic, "topic \(i)")))) } else { topicValues.append(.null) }
         }
         let filter: JSONValue = [
-            "address": .string(Hex.encode(contract)), "topics": .array(topicValues),
+            "address": .string(contract.lowercased), "topics": .array(topicValues),
             "fromBlock": .string(fromBlock), "toBlock": .string(toBlock),
         ]
         let result = try await request("eth_getLogs", [filter])
@@ -155,9 +157,9 @@ public struct ChainRPCClient: Sendable {
         let contract = try EthHex.address(token, "the token address")
         let from = try EthHex.address(authorizer, "the authorizer address")
         guard nonce.count == 32 else { throw .invalidArgument("the nonce must be 32 bytes, got \(nonce.count)") }
-        let topics = [Self.authorizationUsedTopic, Hex.encode(EthHex.padded(from)), Hex.encode(nonce)]
+        let topics = [Hex.encode(ABI.authorizationUsedTopic), Hex.encode(ABI.encode(from)), Hex.encode(nonce)]
         let logs = try await getLogs(address: token, topics: topics, fromBlock: Self.quantity(fromBlock), toBlock: "latest")
-        let tokenHex = Hex.encode(contract)
+        let tokenHex = contract.lowercased
         return logs.first { !$0.removed && $0.address == tokenHex && $0.topics.starts(with: topics) }?.transactionHash
     }
 

@@ -22,12 +22,14 @@ enum EthHex {
         return try? Hex.decode(text, length: length)
     }
 
-    /// The 20 bytes of a `0x` address (any letter case; checksums are not verified here).
-    static func address(_ text: String, _ what: String) throws(ChainRPCError) -> [UInt8] {
-        guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = try? Hex.decode(text, length: 20) else {
+    /// A `0x` address (any letter case; checksums are not verified here, as nodes do not either).
+    static func address(_ text: String, _ what: String) throws(ChainRPCError) -> Address {
+        guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = try? Hex.decode(text, length: 20),
+              let address = try? Address(bytes: bytes)
+        else {
             throw .invalidArgument("\(what) must be 0x and 40 hex digits, got '\(text)'")
         }
-        return bytes
+        return address
     }
 
     /// The 32 bytes of a `0x` word (a topic, a hash).
@@ -36,10 +38,5 @@ enum EthHex {
             throw .invalidArgument("\(what) must be 0x and 64 hex digits, got '\(text)'")
         }
         return bytes
-    }
-
-    /// An address left-padded to a 32-byte ABI word.
-    static func padded(_ address: [UInt8]) -> [UInt8] {
-        [UInt8](repeating: 0, count: 32 - address.count) + address
     }
 }

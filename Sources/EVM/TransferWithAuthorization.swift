@@ -38,11 +38,6 @@ public struct TransferWithAuthorization: Sendable, Equatable {
         self.nonce = nonce
     }
 
-    /// 32 bytes from the system's cryptographically secure random generator, for `nonce`.
-    public static func randomNonce() -> [UInt8] {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in rng.next() as UInt8 }
-    }
 
     /// The EIP-712 `hashStruct` of this message.
     ///

@@ -5,6 +5,10 @@
 ///
 /// It only converts: to and from decimal text, big-endian 32-byte words and `UInt64`. It does no
 /// arithmetic; amounts are compared, encoded and decoded, never computed here.
+///
+/// It is the project's one big-endian → decimal conversion: wherever a 32-byte word (an
+/// `eth_call` result, a log's data) becomes decimal text, go through `UInt256(bytes32:)` and
+/// `decimalString` rather than a local digit loop, so there is one implementation to test.
 public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The four 64-bit limbs, most significant first.
     private var limbs: (UInt64, UInt64, UInt64, UInt64)

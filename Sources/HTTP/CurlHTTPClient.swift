@@ -122,19 +122,11 @@ public final class CurlHTTPClient: HTTPClient {
         try check(purse_curl_setopt_str(h, CURLOPT_NOPROXY, ""), "no-proxy list")
 
         try check(purse_curl_setopt_datacb(h, CURLOPT_WRITEFUNCTION) { ptr, size, count, user in
-            guard let user else { return 0 }
-            let t = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-            let n = size * count
-            guard let ptr, n > 0 else { return n }
-            return t.receiveBody(UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: n))
+            CurlTransfer.deliver(ptr, size * count, to: user) { $0.receiveBody($1) }
         }, "write callback")
         try check(purse_curl_setopt_ptr(h, CURLOPT_WRITEDATA, me), "write data")
         try check(purse_curl_setopt_datacb(h, CURLOPT_HEADERFUNCTION) { ptr, size, count, user in
-            guard let user else { return 0 }
-            let t = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-            let n = size * count
-            guard let ptr, n > 0 else { return n }
-            return t.receiveHeaderLine(UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: n))
+            CurlTransfer.deliver(ptr, size * count, to: user) { $0.receiveHeaderLine($1) }
         }, "header callback")
         try check(purse_curl_setopt_ptr(h, CURLOPT_HEADERDATA, me), "header data")
         try check(purse_curl_setopt_prereqcb(h, CURLOPT_PREREQFUNCTION) { user, _, _, _, _ in

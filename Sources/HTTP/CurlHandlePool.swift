@@ -55,10 +55,4 @@ final class CurlHandlePool: @unchecked Sendable {
         _ = evicted // dropped outside the lock: its deinit closes its connections
     }
 
-    /// How many idle handles are kept now.
-    var idleCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return idle.count
-    }
 }

@@ -139,4 +139,14 @@ final class CurlTransfer: @unchecked Sendable {
     private static func trim(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> String {
         trim(ArraySlice(s))
     }
+
+    /// Hands `n` bytes at `ptr` from a libcurl data callback to the transfer behind `user`, returning
+    /// what libcurl must be told (the count taken; anything else stops the transfer).
+    static func deliver(_ ptr: UnsafeMutablePointer<CChar>?, _ n: Int, to user: UnsafeMutableRawPointer?,
+                        _ take: (CurlTransfer, UnsafeBufferPointer<UInt8>) -> Int) -> Int {
+        guard let user else { return 0 }
+        guard let ptr, n > 0 else { return n }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+        return take(transfer, UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: n))
+    }
 }

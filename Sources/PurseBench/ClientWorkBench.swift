@@ -44,7 +44,7 @@ struct ClientWorkBench {
             let reserveMs = nowMs() - t1
             let row = try rig.ledger.payments(PaymentFilter(limit: 1)).first!
             try time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
-            let digest = try time("EIP-712 hash") {
+            let digest = time("EIP-712 hash") {
                 let message = TransferWithAuthorization(
                     from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
                     validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)

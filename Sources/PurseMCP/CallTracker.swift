@@ -8,8 +8,6 @@ final class CallTracker: @unchecked Sendable {
     private var running = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// The number of calls still running.
-    var runningCount: Int { lock.withLock { running } }
 
     /// Starts `operation` in a new unstructured task, counted until it returns.
     func start<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> Task<T, Never> {

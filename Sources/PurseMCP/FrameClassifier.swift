@@ -2,6 +2,9 @@
 import PurseCore
 
 /// Reads just enough of a JSON-RPC frame to track requests and answer what the SDK cannot.
+///
+/// Incoming lines are parsed in full (they must be validated before the SDK sees them).
+/// Outgoing frames are not: see `FrameClassifier+Outgoing.swift`.
 enum FrameClassifier {
     /// What an incoming line is.
     enum Incoming: Equatable {
@@ -14,22 +17,10 @@ enum FrameClassifier {
         case message(requests: [String], cancels: [String])
     }
 
-    /// What an outgoing frame is.
-    struct Outgoing: Equatable {
-        /// The keys of the requests this frame answers.
-        var answers: [String] = []
-        /// An outgoing request's approval tag (`params._meta["purse/approvalId"]`) and its id.
-        var approvalTag: (tag: String, id: JSONValue)?
-
-        static func == (a: Outgoing, b: Outgoing) -> Bool {
-            a.answers == b.answers && a.approvalTag?.tag == b.approvalTag?.tag && a.approvalTag?.id == b.approvalTag?.id
-        }
-    }
-
     /// The `_meta` key the approval asker tags its elicitation requests with.
     static let approvalTagKey = "purse/approvalId"
 
-    private static var parser: JSONParser { JSONParser(maxDepth: 256, maxBytes: Int.max) }
+    static var parser: JSONParser { JSONParser(maxDepth: 256, maxBytes: Int.max) }
 
     /// A stable key for a JSON-RPC id: strings and integers (as the SDK's `ID` can hold); nil
     /// for anything else.
@@ -98,29 +89,11 @@ enum FrameClassifier {
         return .invalid(id: echoID, reason: "not a request, notification or response")
     }
 
-    /// Classifies one outgoing frame (as the SDK encoded it).
-    static func outgoing(_ frame: [UInt8]) -> Outgoing {
-        guard let value = try? parser.parse(frame) else { return Outgoing() }
-        var out = Outgoing()
-        let objects: [JSONObject] =
-            value.objectValue.map { [$0] } ?? value.arrayValue?.compactMap(\.objectValue) ?? []
-        for o in objects {
-            guard let id = o["id"] else { continue }
-            if o["method"] == nil {
-                if let k = key(id) { out.answers.append(k) }
-            } else if let tag = o["params"]?["_meta"]?[approvalTagKey]?.stringValue {
-                out.approvalTag = (tag, id)
-            }
-        }
-        return out
-    }
-
     /// The bytes of an error response (with its newline).
-    static func errorFrame(id: JSONValue, code: Int, message: String) -> [UInt8] {
-        let v: JSONValue = [
-            "jsonrpc": "2.0", "id": id,
-            "error": ["code": .integer(code), "message": .string(message)],
-        ]
+    static func errorFrame(id: JSONValue, code: Int, message: String, data: JSONValue? = nil) -> [UInt8] {
+        var error: JSONObject = ["code": .integer(code), "message": .string(message)]
+        if let data { error["data"] = data }
+        let v: JSONValue = ["jsonrpc": "2.0", "id": id, "error": .object(error)]
         return v.encodedBytes() + [0x0A]
     }
 }

@@ -7,8 +7,6 @@ final class Latch: @unchecked Sendable {
     private var fired = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Whether the latch has fired.
-    var isFired: Bool { lock.withLock { fired } }
 
     /// Fires the latch, releasing every waiter; later calls do nothing.
     func fire() {

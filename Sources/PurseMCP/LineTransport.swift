@@ -21,8 +21,11 @@ import PurseCore
 /// - a dedicated thread writes each frame whole (`FrameWriter`); no task suspends mid-frame;
 /// - request ids in and response ids out are counted, and the receive stream finishes at EOF
 ///   only once every request has been answered or cancelled (so the SDK's `Server` keeps
-///   running until its replies are written);
+///   running until its replies are written); the id a reply answers is found by walking the
+///   frame's first members, not by decoding the whole reply (`FrameClassifier+Outgoing.swift`);
 /// - a final line without a newline is still delivered;
+/// - a line longer than `maxLineBytes` (16 MiB by default) is refused with `-32600` without
+///   being buffered, and the session goes on;
 /// - unparseable lines are answered with `-32700` and `"id": null`, and frames that are not
 ///   JSON-RPC messages with `-32600`, without reaching the SDK;
 /// - O_NONBLOCK is never set, and the descriptors are never closed (the caller owns them).
@@ -32,8 +35,17 @@ public actor LineTransport: Transport {
     /// The logger (stderr only: stdout carries JSON-RPC frames and nothing else).
     public nonisolated let logger: Logger
 
-    /// The longest line accepted; longer lines are discarded and answered with a parse error.
-    public static let maxLineBytes = 16 << 20
+    /// The default longest line accepted: 16 MiB, not counting the newline.
+    public static let defaultMaxLineBytes = 16 << 20
+
+    /// The longest line accepted, in bytes, not counting its newline.
+    ///
+    /// A longer line is not buffered: its first `OversizedLine.prefixLimit` bytes are kept, the
+    /// rest is counted and dropped up to the next newline, and it is answered with `-32600`
+    /// Invalid Request (`data.maxLineBytes` names the limit). The error carries the line's
+    /// request id when a top-level `"id"` shows in the kept prefix (clients put it near the
+    /// start), else `"id": null`. Nothing reaches the SDK and the session goes on.
+    public nonisolated let maxLineBytes: Int
 
     private nonisolated let input: Int32
     private nonisolated let writer: FrameWriter
@@ -45,8 +57,11 @@ public actor LineTransport: Transport {
     private var connected = false
 
     /// Creates a transport reading frames from `input` and writing them to `output`.
-    public init(input: Int32 = 0, output: Int32 = 1, logger: Logger) {
+    /// - Parameter maxLineBytes: the longest input line accepted (see `maxLineBytes`).
+    public init(input: Int32 = 0, output: Int32 = 1, logger: Logger, maxLineBytes: Int = LineTransport.defaultMaxLineBytes) {
+        precondition(maxLineBytes > 0, "the line limit must be positive")
         self.input = input
+        self.maxLineBytes = maxLineBytes
         self.logger = logger
         self.writer = FrameWriter(fd: output)
         let (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
@@ -110,16 +125,13 @@ public actor LineTransport: Transport {
         }
     }
 
-    /// The number of requests read and not yet answered or cancelled.
-    nonisolated var pendingRequestCount: Int { tracker.pendingCount }
 
     // MARK: - Reading
 
     private nonisolated func readLoop() {
-        var buffer: [UInt8] = []
+        var partial: [UInt8] = []  // the start of a line whose newline has not come yet
+        var oversized: OversizedLine?  // set while the rest of a too-long line is skipped
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var scanFrom = 0
-        var discarding = false
         while true {
             let n = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if n < 0 {
@@ -133,40 +145,56 @@ public actor LineTransport: Transport {
                 break
             }
             if n == 0 { break }
-            buffer.append(contentsOf: chunk[0..<n])
-            var lineStart = 0
-            while let nl = buffer[scanFrom...].firstIndex(of: 0x0A) {
-                if discarding {
-                    discarding = false
-                    answerOversized()
+            var start = 0
+            while let nl = chunk[start..<n].firstIndex(of: 0x0A) {
+                let piece = chunk[start..<nl]
+                if var line = oversized {
+                    line.add(piece)
+                    answerOversized(line)
+                    oversized = nil
+                } else if partial.count + piece.count > maxLineBytes {
+                    answerOversized(OversizedLine(partial, piece))
+                    partial = []
+                } else if partial.isEmpty {
+                    handleLine(piece)  // the common case: a whole line inside one read
                 } else {
-                    handleLine(buffer[lineStart..<nl])
+                    partial.append(contentsOf: piece)
+                    handleLine(partial[...])
+                    partial = []
                 }
-                lineStart = nl + 1
-                scanFrom = lineStart
+                start = nl + 1
             }
-            if lineStart > 0 {
-                buffer.removeFirst(lineStart)
-            }
-            scanFrom = buffer.count
-            if buffer.count > Self.maxLineBytes {
-                discarding = true
-                buffer.removeAll(keepingCapacity: false)
-                scanFrom = 0
+            let rest = chunk[start..<n]
+            if oversized != nil {
+                oversized!.add(rest)
+            } else if partial.count + rest.count > maxLineBytes {
+                oversized = OversizedLine(partial, rest)
+                partial = []  // frees the buffer: the rest of the line is counted, not kept
+            } else {
+                partial.append(contentsOf: rest)
             }
         }
-        if discarding {
-            answerOversized()
-        } else if !buffer.isEmpty {
-            handleLine(buffer[...])  // a final line without a newline
+        if let line = oversized {
+            answerOversized(line)
+        } else if !partial.isEmpty {
+            handleLine(partial[...])  // a final line without a newline
         }
         inputClosed.fire()
         tracker.endOfInput()
     }
 
-    private nonisolated func answerOversized() {
-        logger.warning("discarded an oversized input line", metadata: ["limit": "\(Self.maxLineBytes)"])
-        writer.enqueue(FrameClassifier.errorFrame(id: .null, code: -32700, message: "Parse error: line too long"))
+    /// Answers a line longer than `maxLineBytes` without reading it: `-32600` with the line's
+    /// request id when it shows in the first bytes (so the client's request fails at once
+    /// instead of waiting forever), else with id null.
+    private nonisolated func answerOversized(_ line: OversizedLine) {
+        let id = FrameClassifier.requestID(inPrefix: line.prefix) ?? .null
+        logger.warning("refused an oversized input line", metadata: [
+            "bytes": "\(line.length)", "limit": "\(maxLineBytes)", "id": "\(id.encoded())",
+        ])
+        writer.enqueue(FrameClassifier.errorFrame(
+            id: id, code: -32600,
+            message: "Invalid Request: the line is \(line.length) bytes long; the limit is \(maxLineBytes) bytes",
+            data: ["maxLineBytes": .integer(maxLineBytes)]))
     }
 
     private nonisolated func handleLine(_ raw: ArraySlice<UInt8>) {

@@ -19,8 +19,6 @@ final class RequestTracker: @unchecked Sendable {
         self.onFinish = onFinish
     }
 
-    /// The number of requests read but not yet answered or cancelled.
-    var pendingCount: Int { lock.withLock { inFlight.count } }
 
     /// Records requests read.
     func received(_ keys: [String]) {

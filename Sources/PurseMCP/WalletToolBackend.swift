@@ -33,6 +33,7 @@ public final class WalletToolBackend: PurseToolBackend {
                 return ToolResult(structured: status.json(), summary: status.text, isError: false)
             } catch { return .failure(error) }
         case "spend_log": return await spendLog(arguments)
+        case "discover": return await discover(arguments)
         default:
             return .failure(PurseError("mcp.unknown_tool", "unknown tool \(name)"))
         }
@@ -72,6 +73,21 @@ public final class WalletToolBackend: PurseToolBackend {
     private func quote(_ a: JSONObject) async -> ToolResult {
         let q = await wallet.driver.quote(Self.request(a))
         return ToolResult(structured: q.json(), summary: q.summary, isError: q.response == nil)
+    }
+
+    /// Catalog search with the wallet's verdict on each result; a failing catalog is reported
+    /// under `sources`, and only when none answered is the call an error.
+    private func discover(_ a: JSONObject) async -> ToolResult {
+        let query: DiscoveryQuery
+        do {
+            query = try DiscoveryQuery.parse(
+                query: a["query"]?.stringValue ?? "", maxPrice: a["max_price"]?.stringValue, network: a["network"]?.stringValue,
+                type: a["type"]?.stringValue, limit: a["limit"]?.int64Value.flatMap { Int(exactly: $0) })
+        } catch { return .failure(error) }
+        do {
+            let result = try await wallet.discovery.search(query)
+            return ToolResult(structured: result.json(), summary: result.table(), isError: result.allFailed)
+        } catch { return .failure(error) }
     }
 
     private func balance(_ a: JSONObject) async -> ToolResult {

@@ -34,7 +34,7 @@ extension PurseConfig {
         }
         let r = Reader()
         let root = try r.object(doc, "")
-        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "db"], "")
+        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "db"], "")
         var c = PurseConfig()
         if let k = root["key"] { c.key = try r.key(k) }
         if let n = root["networks"] {
@@ -71,6 +71,7 @@ extension PurseConfig {
             if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
             if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
         }
+        if let d = root["discovery"] { c.discovery = try r.discovery(d) }
         if let d = root["db"] { c.db = try r.string(d, "db") }
         return c
     }
@@ -129,6 +130,40 @@ private struct Reader {
             throw ConfigError(.badValue, key: key, "'\(s)' is not a host name or a *.domain pattern")
         }
         return h
+    }
+
+    /// `discovery`: catalog base URLs (http or https, no query or fragment, no duplicates; a
+    /// trailing slash is dropped) and the per-endpoint timeout.
+    func discovery(_ v: JSONValue) throws(ConfigError) -> DiscoveryConfig {
+        let o = try object(v, "discovery")
+        try only(o, ["endpoints", "timeoutMs"], "discovery")
+        var d = DiscoveryConfig()
+        if let e = o["endpoints"] {
+            let list = try strings(e, "discovery.endpoints")
+            guard list.count <= DiscoveryConfig.maxEndpoints else {
+                throw ConfigError(.badValue, key: "discovery.endpoints", "at most \(DiscoveryConfig.maxEndpoints) endpoints")
+            }
+            var seen = Set<String>()
+            d.endpoints = []
+            for (i, raw) in list.enumerated() {
+                let key = "discovery.endpoints[\(i)]"
+                let lower = raw.lowercased()
+                guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), raw.utf8.count <= 2_048,
+                      !raw.contains("?"), !raw.contains("#"), raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
+                else {
+                    throw ConfigError(.badValue, key: key, "'\(raw.prefix(80))' is not a catalog base URL (http:// or https://, without query or fragment)")
+                }
+                var base = raw
+                while base.hasSuffix("/") { base.removeLast() }
+                guard let sep = base.range(of: "://"), !base[sep.upperBound...].isEmpty else {
+                    throw ConfigError(.badValue, key: key, "'\(raw.prefix(80))' has no host")
+                }
+                guard seen.insert(base.lowercased()).inserted else { throw ConfigError(.badValue, key: key, "'\(base)' is listed twice") }
+                d.endpoints.append(base)
+            }
+        }
+        if let t = o["timeoutMs"] { d.timeoutMs = try int(t, "discovery.timeoutMs", 100...120_000) }
+        return d
     }
 
     func key(_ v: JSONValue) throws(ConfigError) -> KeyConfig {

@@ -1,7 +1,7 @@
 import PurseCore
 import X402
 
-/// The whole configuration file: key source, networks, policy, HTTP and payment settings.
+/// The whole configuration file: key source, networks, policy, HTTP, payment and discovery settings.
 ///
 /// The file is JSON. Unknown keys and bad values are errors that name the key; an absent file
 /// means the defaults (Base Sepolia only, the default limits).
@@ -16,6 +16,8 @@ public struct PurseConfig: Sendable, Equatable {
     public var http = HTTPConfig()
     /// Signing and retry settings.
     public var payment = PaymentConfig()
+    /// The catalogs `discover` searches.
+    public var discovery = DiscoveryConfig()
     /// The ledger path, when the config names one.
     public var db: String?
     /// The file this came from, if any.
@@ -47,6 +49,19 @@ public struct PurseConfig: Sendable, Equatable {
             all = all.filter { keys.contains($0.addressKey) }
         }
         return all.sorted { ($0.network, $0.addressKey) < ($1.network, $1.addressKey) }
+    }
+
+    /// Every token Purse can name, allowed or not: the built-in USDC deployments and the
+    /// configured tokens of every network (for showing a price the policy would refuse).
+    public var knownAssets: [AssetInfo] {
+        var all = AssetInfo.builtInUSDC
+        for (network, cfg) in networks.sorted(by: { $0.key < $1.key }) {
+            for a in cfg.assets {
+                all.removeAll { $0.network == network && $0.addressKey == a.address.lowercased() }
+                all.append(a.info(network: network))
+            }
+        }
+        return all
     }
 
     /// The RPC URL for a network: configured, or the public default.

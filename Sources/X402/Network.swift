@@ -45,11 +45,6 @@ public struct Network: Hashable, Sendable, CustomStringConvertible {
         return Self.testnetChainIds.contains(chainId)
     }
 
-    /// The legacy v1 name of this network, when it has one (`base-sepolia` for 84532).
-    public var legacyName: String? {
-        guard let chainId else { return nil }
-        return Self.legacyNames[chainId]
-    }
 
     /// A human name such as "Base Sepolia", when known.
     public var displayName: String? {
@@ -69,11 +64,6 @@ public struct Network: Hashable, Sendable, CustomStringConvertible {
         "stable": 988, "stable-testnet": 2201, "arbitrum": 42161, "arbitrum-sepolia": 421614,
     ]
 
-    static let legacyNames: [UInt64: String] = {
-        var out = [UInt64: String]()
-        for (name, id) in legacyChainIds where id != 42161 && id != 421614 { out[id] = name }
-        return out
-    }()
 
     static let testnetChainIds: Set<UInt64> = [84532, 11155111, 80002, 43113, 11124, 324705682, 2201, 421614, 31337, 1337]
 

@@ -1,8 +1,12 @@
+import EVM
 import HTTP
 import PurseCore
 import Testing
 @testable import ChainRPC
 
+/// Selector literals (`0x70a08231` for `balanceOf(address)`, `0xe94a0102` for
+/// `authorizationState(address,bytes32)`) were computed independently with Python's eth-utils
+/// (`eth_utils.keccak(text=signature)[:4].hex()`), not read from the ABI module under test.
 @Suite struct ChainRPCClientTests {
     @Test func requestIsAJSONRPC2PostWithIncreasingIds() async throws {
         let http = fakeNode(result: #""0x1""#)
@@ -55,11 +59,18 @@ import Testing
         let word = "0x" + String(repeating: "0", count: 58) + "0f4240" // 1_000_000
         let http = fakeNode(result: "\"\(word)\"")
         let balance = try await ChainRPCClient(url: nodeURL, http: http).balanceOf(token: usdc, owner: payer)
-        #expect(balance == [UInt8](repeating: 0, count: 29) + [0x0f, 0x42, 0x40])
+        #expect(balance == UInt256(1_000_000))
         let params = try #require(try JSONValue.parse(sentBody(http))["params"]?.arrayValue)
         #expect(params[0]["to"] == .string(usdcLower))
         #expect(params[0]["data"] == .string("0x70a08231" + payerWord.dropFirst(2)))
         #expect(params[1] == "latest")
+    }
+
+    @Test func balanceOfKeepsAll256Bits() async throws {
+        let word = "0x01" + String(repeating: "00", count: 31)  // 2^248, far beyond 64 bits
+        let balance = try await ChainRPCClient(url: nodeURL, http: fakeNode(result: "\"\(word)\"")).balanceOf(token: usdc, owner: payer)
+        // Python: int("01" + "00" * 31, 16)
+        #expect(balance.decimalString == "452312848583266388373324160190187140051835877600158453279131187530910662656")
     }
 
     @Test(arguments: [#""0x""#, #""0x01""#, "\"0x" + String(repeating: "00", count: 33) + "\""])

@@ -3,6 +3,10 @@ import PurseCore
 import Testing
 @testable import ChainRPC
 
+/// Topic 0 of `AuthorizationUsed(address,bytes32)`, pinned as a literal rather than read from
+/// the code under test: computed independently with Python's eth-utils,
+/// `eth_utils.keccak(text="AuthorizationUsed(address,bytes32)").hex()`.
+let authorizationUsedTopic0 = "0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5"
 let txHash = "0x" + String(repeating: "ab", count: 32)
 let otherTx = "0x" + String(repeating: "cd", count: 32)
 
@@ -17,7 +21,7 @@ func logJSON(
 
 @Suite struct ChainRPCLogsTests {
     @Test func getLogsSendsTheFilterAndParsesLogs() async throws {
-        let topic0 = ChainRPCClient.authorizationUsedTopic
+        let topic0 = authorizationUsedTopic0
         let http = fakeNode(result: "[\(logJSON(topics: [topic0, payerWord], data: "0x0102"))]")
         let rpc = ChainRPCClient(url: nodeURL, http: http)
         let logs = try await rpc.getLogs(address: usdc, topics: [topic0, nil, nonceHex.uppercased().replacingOccurrences(of: "0X", with: "0x")], fromBlock: "0x5", toBlock: "latest")
@@ -47,12 +51,12 @@ func logJSON(
     }
 
     @Test func findAuthorizationUsedQueriesTheEventAndReturnsItsTransaction() async throws {
-        let topics = [ChainRPCClient.authorizationUsedTopic, payerWord, nonceHex]
+        let topics = [authorizationUsedTopic0, payerWord, nonceHex]
         let http = fakeNode(result: "[\(logJSON(topics: topics))]")
         let rpc = ChainRPCClient(url: nodeURL, http: http)
         let found = try await rpc.findAuthorizationUsed(token: usdc, authorizer: payer, nonce: nonce, fromBlock: 26)
         #expect(found == txHash)
-        #expect(sentBody(http) == #"{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"address":"\#(usdcLower)","topics":["0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5","\#(payerWord)","\#(nonceHex)"],"fromBlock":"0x1a","toBlock":"latest"}]}"#)
+        #expect(sentBody(http) == #"{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"address":"\#(usdcLower)","topics":["\#(authorizationUsedTopic0)","\#(payerWord)","\#(nonceHex)"],"fromBlock":"0x1a","toBlock":"latest"}]}"#)
     }
 
     @Test func findAuthorizationUsedIsNilWhenNothingIsLogged() async throws {
@@ -63,8 +67,8 @@ func logJSON(
     }
 
     @Test func findAuthorizationUsedSkipsRemovedAndUnrelatedLogs() async throws {
-        let topics = [ChainRPCClient.authorizationUsedTopic, payerWord, nonceHex]
-        let otherNonce = [ChainRPCClient.authorizationUsedTopic, payerWord, "0x" + String(repeating: "11", count: 32)]
+        let topics = [authorizationUsedTopic0, payerWord, nonceHex]
+        let otherNonce = [authorizationUsedTopic0, payerWord, "0x" + String(repeating: "11", count: 32)]
         let otherToken = "0x" + String(repeating: "22", count: 20)
         let result = "[" + [
             logJSON(topics: topics, tx: "0x" + String(repeating: "01", count: 32), removed: true),

@@ -5,6 +5,8 @@ import Testing
 
 @testable import EVM
 
+/// The selector and topic literals below were computed independently of this code, with
+/// Python's eth-utils: `eth_utils.keccak(text="balanceOf(address)").hex()` and so on.
 @Suite struct ABITests {
     static let owner = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 

@@ -11,8 +11,8 @@ import Testing
 
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PURSE_TEST_PYTHON"] != nil, "set PURSE_TEST_PYTHON to a Python with eth-account"))
 struct EthAccountOracleTests {
-    @Test func oracleIsThePinnedEthAccount() throws {
-        let reply = try PythonOracle.run("version", [:])
+    @Test func oracleIsThePinnedEthAccount() async throws {
+        let reply = try await PythonOracle.run("version", [:])
         let version = try #require(reply["eth_account"]?.stringValue)
         let requirements = try String(contentsOf: URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().appendingPathComponent("../../examples/local-world/requirements.txt"), encoding: .utf8)
@@ -35,7 +35,7 @@ struct EthAccountOracleTests {
     }
 
     @Test(arguments: 0..<8)
-    func ethAccountRecoversPurseSignatures(round: Int) throws {
+    func ethAccountRecoversPurseSignatures(round: Int) async throws {
         var rng = SystemRandomNumberGenerator()
         let key = PrivateKey.random()
         let domain = EIP712Domain(
@@ -44,10 +44,10 @@ struct EthAccountOracleTests {
         let message = TransferWithAuthorization(
             from: key.address, to: Self.randomAddress(), value: Self.randomUInt256(),
             validAfter: Self.randomUInt256(), validBefore: Self.randomUInt256(),
-            nonce: TransferWithAuthorization.randomNonce())
+            nonce: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let signature = message.sign(domain: domain, with: key)
 
-        let reply = try PythonOracle.run("recover", [
+        let reply = try await PythonOracle.run("recover", [
             "domain": [
                 "name": .string(domain.name), "version": .string(domain.version),
                 "chainId": .string(String(domain.chainId)), "verifyingContract": .string(domain.verifyingContract.checksummed),
@@ -67,10 +67,10 @@ struct EthAccountOracleTests {
     }
 
     @Test(arguments: [("scrypt", 1024), ("pbkdf2", 1000)])
-    func ethAccountKeystoresDecryptInPurse(kdf: String, iterations: Int) throws {
+    func ethAccountKeystoresDecryptInPurse(kdf: String, iterations: Int) async throws {
         let key = PrivateKey.random()
         for password in ["correct horse battery staple", "pässwörd 🔑", ""] {
-            let reply = try PythonOracle.run("encrypt", [
+            let reply = try await PythonOracle.run("encrypt", [
                 "key": .string(key.withUnsafeKeyBytes { Hex.encode($0) }), "password": .string(password),
                 "kdf": .string(kdf), "iterations": .integer(iterations),
             ])
@@ -83,11 +83,11 @@ struct EthAccountOracleTests {
     }
 
     @Test(arguments: [Keystore.KDFParams.scrypt(n: 1024, r: 8, p: 1), .scrypt(n: 16, r: 1, p: 4), .pbkdf2(iterations: 1000)])
-    func purseKeystoresDecryptInEthAccount(kdf: Keystore.KDFParams) throws {
+    func purseKeystoresDecryptInEthAccount(kdf: Keystore.KDFParams) async throws {
         let key = PrivateKey.random()
         for password in ["correct horse battery staple", "pässwörd 🔑"] {
             let json = try Keystore.encrypt(key, password: password, kdf: kdf)
-            let reply = try PythonOracle.run("decrypt", ["keystore": try JSONValue.parse(json), "password": .string(password)])
+            let reply = try await PythonOracle.run("decrypt", ["keystore": try JSONValue.parse(json), "password": .string(password)])
             #expect(reply["address"]?.stringValue == key.address.checksummed)
         }
     }

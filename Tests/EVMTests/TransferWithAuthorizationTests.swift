@@ -98,11 +98,4 @@ import Testing
         m = base; m.nonce[31] = 0x12; variants.append(m)
         #expect(Set(variants.map { Hex.encode($0.structHash) }).count == variants.count)
     }
-
-    @Test func randomNoncesAre32FreshBytes() {
-        let a = TransferWithAuthorization.randomNonce()
-        let b = TransferWithAuthorization.randomNonce()
-        #expect(a.count == 32 && b.count == 32)
-        #expect(a != b)
-    }
 }

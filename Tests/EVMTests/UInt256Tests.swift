@@ -44,6 +44,24 @@ import Testing
         #expect(UInt256(bytes32: [0x01, 0x00]) == UInt256(256))
     }
 
+    /// Words from an `eth_call` become decimal text through `UInt256(bytes32:)` alone (balances
+    /// included). The expected digits were computed independently with Python's `int(hex, 16)`.
+    @Test(arguments: [
+        ("0de0b6b3a7640000", "1000000000000000000"),
+        ("01" + String(repeating: "00", count: 31),
+         "452312848583266388373324160190187140051835877600158453279131187530910662656"),
+        (String(repeating: "ff", count: 16) + String(repeating: "00", count: 16),
+         "115792089237316195423570985008687907852929702298719625575994209400481361428480"),
+        (String(repeating: "0123456789abcdef", count: 4),
+         "514631507721405306298073637848375664226723355710112857507800679889911926255"),
+        (String(repeating: "00", count: 32), "0"),
+    ])
+    func wordToDecimal(hex: String, decimal: String) throws {
+        let bytes = try Hex.decode(hex)
+        #expect(UInt256(bytes32: bytes).decimalString == decimal)
+        #expect(UInt256(bytes32: bytes).bytes32.suffix(bytes.count) == ArraySlice(bytes))
+    }
+
     @Test func uint64Value() throws {
         #expect(UInt256(42).uint64Value == 42)
         #expect(try UInt256(decimal: "18446744073709551615").uint64Value == UInt64.max)

@@ -19,6 +19,7 @@ import json
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
@@ -398,6 +399,32 @@ class HostileServer(ThreadingHTTPServer):
         self.signed: list[dict] = []
         self.hits: dict[str, int] = {}
         self.thread: threading.Thread | None = None
+        self.active = 0  # connections accepted and not yet fully handled
+        self.quiet = threading.Condition()
+
+    def process_request(self, request, client_address):
+        with self.quiet:
+            self.active += 1
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.quiet:
+                self.active -= 1
+                self.quiet.notify_all()
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Returns once every connection made to this server so far has been handled, so its
+        requests are in `signed` and `hits`: events, not a sleep. A round trip of our own proves
+        the earlier connections were accepted (the listen queue is first in, first out); then it
+        waits for their handlers to finish (a client that hung up ends its handler at the next
+        write, within about a second even for the slow loris)."""
+        urllib.request.urlopen(self.base_url + "/_hits", timeout=timeout).read()
+        with self.quiet:
+            if not self.quiet.wait_for(lambda: self.active == 0, timeout):
+                raise TimeoutError(f"{self.active} connection(s) still being handled after {timeout} s")
 
     @property
     def base_url(self) -> str:

@@ -15,16 +15,16 @@ from decimal import Decimal
 
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
-from purse_helpers import (DEFAULT_TIMEOUT, EXIT_ERROR, EXIT_OK, EXIT_REFUSED, PurseCLI, Run, base_config,
+from purse_e2e import (DEFAULT_TIMEOUT, EXIT_ERROR, EXIT_OK, EXIT_REFUSED, PurseCLI, Run, base_config,
                            chain_amounts, chain_tx_hashes, payments_of, row_amount_atomic, row_nonce, row_status,
                            row_tx, settled_rows, settle_clock, stop_process, wait_until)
 from worldlib import authorization_state, balance_of, count_transfers, drop_log, transfer_logs
 
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
 
 
 def refused_with(r: Run, code: str) -> dict:

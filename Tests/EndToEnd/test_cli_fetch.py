@@ -11,14 +11,14 @@ import json
 
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from worldlib import balance_of, count_transfers, drop_log, other_host_seen, receipt, transfer_logs
-from purse_helpers import (EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, PurseCLI, base_config, chain_tx_hashes, payments_of,
+from purse_e2e import (EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, PurseCLI, base_config, chain_tx_hashes, payments_of,
                            row_status, row_tx)
 
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse  # noqa: E402,F401
 
 
 def body_bytes(d: dict) -> bytes:

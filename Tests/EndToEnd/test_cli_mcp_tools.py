@@ -10,14 +10,14 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
-from purse_helpers import EXIT_ERROR, EXIT_OK, PurseCLI, base_config
+from purse_e2e import EXIT_ERROR, EXIT_OK, PurseCLI, base_config
 from worldlib import count_transfers, transfer_logs
 
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse, tool_json  # noqa: E402,F401
 
 
 def local_only(world, **policy) -> dict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
-from purse_helpers import EXIT_OK, EXIT_REFUSED, base_config, purse  # noqa: F401
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
+from purse_e2e import EXIT_OK, EXIT_REFUSED, base_config, purse  # noqa: F401
 from worldlib import count_transfers
 
 # (case, policy overrides, extra CLI flags, paid fetches before the check, refusal code)

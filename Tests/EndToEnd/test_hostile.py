@@ -17,7 +17,7 @@ import pytest
 
 from conftest import count_transfers
 from hostile_server import CASES, HostileServer
-from support.purse_e2e import base_env, ledger_rows, new_key, run_purse, write_config
+from purse_e2e import base_env, ledger_rows, new_key, result_json, run_purse, write_config
 
 CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 RESULTS: dict[str, dict] = {}
@@ -71,7 +71,7 @@ def test_hostile_case(name, hostile, world, purse_bin, tmp_path, payer):
         out = None
     code = ((out or {}).get("error") or {}).get("code")
     outcome = (out or {}).get("outcome")
-    time.sleep(0.2)  # let a late request (if any) land in the log
+    hostile.settle()  # every request purse made is now in the server's log
     signed = hostile.signed_for(route)[signed_before:]
     rows = ledger_rows(db)
     transfers = count_transfers(world, payer[1]) - before
@@ -115,18 +115,6 @@ def test_hostile_case(name, hostile, world, purse_bin, tmp_path, payer):
     RESULTS[name]["ok"] = True
 
 
-def _mcp_json(res: dict):
-    if res.get("structuredContent") is not None:
-        return res["structuredContent"]
-    for block in res.get("content", []):
-        if block.get("type") == "text":
-            try:
-                return json.loads(block["text"])
-            except ValueError:
-                pass
-    return None
-
-
 MCP_CASES = ["bad-base64", "amount-1e30", "network-mainnet", "payto-bad-checksum", "extra-missing", "html-only",
              "always-402"]
 
@@ -140,13 +128,14 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
     env = base_env(tmp_path, key)
     before = count_transfers(world, addr)
     signed_before = {n: len(hostile.signed_for("/" + n)) for n in MCP_CASES}
+    loris_before = hostile.hits_for("/slow-loris")
     seen = {}
 
     async def go():
         async with PurseMCP([str(purse_bin), "serve", "--config", str(cfg), "--db", str(db)], env, elicit="decline") as s:
             for name in MCP_CASES:
                 res = await s.call("paid_fetch", {"url": hostile.base_url + "/" + name})
-                seen[name] = (res, _mcp_json(res))
+                seen[name] = (res, result_json(res))
             # A slow-loris call must not stall the session: other calls answer while it hangs.
             t0 = time.monotonic()
 
@@ -155,7 +144,12 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
                 return r, time.monotonic() - t0
 
             async def quick():
-                await asyncio.sleep(0.5)
+                # Start once the slow-loris request is on the server (an event, polled with a
+                # deadline), so the quick calls really overlap it.
+                deadline = time.monotonic() + 10
+                while hostile.hits_for("/slow-loris") <= loris_before:
+                    assert time.monotonic() < deadline, "the slow-loris request never reached the server"
+                    await asyncio.sleep(0.01)
                 t = time.monotonic()
                 await s.call("wallet_address", {})
                 await s.call("paid_fetch", {"url": hostile.base_url + "/free"})
@@ -179,9 +173,9 @@ def test_hostile_over_mcp(hostile, world, purse_bin, tmp_path, payer):
         assert data.get("outcome") in case.expect_outcome
         assert signed == case.signs, f"{name}: {signed} signed"
     slow_res, slow_s, quick_s = seen["_slow"]
-    print(f"MCP slow-loris: {((_mcp_json(slow_res) or {}).get('error') or {}).get('code')} after {slow_s:.2f} s; "
+    print(f"MCP slow-loris: {((result_json(slow_res) or {}).get('error') or {}).get('code')} after {slow_s:.2f} s; "
           f"two other calls meanwhile took {quick_s:.2f} s")
-    assert slow_res["isError"] and ((_mcp_json(slow_res) or {}).get("error") or {}).get("code") == "http.timeout"
+    assert slow_res["isError"] and ((result_json(slow_res) or {}).get("error") or {}).get("code") == "http.timeout"
     assert slow_s < 10 and quick_s < 1.5
     rows = ledger_rows(db)
     assert all(x["status"] == "failed" for x in rows), rows
@@ -204,7 +198,7 @@ def test_bad_checksum_refused_before_approval(hostile, world, purse_bin, tmp_pat
             return res, s.elicitations
 
     res, asked = asyncio.run(go())
-    print(f"paid_fetch with confirmAbove 0.005: isError={res['isError']} code={(_mcp_json(res) or {}).get('error')}; "
+    print(f"paid_fetch with confirmAbove 0.005: isError={res['isError']} code={(result_json(res) or {}).get('error')}; "
           f"human asked {len(asked)} time(s)")
     assert res["isError"]
     assert q.json().get("wouldPay") is False, "quote should not promise to pay a payTo with a bad checksum"

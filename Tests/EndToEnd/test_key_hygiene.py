@@ -22,7 +22,7 @@ from eth_account import Account
 from conftest import mint
 from hostile_server import HostileServer
 from mcp_driver import PurseMCP
-from support.purse_e2e import CAPTURED, RawServe, base_env, capture, new_key, run_purse, tool_call, write_config
+from purse_e2e import CAPTURED, RawServe, base_env, new_key, run_purse, tool_call, write_config
 
 WINDOW = 20
 

@@ -3,8 +3,8 @@
 Shows: every protocol version negotiates; the six tools with schemas and annotations; paid
 fetches (v2 and v1) whose receipts are on chain; a session budget that holds under eight parallel
 calls; approval by elicitation (accept, decline, no capability); a paid call whose reply is still
-written after stdin closes; a 3 MiB reply framed correctly for a slow reader; and nothing but
-JSON-RPC on stdout.
+written after stdin closes; a cancelled call that gets no reply while its payment completes; a
+3 MiB reply framed correctly for a slow reader; and nothing but JSON-RPC on stdout.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import pytest
 
 from conftest import balance_of, count_transfers, receipt
 from mcp_driver import PurseMCP
-from support.purse_e2e import (RawServe, base_env, find_dicts, is_jsonrpc, ledger_rows, new_key, run_purse,
-                               spend_log_payments, tool_call, tool_result_json, write_config)
+from purse_e2e import (RawServe, base_env, find_dicts, is_jsonrpc, ledger_rows, new_key, result_json,
+                       spend_log_payments, tool_call, tool_result_json, wait_until, write_config)
 
 VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
-TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log"}
+TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"}
 
 
 class Env:
@@ -49,20 +49,8 @@ class Env:
         return count_transfers(self.world, self.address)
 
 
-def error_json(res: dict) -> dict | None:
-    """The error JSON of an isError result (the text block that parses as JSON)."""
-    for block in res["content"]:
-        if block.get("type") == "text":
-            try:
-                return json.loads(block["text"])
-            except ValueError:
-                continue
-    return None
-
-
 def code_of(res: dict) -> str | None:
-    data = res["structuredContent"] if not res["isError"] else error_json(res)
-    return ((data or {}).get("error") or {}).get("code")
+    return ((result_json(res) or {}).get("error") or {}).get("code")
 
 
 def run(coro):
@@ -194,7 +182,7 @@ def test_parallel_calls_respect_session_budget(world, purse_bin, tmp_path):
     assert len(paid) == 5 and len(refused) == 3
     assert codes == ["budget.session_exceeded"] * 3
     for r in refused:
-        assert error_json(r)["outcome"] == "refused" and error_json(r)["paid"] is False
+        assert result_json(r)["outcome"] == "refused" and result_json(r)["paid"] is False
     assert e.transfers() == 5
     txs = {r["structuredContent"]["payment"]["transaction"] for r in paid}
     assert len(txs) == 5 and all(int(receipt(world, tx)["status"], 16) == 1 for tx in txs)
@@ -215,7 +203,7 @@ def test_elicitation(elicit, world, purse_bin, tmp_path):
             return r, s.elicitations, caps, s.logs
 
     r, elicitations, caps, logs = run(go())
-    data = r["structuredContent"] if not r["isError"] else error_json(r)
+    data = r["structuredContent"] if not r["isError"] else result_json(r)
     print(f"\nelicit={elicit}: client elicitation capability={caps.elicitation is not None}; isError={r['isError']} "
           f"outcome={data.get('outcome')} code={code_of(r)} elicitations={len(elicitations)}")
     if elicitations:
@@ -233,8 +221,8 @@ def test_elicitation(elicit, world, purse_bin, tmp_path):
         assert caps.elicitation is None, "elicit=None must mean: no elicitation capability declared"
         assert r["isError"] and code_of(r) == "approval.unsupported"
         assert elicitations == []
-        assert "confirmAbove" in error_json(r)["error"]["message"], error_json(r)
-        print("  message:", error_json(r)["error"]["message"])
+        assert "confirmAbove" in result_json(r)["error"]["message"], result_json(r)
+        print("  message:", result_json(r)["error"]["message"])
         assert e.transfers() == 0 and rows == ["failed"]
     assert data["paid"] is (elicit == "accept")
 
@@ -277,6 +265,7 @@ def test_big_response_framed_for_slow_reader(world, purse_bin, tmp_path):
     lines: list[bytes] = []
 
     def read_until(pred, deadline, chunk=16384, pause=0.004):
+        # `pause` makes this a slow reader (the point of the test), it synchronises nothing.
         nonlocal buf
         while time.monotonic() < deadline:
             while b"\n" in buf:
@@ -425,29 +414,42 @@ def test_stdin_closed_during_approval(world, purse_bin, tmp_path):
     assert e.transfers() == 0
 
 
-def test_cancelled_paid_call_leaves_ledger_consistent(world, purse_bin, tmp_path):
-    """notifications/cancelled right after a paid tools/call: whatever the reply, the ledger row
-    ends settled or failed (never reserved/sent) and agrees with the chain."""
-    e = Env(world, purse_bin, tmp_path)
+def test_cancelled_paid_call_gets_no_reply_and_its_payment_completes(world, purse_bin, tmp_path):
+    """notifications/cancelled for paid tools/calls that are provably in flight: each is waiting for
+    the human's approval (an elicitation this client holds) when the cancel is sent, and the server
+    reads its input in order, so the cancel lands before the approval does. Proof that it landed:
+    the cancelled calls get no reply, while the control call (not cancelled) does. Cancelling the
+    request must not cancel the payment: an approved one still settles on chain, a declined one is
+    released, and the ledger agrees with the chain."""
+    e = Env(world, purse_bin, tmp_path, policy={"confirmAbove": "0.005"}, payment={"approvalTimeoutSeconds": 60})
     srv = RawServe(purse_bin, e.env, e.config, e.db)
+    plan = [(1, True, True), (2, True, False), (3, True, True), (4, False, True)]  # (id, cancel, approve)
     try:
-        srv.initialize("2025-06-18")
-        for i in range(1, 5):
+        srv.initialize("2025-06-18", {"elicitation": {"form": {}}})
+        for i, cancel, approve in plan:
+            asked = len(srv.requests)
             srv.send(tool_call(i, "paid_fetch", {"url": e.url("/weather")}))
-            time.sleep(0.02 * i)
-            srv.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": i, "reason": "test"}})
-        srv.send({"jsonrpc": "2.0", "id": 99, "method": "ping"})
-        srv.wait_for(99, 20)
-        time.sleep(3)
-        srv.send(tool_call(100, "spend_log", {"limit": 10}))
-        srv.wait_for(100, 20)
+            srv.pump(lambda: len(srv.requests) > asked, 30)  # the call now waits for the human
+            ask = srv.requests[-1]
+            assert ask["method"] == "elicitation/create", ask
+            if cancel:
+                srv.send({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                          "params": {"requestId": i, "reason": "test"}})
+            answer = {"action": "accept", "content": {"approve": True}} if approve else {"action": "decline"}
+            srv.send({"jsonrpc": "2.0", "id": ask["id"], "result": answer})
+            wait_until(lambda: [r["status"] for r in ledger_rows(e.db)][i - 1:] in (["settled"], ["failed"]), 60,
+                       what=f"call {i}'s payment to finish")
+        control = srv.wait_for(4, 30)
         rc, _ = srv.finish(20)
     finally:
         srv.kill()
     rows = [r["status"] for r in ledger_rows(e.db)]
     replied = sorted(k for k in srv.replies if k in (1, 2, 3, 4))
-    print(f"\n4 paid calls each cancelled after 20–80 ms: replies for {replied}; ledger {rows}; "
-          f"transfers {e.transfers()}; exit {rc}")
+    print(f"\n3 paid calls cancelled while awaiting approval (approve, decline, approve) + 1 control: replies for "
+          f"{replied}; ledger {rows}; transfers {e.transfers()}; exit {rc}")
+    assert replied == [4], "the cancelled calls must get no reply (the cancel landed); the control call must"
+    is_err, data = tool_result_json(control)
+    assert not is_err and data["outcome"] == "paid", data
+    assert rows == ["settled", "failed", "settled", "settled"], rows
+    assert e.transfers() == 3
     assert rc == 0
-    assert all(s in ("settled", "failed") for s in rows), rows
-    assert rows.count("settled") == e.transfers()

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-import purse_helpers  # noqa: F401  (puts the world dir on sys.path)
+import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from mcp_driver import PurseMCP
-from purse_helpers import EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, PurseCLI, base_config, payments_of
+from purse_e2e import EXIT_OK, EXIT_PAYMENT, EXIT_REFUSED, PurseCLI, base_config, payments_of
 from report_browser import ReportDOM, chromium, decode_png, describe, dump_dom, render
 
 # Shared fixtures: a PurseCLI factory, and letting the chain clock's lead decay after the module.
-from purse_helpers import _leave_clock_as_found, purse  # noqa: E402,F401
+from purse_e2e import _leave_clock_as_found, purse  # noqa: E402,F401
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (scripts/bootstrap --browser)")
 

@@ -84,7 +84,7 @@ import Testing
     @Test func refusedConnectionSentNothing() async throws {
         let server = try await TestServer.start()
         let url = server.url("/ok")
-        server.stop() // the port is now closed
+        await server.stop() // the port is now closed
         let e = try #require(await failure { () async throws(HTTPError) in
             try await CurlHTTPClient().send(HTTPRequest(url: url))
         })
@@ -159,18 +159,26 @@ import Testing
         }
     }
 
+    /// Proves the cancel lands in the middle of the transfer: the request is on the server (an
+    /// event in its log) before the cancel, the server then sees the client hang up (another
+    /// event), and the error is `.cancelled`, not the answer the server would send after 60 s nor
+    /// the client's own 120 s timeout.
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         try await withTestServer { server in
-            let client = CurlHTTPClient()
-            let url = server.url("/slow?ms=60000")
-            let start = Date()
+            let client = CurlHTTPClient(options: HTTPOptions(totalTimeoutMs: 120_000))
+            let url = server.url("/hold?ms=60000")
             let task = Task { try await client.send(HTTPRequest(url: url)) }
-            for _ in 0..<200 where try server.log().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("the request reached the server") { try server.log().contains { $0["method"] == "GET" } }
+            let cancelledAt = Date()
             task.cancel()
             let e = try #require(await Self.taskError(task))
             #expect(e.kind == .cancelled)
+            #expect(e.code == "http.cancelled")
             #expect(e.requestMayHaveBeenSent)
-            #expect(Date().timeIntervalSince(start) < 30)  // far below the server's 60 s
+            try await waitUntil("the server saw the client hang up") {
+                try server.log().contains { $0["event"] == "client_closed" }
+            }
+            #expect(Date().timeIntervalSince(cancelledAt) < 30)  // far below the server's 60 s
         }
     }
 

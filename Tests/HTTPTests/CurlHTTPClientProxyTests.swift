@@ -1,4 +1,5 @@
 import Foundation
+import PurseTesting
 import PurseCore
 import Testing
 @testable import HTTP
@@ -28,7 +29,7 @@ let proxyChildKey = "PURSE_HTTP_PROXY_CHILD_URL"
     @Test func deadExplicitProxyFailsToConnectWithoutSending() async throws {
         let proxy = try await TestServer.start()
         let proxyURL = proxy.url("")
-        proxy.stop()
+        await proxy.stop()
         try await withTestServer { target in
             let client = CurlHTTPClient(options: HTTPOptions(proxy: .url(proxyURL)))
             let e = try #require(await failure { () async throws(HTTPError) in
@@ -97,32 +98,28 @@ struct ProcessOutcome: Sendable {
 }
 
 /// Runs a program to completion on a thread of its own (killed after 60 s), capturing its output.
+/// The wait is for the process's exit event, not a poll.
 func runProcess(_ path: String, _ arguments: [String], _ environment: [String: String]) async throws -> ProcessOutcome {
-    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ProcessOutcome, any Error>, Never>) in
-        Thread {
-            continuation.resume(returning: Result {
-                let outPath = NSTemporaryDirectory() + "/purse-child-\(UUID().uuidString).txt"
-                FileManager.default.createFile(atPath: outPath, contents: nil)
-                defer { try? FileManager.default.removeItem(atPath: outPath) }
-                let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-                defer { try? out.close() }
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: path)
-                process.arguments = arguments
-                process.environment = environment
-                process.standardInput = FileHandle.nullDevice
-                process.standardOutput = out
-                process.standardError = out
-                try process.run()
-                for _ in 0..<6000 where process.isRunning { usleep(10_000) }
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-                }
-                let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-                return ProcessOutcome(status: process.terminationStatus, output: text)
-            })
-        }.start()
+    try await offPool {
+        let outPath = NSTemporaryDirectory() + "/purse-child-\(UUID().uuidString).txt"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        defer { try? out.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = out
+        let exit = ExitSignal(process)
+        try process.run()
+        if !exit.wait(seconds: 60) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = exit.wait(seconds: 10)
+        }
+        let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        return ProcessOutcome(status: process.terminationStatus, output: text)
     }
-    return try result.get()
 }

@@ -6,8 +6,15 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "report", "demo"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "report", "demo"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
+    }
+
+    @Test func discoverParsesItsFlags() throws {
+        let cmd = try PurseCommand.parseAsRoot(["discover", "weather api", "--max-price", "0.05", "--network", "eip155:84532", "--type", "mcp", "--limit", "5", "--json"])
+        let discover = try #require(cmd as? DiscoverCommand)
+        #expect(discover.query == "weather api" && discover.maxPrice == "0.05" && discover.network == "eip155:84532")
+        #expect(discover.type == "mcp" && discover.limit == 5 && discover.json)
     }
 
     @Test func fetchParsesCurlLikeFlags() throws {

@@ -8,9 +8,13 @@ import Testing
         #expect(try Base64.decode(encoded) == Array(plain.utf8))
     }
 
-    @Test(arguments: ["Zg", "Zm8", "Zg=", "Z===", "Zm9v-_8=", "Zm9v YmFy", "Zg==Zg==", "Zh==", "Zm9=", "====", "Z!=="])
-    func rejectsNonStandard(_ text: String) {
-        #expect(throws: Base64Error.self) { try Base64.decode(text) }
+    @Test(arguments: [
+        ("Zg", Base64Error.badLength), ("Zm8", .badLength), ("Zg=", .badLength), ("Z===", .badPadding),
+        ("Zm9v-_8=", .invalidCharacter), ("Zm9v YmFy", .badLength), ("Zg==Zg==", .badPadding), ("Zh==", .badPadding),
+        ("Zm9=", .badPadding), ("====", .badPadding), ("Z!==", .invalidCharacter),
+    ])
+    func rejectsNonStandard(_ text: String, _ error: Base64Error) {
+        #expect(throws: error) { try Base64.decode(text) }
     }
 
     @Test func allByteValuesRoundTrip() throws {

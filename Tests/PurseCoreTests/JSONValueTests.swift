@@ -13,11 +13,15 @@ import Testing
     }
 
     @Test(arguments: [
-        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", "\"\\x\"", "\"\u{1}\"", "{\"a\":1}x",
-        "{\"a\":1,\"a\":2}", "nul", "\"\\ud800\"", "\"\\udc00x\"", "[1 2]", "{1:2}", "1e", "NaN",
+        ("", JSONError.Kind.unexpectedEnd, 0), ("{", .unexpectedEnd, 1), ("[1,]", .unexpectedCharacter, 3),
+        ("{\"a\":1,}", .unexpectedCharacter, 7), ("01", .trailingData, 1), ("1.", .badNumber, 0), ("-", .badNumber, 0),
+        ("+1", .unexpectedCharacter, 0), ("\"\\x\"", .badEscape, 2), ("\"\u{1}\"", .badString, 1),
+        ("{\"a\":1}x", .trailingData, 7), ("{\"a\":1,\"a\":2}", .duplicateKey, 7), ("nul", .unexpectedEnd, 0),
+        ("\"\\ud800\"", .badEscape, 7), ("\"\\udc00x\"", .badEscape, 7), ("[1 2]", .unexpectedCharacter, 3),
+        ("{1:2}", .unexpectedCharacter, 1), ("1e", .badNumber, 0), ("NaN", .unexpectedCharacter, 0),
     ])
-    func rejectsMalformed(_ text: String) {
-        #expect(throws: JSONError.self) { try JSONValue.parse(text) }
+    func rejectsMalformed(_ text: String, _ kind: JSONError.Kind, _ offset: Int) {
+        #expect(throws: JSONError(kind, at: offset)) { try JSONValue.parse(text) }
     }
 
     @Test func decodesEscapesAndSurrogatePairs() throws {
@@ -26,15 +30,15 @@ import Testing
     }
 
     @Test func rejectsInvalidUTF8() {
-        #expect(throws: JSONError.self) { try JSONValue.parse([0x22, 0xff, 0xfe, 0x22]) }
+        #expect(throws: JSONError(.badUTF8, at: 1)) { try JSONValue.parse([0x22, 0xff, 0xfe, 0x22]) }
     }
 
     @Test func limitsDepthAndSize() throws {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: JSONError.self) { try JSONValue.parse(deep) }
+        #expect(throws: JSONError(.tooDeep, at: 64)) { try JSONValue.parse(deep) }
         let ok = String(repeating: "[", count: 10) + String(repeating: "]", count: 10)
         _ = try JSONValue.parse(ok)
-        #expect(throws: JSONError.self) { try JSONParser(maxBytes: 4).parse("[1,2,3]") }
+        #expect(throws: JSONError(.tooLarge, at: 0)) { try JSONParser(maxBytes: 4).parse("[1,2,3]") }
     }
 
     @Test func errorsCarryStableCodes() {

@@ -41,7 +41,7 @@ struct FramingAndShutdownTests {
         try await h.finish()
         let slow = try #require(h.lines.first { $0["id"] == 1 })
         #expect(slow["result"]?["structuredContent"]?["body"] == "slow")
-        #expect(h.lines.first { $0["id"] == 2 }?["result"]?["tools"]?.arrayValue?.count == 6)
+        #expect(h.lines.first { $0["id"] == 2 }?["result"]?["tools"]?.arrayValue?.count == ToolCatalog.names.count)
         #expect(h.badLines.isEmpty)
     }
 

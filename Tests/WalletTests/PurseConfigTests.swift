@@ -95,3 +95,54 @@ import Testing
         #expect(p.perRequestCap(maxPrice: Micros(5_000_000)) == Micros(100_000))
     }
 }
+
+@Suite struct DiscoveryConfigTests {
+    func parse(_ text: String) throws(ConfigError) -> PurseConfig { try PurseConfig.parse(Array(text.utf8)) }
+
+    @Test func defaultsAreThePublicCatalogs() throws {
+        let c = try parse("{}")
+        #expect(c.discovery.endpoints == ["https://api.cdp.coinbase.com/platform/v2/x402", "https://facilitator.payai.network"])
+        #expect(c.discovery.timeoutMs == 10_000 && c.discovery.isEnabled)
+    }
+
+    @Test func endpointsAreNormalizedAndAnEmptyListTurnsDiscoveryOff() throws {
+        let c = try parse(#"{"discovery":{"endpoints":["http://127.0.0.1:8000/main/","HTTPS://cat.example"],"timeoutMs":1500}}"#)
+        #expect(c.discovery.endpoints == ["http://127.0.0.1:8000/main", "HTTPS://cat.example"])
+        #expect(c.discovery.timeoutMs == 1_500)
+        let off = try parse(#"{"discovery":{"endpoints":[]}}"#)
+        #expect(off.discovery.endpoints.isEmpty && !off.discovery.isEnabled)
+    }
+
+    @Test(arguments: [
+        (#"{"discovery":[]}"#, "config.wrong_type", "discovery"),
+        (#"{"discovery":{"endpoint":[]}}"#, "config.unknown_key", "discovery.endpoint"),
+        (#"{"discovery":{"endpoints":"https://a"}}"#, "config.wrong_type", "discovery.endpoints"),
+        (#"{"discovery":{"endpoints":["ftp://a"]}}"#, "config.bad_value", "discovery.endpoints[0]"),
+        (#"{"discovery":{"endpoints":["https://a?x=1"]}}"#, "config.bad_value", "discovery.endpoints[0]"),
+        (#"{"discovery":{"endpoints":["https://a b"]}}"#, "config.bad_value", "discovery.endpoints[0]"),
+        (#"{"discovery":{"endpoints":["http:///"]}}"#, "config.bad_value", "discovery.endpoints[0]"),
+        (#"{"discovery":{"endpoints":["https://a/","https://a"]}}"#, "config.bad_value", "discovery.endpoints[1]"),
+        (#"{"discovery":{"endpoints":[""]}}"#, "config.bad_value", "discovery.endpoints[0]"),
+        (#"{"discovery":{"timeoutMs":50}}"#, "config.bad_value", "discovery.timeoutMs"),
+    ])
+    func badValuesNameTheKey(text: String, code: String, key: String) {
+        do {
+            _ = try parse(text)
+            Issue.record("expected \(code) for \(text)")
+        } catch {
+            #expect(error.code == code && error.key == key, "\(text): \(error)")
+        }
+    }
+
+    @Test func tooManyEndpointsAreRefused() {
+        let list = (0...DiscoveryConfig.maxEndpoints).map { "\"https://c\($0).example\"" }.joined(separator: ",")
+        #expect(throws: ConfigError.self) { try parse(#"{"discovery":{"endpoints":["# + list + "]}}") }
+    }
+
+    @Test func knownAssetsIncludeTokensOfNetworksThePolicyRefuses() throws {
+        let c = try parse(#"{"networks":{"eip155:1":{"assets":[{"address":"0x0000000000000000000000000000000000000001","name":"T","version":"1","decimals":18,"symbol":"TOK"}]}}}"#)
+        #expect(c.knownAssets.contains { $0.network == "eip155:1" && $0.symbol == "TOK" })
+        #expect(c.knownAssets.contains { $0.network == "eip155:8453" && $0.symbol == "USDC" })
+        #expect(!c.allowedAssets.contains { $0.symbol == "TOK" })
+    }
+}

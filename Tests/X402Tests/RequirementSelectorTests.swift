@@ -90,6 +90,5 @@ import PurseCore
         #expect(Network.parse("eip155:") == nil)
         #expect(Network.parse("eip155:-1") == nil)
         #expect(Network.parse("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")?.isEVM == false)
-        #expect(Network(chainId: 84532).legacyName == "base-sepolia")
     }
 }

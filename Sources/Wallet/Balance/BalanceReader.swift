@@ -1,4 +1,5 @@
 import ChainRPC
+import EVM
 import HTTP
 import PurseCore
 import X402
@@ -50,9 +51,10 @@ public struct BalanceReader: Sendable {
             let rpc = ChainRPCClient(url: url, http: http)
             for a in assets where a.network == net {
                 do {
-                    let word = try await rpc.balanceOf(token: a.address, owner: address)
-                    let digits = Self.decimalDigits(word)
-                    let amount = Int64(digits).map { AmountText.decimal(atomic: $0, decimals: a.decimals) } ?? digits + " (atomic)"
+                    let atomic = try await rpc.balanceOf(token: a.address, owner: address)
+                    let digits = atomic.decimalString
+                    let amount = atomic.uint64Value.flatMap { Int64(exactly: $0) }
+                        .map { AmountText.decimal(atomic: $0, decimals: a.decimals) } ?? digits + " (atomic)"
                     balances.append(Balance(network: net, asset: a.address, symbol: a.symbol, decimals: a.decimals, atomic: digits, amount: amount))
                 } catch {
                     failures.append(Failure(network: net, asset: a.address, error: "\(error)"))
@@ -60,25 +62,5 @@ public struct BalanceReader: Sendable {
             }
         }
         return (balances, failures)
-    }
-
-    /// Big-endian bytes → decimal digits.
-    static func decimalDigits(_ bytes: [UInt8]) -> String {
-        var n = bytes.drop(while: { $0 == 0 }).map { UInt32($0) }
-        if n.isEmpty { return "0" }
-        var digits = [UInt8]()
-        while !n.isEmpty {
-            var rem: UInt32 = 0
-            var next = [UInt32]()
-            for b in n {
-                let cur = rem << 8 | b
-                let q = cur / 10
-                rem = cur % 10
-                if !next.isEmpty || q != 0 { next.append(q) }
-            }
-            digits.append(UInt8(rem) + 0x30)
-            n = next
-        }
-        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 }

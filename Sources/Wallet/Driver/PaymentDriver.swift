@@ -81,14 +81,7 @@ public final class PaymentDriver: Sendable {
         while true {
             switch action {
             case .sendUnpaid:
-                last = nil
-                switch await channel.sendUnpaid() {
-                case let .answered(r):
-                    last = r
-                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
             case let .reserve(p):
                 plan = p
                 do {
@@ -123,14 +116,7 @@ public final class PaymentDriver: Sendable {
                     FaultInjection.point("sent")
                 }
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
-                last = nil
-                switch await channel.sendPaid(payload) {
-                case let .answered(r):
-                    last = r
-                    action = flow.paidAnswered(channel.paidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendPaid(payload), to: &flow) { flow, r in flow.paidAnswered(channel.paidAnswer(r)) }
             case let .finish(outcome):
                 if rowID != nil, outcome.paidAttempts > 0 { FaultInjection.point("answered") }
                 return await record(outcome, rowID: rowID, status: last.flatMap(channel.status(of:)), response: last)
@@ -147,13 +133,7 @@ public final class PaymentDriver: Sendable {
         while true {
             switch action {
             case .sendUnpaid:
-                switch await channel.sendUnpaid() {
-                case let .answered(r):
-                    last = r
-                    action = flow.unpaidAnswered(channel.unpaidAnswer(r))
-                case let .failed(e, sent):
-                    action = flow.transportFailed(e, mayHaveBeenSent: sent)
-                }
+                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
             case let .reserve(plan):
                 return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: plan, refusal: await budgetRefusal(plan))
             case let .finish(outcome):
@@ -191,6 +171,16 @@ public final class PaymentDriver: Sendable {
     }
 
     // MARK: - Plumbing
+
+    /// Feeds what a send gave to the flow: an answer through `answered` (which classifies it for
+    /// the flow), a failure as a transport event. Returns the next action and the answer, if any.
+    private static func deliver<R>(_ sent: ChannelAnswer<R>, to flow: inout PaymentFlow,
+                                   _ answered: (inout PaymentFlow, R) -> FlowAction) -> (FlowAction, R?) {
+        switch sent {
+        case let .answered(r): return (answered(&flow, r), r)
+        case let .failed(e, mayHaveBeenSent): return (flow.transportFailed(e, mayHaveBeenSent: mayHaveBeenSent), nil)
+        }
+    }
 
     private func context(maxPrice: Micros?) -> FlowContext {
         // 32 random bytes always make a nonce.

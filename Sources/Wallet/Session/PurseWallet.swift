@@ -47,6 +47,9 @@ public final class PurseWallet: Sendable {
     /// A reconciler over this wallet's ledger.
     public var reconciler: Reconciler { Reconciler(ledger: ledger, config: config, http: http) }
 
+    /// Catalog search with this wallet's verdict on every result (`discover`).
+    public var discovery: Discovery { Discovery(http: http, config: config, driver: driver) }
+
     /// A balance reader for this wallet's address.
     public var balances: BalanceReader { BalanceReader(config: config, http: http, address: signer.address.checksummed) }
 

@@ -1,6 +1,7 @@
 // Starts and stops Support/http_test_server.py for the HTTP integration tests.
 
 import Foundation
+import PurseTesting
 import PurseCore
 #if canImport(Glibc)
 import Glibc
@@ -13,21 +14,26 @@ struct TestServerError: Error, CustomStringConvertible {
 
 /// One running instance of the Python test server, on 127.0.0.1 or 127.0.0.2 only.
 ///
-/// Always pair `start` with `stop()` in a `defer`. The server also exits by itself when its
-/// stdin closes (this process died) or after ten minutes.
+/// Use `withTestServer`, or pair `start` with `await stop()`. The server also exits by itself
+/// when its stdin closes (this process died) or after ten minutes. Starting and stopping wait for
+/// events (the `READY` line, the process's exit) on threads of their own, never on the
+/// cooperative pool.
 final class TestServer: @unchecked Sendable {
     let host: String
     let port: Int
     let logPath: String
     private let process: Process
+    private let exit: ExitSignal
     private let stdinPipe: Pipe
     private let directory: String
+    private let stopLock = NSLock()
+    private var stopped = false
 
     /// The script, located next to this file.
     static let script: String = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().appendingPathComponent("http_test_server.py").path
 
-    /// Starts a server on `host` and waits (at most 10 s) for its `READY <port>` line.
+    /// Starts a server on `host` and waits (at most 30 s) for its `READY <port>` line.
     init(host: String = "127.0.0.1") throws {
         precondition(host == "127.0.0.1" || host == "127.0.0.2", "test servers listen on loopback only")
         self.host = host
@@ -43,17 +49,18 @@ final class TestServer: @unchecked Sendable {
         process.arguments = ["python3", Self.script, host, logPath]
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
+        exit = ExitSignal(process)
         try process.run()
 
         do {
-            let line = try Self.readLine(stdoutPipe.fileHandleForReading.fileDescriptor, timeoutMs: 10_000)
+            let line = try Self.readLine(stdoutPipe.fileHandleForReading.fileDescriptor, timeoutMs: 30_000)
             let parts = line.split(separator: " ")
             guard parts.count == 2, parts[0] == "READY", let port = Int(parts[1]) else {
                 throw TestServerError(description: "unexpected first line from the test server: \(line)")
             }
             self.port = port
         } catch {
-            Self.terminate(process)
+            Self.terminate(process, exit)
             throw error
         }
     }
@@ -61,17 +68,26 @@ final class TestServer: @unchecked Sendable {
     /// Starts a server on a thread of its own, so that waiting for Python to boot does not
     /// block Swift's cooperative pool (which has one thread per core).
     static func start(host: String = "127.0.0.1") async throws -> TestServer {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<TestServer, any Error>, Never>) in
-            Thread { continuation.resume(returning: Result { try TestServer(host: host) }) }.start()
-        }
-        return try result.get()
+        try await startGate.withPermit { try await offPool { try TestServer(host: host) } }
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its log directory.
-    func stop() {
-        try? stdinPipe.fileHandleForWriting.close()
-        Self.terminate(process)
-        try? FileManager.default.removeItem(atPath: directory)
+    /// Two servers start at a time: a burst of Python start-ups on two cores would miss the
+    /// READY deadline. Only the start is gated; running servers hold no permit.
+    private static let startGate = AsyncGate(permits: 2)
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s), waits for it to exit and removes its
+    /// log directory; once. The wait runs on a thread of its own.
+    func stop() async {
+        let first: Bool = stopLock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        await offPool { [self] in
+            try? stdinPipe.fileHandleForWriting.close()
+            Self.terminate(process, exit)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// `http://host:port` followed by `path`.
@@ -97,11 +113,14 @@ final class TestServer: @unchecked Sendable {
         }
     }
 
-    private static func terminate(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    /// SIGTERM, then waits for the exit event; SIGKILL if it has not come within 5 s.
+    private static func terminate(_ process: Process, _ exit: ExitSignal) {
+        guard !exit.hasExited else { return }
+        kill(process.processIdentifier, SIGTERM)
+        if !exit.wait(seconds: 5) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = exit.wait(seconds: 5)
+        }
     }
 
     private static func readLine(_ fd: Int32, timeoutMs: Int) throws -> String {
@@ -128,11 +147,30 @@ func withTestServer<T>(
     _ body: (TestServer) async throws -> T
 ) async throws -> T {
     let server = try await TestServer.start(host: host)
-    defer { server.stop() }
-    return try await body(server)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
 }
 
 /// The bytes the server's `/big` and `/chunked` routes send: `i % 251`.
 func serverPattern(_ n: Int) -> [UInt8] {
     (0..<n).map { UInt8($0 % 251) }
+}
+
+/// Waits until `condition` holds, checking it every 10 ms for at most `timeout`: a bounded poll of
+/// a real condition (a line in the server's log), never a blind sleep.
+/// - Throws: `TestServerError` naming `what` when the deadline passes.
+func waitUntil(
+    _ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try !condition() {
+        guard ContinuousClock.now < deadline else { throw TestServerError(description: "timed out waiting until \(what)") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
 }

@@ -10,6 +10,8 @@ MAX_LIFETIME seconds, so a crashed test run leaves nothing behind.
 """
 import json
 import os
+import select
+import socket
 import sys
 import threading
 import time
@@ -63,6 +65,12 @@ class Handler(BaseHTTPRequestHandler):
         with LOG_LOCK:
             with open(LOG_PATH, "a") as f:
                 f.write(json.dumps(rec) + "\n")
+
+    def _event(self, name):
+        """Logs an event about the current request (not a request: it has no headers)."""
+        with LOG_LOCK:
+            with open(LOG_PATH, "a") as f:
+                f.write(json.dumps({"event": name, "path": self.path}) + "\n")
 
     def _send(self, code, body=b"", ctype="application/json", extra=()):
         self.send_response(code)
@@ -120,6 +128,23 @@ class Handler(BaseHTTPRequestHandler):
                 ms = int(q.get("ms", "1000"))
                 time.sleep(ms / 1000.0)
                 self._json(200, {"slept_ms": ms})
+            elif route == "/hold":
+                # Holds the request without answering until the client hangs up (logged as the
+                # event "client_closed", so a test can prove its cancel closed the connection) or
+                # ms pass (then answers). Waits on the socket, not on a timer loop.
+                ms = int(q.get("ms", "60000"))
+                readable, _, _ = select.select([self.connection], [], [], ms / 1000.0)
+                hung_up = False
+                if readable:
+                    try:
+                        hung_up = self.connection.recv(1, socket.MSG_PEEK) == b""
+                    except OSError:
+                        hung_up = True
+                if hung_up:
+                    self._event("client_closed")
+                    self.close_connection = True
+                else:
+                    self._json(200, {"held_ms": ms})
             elif route == "/barrier":
                 # Answers together=true only if n requests with this name are in flight at once.
                 with BARRIERS_LOCK:
