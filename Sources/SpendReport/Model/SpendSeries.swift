@@ -8,7 +8,12 @@ import Ledger
 public struct SpendSeries: Sendable, Equatable {
     /// The length of one bar.
     public enum Period: String, Sendable {
-        case day, week, month
+        /// One UTC day per bar (windows up to 62 days).
+        case day
+        /// One ISO week per bar, starting on Monday (windows up to 62 weeks).
+        case week
+        /// One calendar month per bar (longer windows).
+        case month
     }
 
     /// One bar.
