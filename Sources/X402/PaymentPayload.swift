@@ -14,10 +14,14 @@ public struct PaymentPayload: Sendable, Equatable {
 
     /// Builds the payload for the chosen requirement.
     ///
-    /// v2 echoes the chosen `accepts` entry verbatim as `accepted`, the offer's `resource`, and
-    /// the offer's `extensions` (adding `info.id` to `payment-identifier` when advertised). v1
-    /// names the scheme and network exactly as the server wrote them.
-    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: String?) {
+    /// v2 echoes, as the reference client does, the chosen `accepts` entry verbatim as
+    /// `accepted`, the offer's `resource`, and every extension the offer advertised exactly as
+    /// given (a seller's resource server refuses a payment whose echo lacks an advertised field),
+    /// adding only the client's `info.id` to a declared `payment-identifier` (replacing any id a
+    /// server put there: the idempotency key is the client's). Nothing is invented: an offer
+    /// without `extensions` gets none. v1 names the scheme and network exactly as the server
+    /// wrote them.
+    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: PaymentIdentifier?) {
         var doc = JSONObject()
         if requirement.x402Version == 1 {
             doc["x402Version"] = 1
@@ -30,11 +34,12 @@ public struct PaymentPayload: Sendable, Equatable {
             doc["accepted"] = requirement.raw
             doc["payload"] = payload
             if var ext = offer.extensions {
-                if let id = paymentIdentifier, case var .object(pid)? = ext["payment-identifier"] {
+                if let id = paymentIdentifier, case var .object(pid)? = ext[PaymentIdentifier.extensionKey],
+                   pid["info"] == nil || pid["info"]?.objectValue != nil {
                     var info = pid["info"]?.objectValue ?? JSONObject()
-                    info["id"] = .string(id)
+                    info["id"] = .string(id.value)
                     pid["info"] = .object(info)
-                    ext["payment-identifier"] = .object(pid)
+                    ext[PaymentIdentifier.extensionKey] = .object(pid)
                 }
                 doc["extensions"] = .object(ext)
             }
@@ -50,8 +55,12 @@ public struct PaymentPayload: Sendable, Equatable {
     /// The names of the payment headers of every version, which a caller may not set itself.
     public static let httpHeaderNames = ["PAYMENT-SIGNATURE", "X-PAYMENT"]
 
-    /// Makes a payment identifier (`pay_` + 32 hex) from 16 random bytes.
-    public static func paymentIdentifier(random: [UInt8]) -> String {
-        "pay_" + Hex.encode(random.prefix(16), prefix: false)
+    /// The `payment-identifier` id this payload carries, when it carries one.
+    public var paymentIdentifier: String? {
+        document["extensions"]?[PaymentIdentifier.extensionKey]?["info"]?["id"]?.stringValue
     }
+
+    /// The compact JSON text of the document: the exact bytes that were signed over and sent
+    /// (base64 of them is the HTTP header), as the ledger keeps them.
+    public var documentText: String { document.encoded() }
 }

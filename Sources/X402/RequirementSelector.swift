@@ -4,10 +4,12 @@ import PurseCore
 ///
 /// An option survives only if: it parsed; its scheme is `exact`; its network is EVM, known and
 /// allowed; its asset is a known (built-in or configured) asset of that network and allowed;
-/// it names an EIP-712 domain (`extra.name`, `extra.version`); it uses EIP-3009 and the
-/// `authorization` payment flow; `payTo` is an address; and its price, normalized to
-/// micro-units, is within the per-request cap. The cap is checked on the very option that
-/// will be signed. The cheapest survivor wins.
+/// it names an EIP-712 domain (`extra.name`, `extra.version`); it uses EIP-3009 and a payment
+/// flow `exact` supports (`authorization`, or `upfront`, which settles before the content is
+/// served); `payTo` is an address; and its price, normalized to micro-units, is within the
+/// per-request cap. The cap is checked on the very option that will be signed. As the reference
+/// client does, `authorization` options are preferred over `upfront` ones; among those, the
+/// cheapest survivor wins.
 public enum RequirementSelector {
     /// Chooses among the options of `offer` under `policy`.
     public static func select(_ offer: PaymentRequired, policy: SelectionPolicy) -> Selection {
@@ -19,7 +21,9 @@ public enum RequirementSelector {
         for r in offer.accepts { verdicts.append(verdict(r, policy: policy)) }
         verdicts.sort { $0.index < $1.index }
         var chosen: OptionVerdict?
-        for v in verdicts where v.allowed {
+        let allowed = verdicts.filter(\.allowed)
+        let authorization = allowed.filter { ($0.requirement?.paymentFlow ?? "authorization") == "authorization" }
+        for v in authorization.isEmpty ? allowed : authorization {
             guard let m = v.micros else { continue }
             if let c = chosen, let cm = c.micros, cm <= m { continue }
             chosen = v
@@ -68,8 +72,8 @@ public enum RequirementSelector {
             if let method = r.assetTransferMethod, method != "eip3009" {
                 refuse("option.transfer_method_unsupported", "assetTransferMethod '\(clip(method))' is not supported (Purse signs EIP-3009)")
             }
-            if let flow = r.paymentFlow, flow != "authorization" {
-                refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' settles before the content is delivered; Purse only pays with the default 'authorization' flow")
+            if let flow = r.paymentFlow, !supportedFlows.contains(flow) {
+                refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' is not one the exact scheme supports (authorization, upfront)")
             }
         }
         var micros: Micros?
@@ -86,6 +90,10 @@ public enum RequirementSelector {
         }
         return OptionVerdict(index: r.index, requirement: r, asset: asset, micros: micros, payTo: payTo, token: token, reasons: reasons)
     }
+
+    /// The payment flows of `exact` on EVM (EIP-3009): `escrow` settles twice, which one
+    /// EIP-3009 authorization cannot do.
+    static let supportedFlows: Set<String> = ["authorization", "upfront"]
 
     static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }
 }

@@ -38,11 +38,21 @@ public struct NewPayment: Sendable, Equatable, Codable {
     public var validBefore: Int64
     /// The paying address.
     public var payer: Address
+    /// The `payment-identifier` id sent with the payment, when the seller declared the extension:
+    /// stored before anything is signed, so a lost answer can be matched to what was sent.
+    public var paymentId: String?
+    /// The resource paid for as `origin + path` (no query), when the channel has one: what a
+    /// later sign-in (`sign-in-with-x`) looks up to know this wallet already paid it.
+    public var resource: String?
+    /// The seller's signed offer for the paid option and how it was checked (JSON text), when the
+    /// 402 carried one: evidence the buyer keeps.
+    public var offer: String?
 
     /// Creates a payment description.
     public init(sessionID: String, method: String, url: String, host: HostName, network: String, asset: Address,
                 assetSymbol: String, decimals: Int, payTo: Address, amountAtomic: Int64, micros: Micros, scheme: String,
-                x402Version: Int, nonce: Nonce32, validBefore: Int64, payer: Address) {
+                x402Version: Int, nonce: Nonce32, validBefore: Int64, payer: Address, paymentId: String? = nil,
+                resource: String? = nil, offer: String? = nil) {
         self.sessionID = sessionID
         self.method = method
         self.url = url
@@ -59,6 +69,9 @@ public struct NewPayment: Sendable, Equatable, Codable {
         self.nonce = nonce
         self.validBefore = validBefore
         self.payer = payer
+        self.paymentId = paymentId
+        self.resource = resource
+        self.offer = offer
     }
 
     /// The column of each field (the names of the `payment` table).
@@ -66,5 +79,6 @@ public struct NewPayment: Sendable, Equatable, Codable {
         case sessionID = "session_id", method, url, host, network, asset, assetSymbol = "asset_symbol", decimals
         case payTo = "pay_to", amountAtomic = "amount_atomic", micros, scheme, x402Version = "x402_version", nonce
         case validBefore = "valid_before", payer
+        case paymentId = "payment_id", resource, offer
     }
 }

@@ -33,6 +33,8 @@ extension SpendLogReport {
                 "payer": .string(p.payer.checksummed),
                 "error": opt(p.error),
                 "httpStatus": p.httpStatus.map { .integer($0) } ?? .null,
+                "paymentId": opt(p.paymentId),
+                "receipt": p.receipt.map { (try? JSONValue.parse(Array($0.utf8))) ?? .string($0) } ?? .null,
             ])
         }
         func total(_ keyName: String, _ t: Total) -> JSONValue {

@@ -9,7 +9,8 @@ import PurseCore
 /// dynamically, and every row parses three checksummed addresses (a Keccak-256 each) that are
 /// nearly always the same few; so this decoder finds the column indexes once, reads values by
 /// index, and remembers the addresses it has parsed. It accepts exactly what the ledger writes
-/// and reports anything else as a corrupt row, naming the column.
+/// and reports anything else as a corrupt row, naming the column. Every stored field is read:
+/// `LedgerTests` round-trips a row with all of them set through `payments` and `payment(id:)`.
 struct PaymentRowDecoder {
     private var indexes: [String: Int] = [:]
     private var addresses: [String: Address] = [:]
@@ -44,12 +45,19 @@ struct PaymentRowDecoder {
         let txHash: String? = try optional(row, "tx_hash")
         let error: String? = try optional(row, "error")
         let httpStatus: Int? = try optional(row, "http_status")
+        let paymentId: String? = try optional(row, "payment_id")
+        let resource: String? = try optional(row, "resource")
+        let offer: String? = try optional(row, "offer")
+        let signedPayload: String? = try optional(row, "signed_payload")
+        let receipt: String? = try optional(row, "receipt")
         let payment = NewPayment(
             sessionID: sessionID, method: method, url: url, host: HostName(host), network: network, asset: asset,
             assetSymbol: symbol, decimals: decimals, payTo: payTo, amountAtomic: atomic, micros: Micros(micros), scheme: scheme,
-            x402Version: version, nonce: nonce, validBefore: validBefore, payer: payer)
+            x402Version: version, nonce: nonce, validBefore: validBefore, payer: payer, paymentId: paymentId,
+            resource: resource, offer: offer)
         return PaymentRecord(id: id, payment: payment, createdAt: SQLiteLedger.date(created), updatedAt: SQLiteLedger.date(updated),
-                             status: status, txHash: txHash, error: error, httpStatus: httpStatus)
+                             status: status, txHash: txHash, error: error, httpStatus: httpStatus,
+                             signedPayload: signedPayload, receipt: receipt)
     }
 
     // Values are read with GRDB's statement fast path (`StatementColumnConvertible`), straight

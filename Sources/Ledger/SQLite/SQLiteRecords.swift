@@ -48,6 +48,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["tx_hash"] = txHash
         container["error"] = error
         container["http_status"] = httpStatus
+        container["signed_payload"] = signedPayload
+        container["receipt"] = receipt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

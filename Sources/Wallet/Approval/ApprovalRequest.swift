@@ -18,11 +18,14 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var url: String
     /// The budget left (in the same units as `amount`).
     public var budgetLeft: String
+    /// The option's `extra.paymentFlow`: `authorization` (the default: pay only when the content
+    /// is served) or `upfront` (settled first: a failed request still costs).
+    public var paymentFlow: String
 
     /// Creates a request.
     public init(
         amount: String, symbol: String, asset: String, network: String, payTo: String,
-        host: String, url: String, budgetLeft: String
+        host: String, url: String, budgetLeft: String, paymentFlow: String = "authorization"
     ) {
         self.amount = amount
         self.symbol = symbol
@@ -32,6 +35,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.host = host
         self.url = url
         self.budgetLeft = budgetLeft
+        self.paymentFlow = paymentFlow
     }
 
     /// The one-paragraph text shown to the human (elicitation schemas cannot carry
@@ -41,7 +45,16 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.init(
             amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
             asset: plan.token.checksummed, network: plan.network, payTo: plan.payTo.checksummed, host: plan.host.name,
-            url: plan.resource.url, budgetLeft: budgetLeft)
+            url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow)
+    }
+
+    /// The payment flow for a human.
+    public var paymentFlowText: String {
+        switch paymentFlow {
+        case "authorization": "authorization (charged only if the content is served)"
+        case "upfront": "upfront (settled before the seller serves: a failed request still costs)"
+        default: paymentFlow
+        }
     }
 
     public var message: String {
@@ -49,6 +62,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
+        Payment flow: \(paymentFlowText)
         Budget left: \(budgetLeft)
         """
     }

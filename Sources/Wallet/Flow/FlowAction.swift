@@ -1,9 +1,17 @@
+import PurseCore
 import X402
 
 /// What the payment flow asks its driver to do next.
 public enum FlowAction: Sendable, Equatable {
     /// Send the caller's request, unpaid.
     case sendUnpaid
+    /// Look in the ledger for a settled payment of this wallet for this resource (the 402
+    /// offers a sign-in; having paid is what makes signing in worth trying).
+    case findPriorPayment(payer: Address, resource: String)
+    /// Sign this EIP-4361 message (EIP-191); it moves no money.
+    case signIn(SignInMessage)
+    /// Send the caller's request again with this `SIGN-IN-WITH-X` credential, unpaid.
+    case sendSignedIn(SignInCredential)
     /// Reserve the plan's amount in the ledger (refusing if a budget would be crossed). A dry
     /// run (`quote`) stops here and checks the budget without reserving.
     case reserve(PaymentPlan)

@@ -32,13 +32,18 @@ public struct PaymentPlan: Sendable, Equatable {
     public let validBefore: Int64
     /// The authorization nonce.
     public let nonce: Nonce32
-    /// The payment identifier sent when the server advertises the extension.
-    public let paymentIdentifier: String?
+    /// The payment identifier sent when the server advertises the extension (nil otherwise).
+    public let paymentIdentifier: PaymentIdentifier?
+    /// The seller's signed offer for this option, checked, when the 402 carried one.
+    public let offerEvidence: OfferEvidence?
 
     /// The host that asked for the payment.
     public var host: HostName { resource.host }
     /// The CAIP-2 network.
     public var network: String { requirement.network?.caip2 ?? requirement.networkText }
+    /// The option's `extra.paymentFlow`: `authorization` (settle after the content is ready, the
+    /// default), or `upfront` (settle first: a failed request still costs the price).
+    public var paymentFlow: String { requirement.paymentFlow ?? "authorization" }
     /// The price as `0.01 USDC`.
     public var priceText: String { AmountText.format(atomic: requirement.amount.value, decimals: asset.decimals, symbol: asset.symbol) }
 }

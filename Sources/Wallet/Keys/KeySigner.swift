@@ -32,4 +32,11 @@ public struct KeySigner: PaymentSigner {
         return SignedAuthorization(from: plan.payer, to: plan.payTo, value: value, validAfter: plan.validAfter,
                                    validBefore: plan.validBefore, nonce: plan.nonce, signature: signature.bytes)
     }
+
+    /// Signs the message's EIP-4361 text with EIP-191 `personal_sign`: the prefix makes the
+    /// signature unusable as a transaction or an EIP-712 authorization.
+    public func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8] {
+        guard message.address == key.address else { throw PurseError("sign.wrong_payer", "the sign-in message names another address") }
+        return PersonalMessage(text: message.text).sign(with: key).bytes
+    }
 }

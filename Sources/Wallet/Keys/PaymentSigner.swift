@@ -7,4 +7,14 @@ public protocol PaymentSigner: Sendable {
     var address: Address { get }
     /// Signs the plan's `TransferWithAuthorization` with exactly the plan's values.
     func sign(_ plan: PaymentPlan) throws(PurseError) -> SignedAuthorization
+    /// Signs an EIP-4361 sign-in message (EIP-191 `personal_sign`); it can move no money.
+    func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8]
+}
+
+extension PaymentSigner {
+    /// A signer that does not implement sign-in never signs one: Purse then pays (or refuses) as
+    /// if no sign-in had been offered.
+    public func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8] {
+        throw PurseError("sign.sign_in_unsupported", "this signer does not sign sign-in messages")
+    }
 }

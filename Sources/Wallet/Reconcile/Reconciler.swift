@@ -7,7 +7,10 @@ import PurseCore
 /// Settles the ledger's unresolved rows (reserved, sent, unknown) against the chain.
 ///
 /// For each row it asks the token `authorizationState(payer, nonce)`: used → settled (with the
-/// transaction hash from the `AuthorizationUsed` log when the RPC can find it); unused and past
+/// transaction hash from the `AuthorizationUsed` log, searched only in the blocks whose
+/// timestamps fall in the authorization's validity window, found by binary search over block
+/// timestamps, so that nodes capping `eth_getLogs` ranges answer; else the hash the seller
+/// reported, as a `settlement_pending` answer does); unused and past
 /// `validBefore` (plus a margin for chain clock skew) → released, not charged; unused and still
 /// valid → left, still counted. It also re-checks `failed` rows whose authorization has not
 /// expired: if the chain shows one used (a seller that said 402 and settled anyway), it becomes
@@ -18,6 +21,8 @@ public struct Reconciler: Sendable {
     let http: any HTTPClient
     /// Seconds after `validBefore` before an unused authorization is released.
     public var expiryMargin: Int64 = 30
+    /// Seconds of chain clock skew allowed on each side of the validity window when searching logs.
+    public var searchSkew: Int64 = 300
 
     /// Creates a reconciler.
     public init(ledger: any PaymentLedger, config: PurseConfig, http: any HTTPClient) {
@@ -42,7 +47,7 @@ public struct Reconciler: Sendable {
             let rpc = ChainRPCClient(url: rpcURL, http: http)
             let (token, payer, nonce) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes)
             guard (try? await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)) == true else { continue }
-            let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
+            let tx = await usedIn(rpc, row)
             let (id, at) = (row.id, now())
             if (try? await LedgerWork.run({ () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: tx, now: at) })) != nil {
                 report.entries.append(.init(id: row.id, action: "settled", detail: "recorded as failed, but the authorization was used on chain\(tx.map { " in \($0)" } ?? "")"))
@@ -58,10 +63,11 @@ public struct Reconciler: Sendable {
                 let (token, payer, nonce, id) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes, row.id)
                 let used = try await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)
                 if used {
-                    let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
+                    let tx = await usedIn(rpc, row)
                     let (hash, at) = (tx ?? row.txHash, now())
                     try await LedgerWork.run { () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: hash, now: at) }
-                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(tx.map { " in \($0)" } ?? "")"))
+                    let source = tx != nil ? "" : (hash != nil ? " (the seller reported it; no log found in the window)" : "")
+                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(hash.map { " in \($0)" } ?? "")\(source)"))
                 } else if Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin {
                     let (status, at) = (row.httpStatus, now())
                     try await LedgerWork.run { () throws(LedgerError) in
@@ -76,5 +82,24 @@ public struct Reconciler: Sendable {
             }
         }
         return report
+    }
+
+    /// The transaction that used the row's authorization, searched in its validity window
+    /// (`validAfter` is the signing time minus 600 s, so the reservation time minus 600 s bounds
+    /// it below; `validBefore` above), widened by `searchSkew` for chain clocks; nil when the
+    /// search fails or finds nothing.
+    func usedIn(_ rpc: ChainRPCClient, _ row: PaymentRecord) async -> String? {
+        let created = Int64(row.createdAt.timeIntervalSince1970)
+        let window = Self.searchWindow(createdAt: created, validBefore: row.validBefore, skew: searchSkew)
+        guard let blocks = try? await rpc.blocks(from: window.lowerBound, to: window.upperBound) else { return nil }
+        return (try? await rpc.findAuthorizationUsed(token: row.asset.checksummed, authorizer: row.payer.checksummed,
+                                                     nonce: row.nonce.bytes, blocks: blocks)) ?? nil
+    }
+
+    /// The Unix-time window in which an authorization reserved at `createdAt` can have been used.
+    static func searchWindow(createdAt: Int64, validBefore: Int64, skew: Int64) -> ClosedRange<UInt64> {
+        let from = UInt64(max(0, createdAt - 600 - skew))
+        let to = UInt64(max(0, max(validBefore, createdAt) + skew))
+        return from...max(from, to)
     }
 }
