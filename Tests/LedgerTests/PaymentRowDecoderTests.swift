@@ -39,7 +39,7 @@ import Testing
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         _ = try ledger.reserve(usdc(s, 1), limits: .none, now: t0)
         try ledger.executeRaw("UPDATE payment SET pay_to = '0xnot-an-address'")
-        let error = ledgerError { try ledger.payments(PaymentFilter()) }
+        let error = ledgerError { () throws(LedgerError) in try ledger.payments(PaymentFilter()) }
         #expect(error != nil)
         #expect(error?.message.contains("pay_to") == true)
     }
