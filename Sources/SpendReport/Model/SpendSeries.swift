@@ -81,13 +81,16 @@ public struct SpendSeries: Sendable, Equatable {
         var settled = [Int64](repeating: 0, count: starts.count)
         var pending = [Int64](repeating: 0, count: starts.count)
         var counts = [Int](repeating: 0, count: starts.count)
-        for p in payments {
-            let i = index(of: CivilDate(p.createdAt).dayNumber)
-            counts[i] += 1
-            switch p.status {
-            case .settled: settled[i] &+= p.micros.value
-            case .reserved, .sent, .unknown: pending[i] &+= p.micros.value
-            case .failed: break
+        // Read fields in place (no copy of each record: a record holds a dozen strings).
+        payments.withUnsafeBufferPointer { rows in
+            for r in rows.indices {
+                let i = index(of: CivilDate(rows[r].createdAt).dayNumber)
+                counts[i] += 1
+                switch rows[r].status {
+                case .settled: settled[i] &+= rows[r].payment.micros.value
+                case .reserved, .sent, .unknown: pending[i] &+= rows[r].payment.micros.value
+                case .failed: break
+                }
             }
         }
         buckets = starts.indices.map { i in
