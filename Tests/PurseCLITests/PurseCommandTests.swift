@@ -6,7 +6,7 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "report", "demo"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "init", "doctor", "reconcile", "report", "demo"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 
