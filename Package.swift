@@ -8,7 +8,8 @@
 // into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
 // typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
 // over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
-// PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+// PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
+// helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
 // SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
 import PackageDescription
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "SpendReport", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )
