@@ -3,10 +3,13 @@
 //
 // Module map (arrows point inward, toward the pure core):
 //   purse -> PurseCLI -> {PurseMCP, PurseSetup} -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
-// PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
-// HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
-// behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
-// sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+//   PurseCLI -> SpendReport -> {Ledger (its record and report types only), PurseCore}
+// PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
+// into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
+// typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
+// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
+// PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
+// helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
 // SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
 import PackageDescription
@@ -53,6 +56,9 @@ let package = Package(
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
+        // The spend report page (HTML + inline SVG), pure: data in, text out.
+        .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
+
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
         // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
@@ -65,7 +71,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup",
+            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,7 +79,7 @@ let package = Package(
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseTesting"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
@@ -90,5 +96,6 @@ let package = Package(
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )
