@@ -54,7 +54,23 @@ public protocol PaymentLedger: Sendable {
     /// (including `failed`) becomes `settled`. The chain is the truth.
     func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError)
 
+    /// `sent | unknown → settled` for a payment whose charge is known only at settlement
+    /// (`upto`): in the same transaction the row's amount becomes `charge`, which frees the rest
+    /// of the reserved maximum at once. The signed maximum stays (`maxAmountAtomic`).
+    ///
+    /// - Throws: `.badAmount` when `charge` exceeds the reserved amount (the maximum), or is negative.
+    func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// Reconcile only: the chain's transfer says what a payment moved. Any status (`settled`
+    /// included, to replace a receipt's or the maximum's word) becomes `settled` at `charge`.
+    ///
+    /// - Throws: `.badAmount` when `charge` exceeds the reserved maximum, or is negative.
+    func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError)
+
     // MARK: Queries
+
+    /// `settled` rows whose charge is counted at the signed maximum because the receipt gave no
+    /// usable amount (`amountSource == .maximum`), oldest first: reconcile reads their transfers.
+    func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord]
 
     /// Rows not yet resolved (`reserved`, `sent`, `unknown`), oldest first: the reconcile worklist.
     func unresolved() throws(LedgerError) -> [PaymentRecord]

@@ -15,9 +15,11 @@ public struct PaymentPayload: Sendable, Equatable {
     /// Builds the payload for the chosen requirement.
     ///
     /// v2 echoes the chosen `accepts` entry verbatim as `accepted`, the offer's `resource`, and
-    /// the offer's `extensions` (adding `info.id` to `payment-identifier` when advertised). v1
-    /// names the scheme and network exactly as the server wrote them.
-    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: String?) {
+    /// the offer's `extensions` (adding `info.id` to `payment-identifier` when advertised, and
+    /// `schemeExtensions`, what the signed scheme contributes, such as an `eip2612GasSponsoring`
+    /// permit). v1 names the scheme and network exactly as the server wrote them.
+    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: String?,
+                schemeExtensions: JSONObject? = nil) {
         var doc = JSONObject()
         if requirement.x402Version == 1 {
             doc["x402Version"] = 1
@@ -36,12 +38,32 @@ public struct PaymentPayload: Sendable, Equatable {
                     pid["info"] = .object(info)
                     ext["payment-identifier"] = .object(pid)
                 }
-                doc["extensions"] = .object(ext)
+                doc["extensions"] = .object(Self.overlay(ext, schemeExtensions))
+            } else if let schemeExtensions {
+                doc["extensions"] = .object(schemeExtensions)
             }
         }
         self.x402Version = requirement.x402Version
         self.document = .object(doc)
         self.base64 = Base64.encode(document.encodedBytes())
+    }
+
+    /// The server's declared extensions with the client's data laid over them, as the reference
+    /// clients merge them: objects merge recursively, a key only the client has is added, and on
+    /// a conflicting leaf the server's value stays (its `schema` and `info.version` are echoed
+    /// untouched; a strict server refuses an echo that dropped them).
+    static func overlay(_ server: JSONObject, _ client: JSONObject?) -> JSONObject {
+        guard let client else { return server }
+        var out = server
+        for member in client.members {
+            let (key, value) = (member.key, member.value)
+            if case let .object(s)? = out[key], case let .object(c) = value {
+                out[key] = .object(overlay(s, c))
+            } else if out[key] == nil {
+                out[key] = value
+            }
+        }
+        return out
     }
 
     /// `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1).

@@ -23,10 +23,16 @@ public struct PaymentRecord: Sendable, Equatable {
     public var error: String?
     /// The HTTP status of the paid retry, when one came back.
     public var httpStatus: Int?
+    /// For a payment settled for its actual amount (`upto`): whose word the settled amount is
+    /// (`receipt`, `chain`, or `maximum` while the real transfer is unread); nil otherwise.
+    public var amountSource: SettledCharge.Source?
+    /// Why the settled amount is not the seller's word (a claim above the signed maximum, …).
+    public var amountNote: String?
 
     /// Creates a record (the ledger creates them; tests and reports may too).
     public init(id: Int64, payment: NewPayment, createdAt: Date, updatedAt: Date, status: PaymentStatus,
-                txHash: String? = nil, error: String? = nil, httpStatus: Int? = nil) {
+                txHash: String? = nil, error: String? = nil, httpStatus: Int? = nil,
+                amountSource: SettledCharge.Source? = nil, amountNote: String? = nil) {
         self.id = id
         self.payment = payment
         self.createdAt = createdAt
@@ -35,6 +41,8 @@ public struct PaymentRecord: Sendable, Equatable {
         self.txHash = txHash
         self.error = error
         self.httpStatus = httpStatus
+        self.amountSource = amountSource
+        self.amountNote = amountNote
     }
 
     /// A reserved field, read through `payment`.

@@ -17,6 +17,13 @@ extension Address: DatabaseValueConvertible {
     }
 }
 
+extension ChainAccount: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { text.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ChainAccount? {
+        String.fromDatabaseValue(dbValue).flatMap { try? ChainAccount(parsing: $0) }
+    }
+}
+
 extension Nonce32: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { hex.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Nonce32? {
@@ -39,9 +46,11 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         guard let status = PaymentStatus(rawValue: raw) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "payment has unknown status \(raw)")
         }
+        let source: String? = row["amount_source"]
         self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
                   updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
-                  httpStatus: row["http_status"])
+                  httpStatus: row["http_status"], amountSource: source.flatMap(SettledCharge.Source.init(rawValue:)),
+                  amountNote: row["amount_note"])
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -53,6 +62,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["tx_hash"] = txHash
         container["error"] = error
         container["http_status"] = httpStatus
+        container["amount_source"] = amountSource?.rawValue
+        container["amount_note"] = amountNote
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -18,11 +18,13 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var url: String
     /// The budget left (in the same units as `amount`).
     public var budgetLeft: String
+    /// Whether `amount` is a maximum the seller settles below or at (`upto`), not a price.
+    public var isMaximum: Bool
 
     /// Creates a request.
     public init(
         amount: String, symbol: String, asset: String, network: String, payTo: String,
-        host: String, url: String, budgetLeft: String
+        host: String, url: String, budgetLeft: String, isMaximum: Bool = false
     ) {
         self.amount = amount
         self.symbol = symbol
@@ -32,6 +34,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.host = host
         self.url = url
         self.budgetLeft = budgetLeft
+        self.isMaximum = isMaximum
     }
 
     /// The one-paragraph text shown to the human (elicitation schemas cannot carry
@@ -40,13 +43,13 @@ public struct ApprovalRequest: Sendable, Equatable {
     public init(plan: PaymentPlan, budgetLeft: String) {
         self.init(
             amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
-            asset: plan.token.checksummed, network: plan.network, payTo: plan.payTo.checksummed, host: plan.host.name,
-            url: plan.resource.url, budgetLeft: budgetLeft)
+            asset: plan.token.text, network: plan.network, payTo: plan.payTo.text, host: plan.host.name,
+            url: plan.resource.url, budgetLeft: budgetLeft, isMaximum: plan.method.settlesActualAmount)
     }
 
     public var message: String {
         """
-        Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
+        Pay \(isMaximum ? "up to " : "")\(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
         Budget left: \(budgetLeft)

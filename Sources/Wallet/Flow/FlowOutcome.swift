@@ -1,3 +1,4 @@
+import Ledger
 import X402
 
 /// How a call ended, and what the ledger must record.
@@ -42,15 +43,19 @@ public struct FlowOutcome: Sendable, Equatable {
     public var signatures: Int
     /// How many times the paid request was sent.
     public var paidAttempts: Int
+    /// For a settled payment charged its actual amount (`upto`): what it was charged; nil when
+    /// the reserved amount stands.
+    public var charge: SettledCharge?
 
     /// Creates an outcome.
     public init(kind: Kind, plan: PaymentPlan? = nil, receipt: SettlementResponse? = nil, resolution: Resolution = .none,
-                signatures: Int = 0, paidAttempts: Int = 0) {
+                signatures: Int = 0, paidAttempts: Int = 0, charge: SettledCharge? = nil) {
         self.kind = kind
         self.plan = plan
         self.receipt = receipt
         self.resolution = resolution
         self.signatures = signatures
         self.paidAttempts = paidAttempts
+        self.charge = charge
     }
 }

@@ -3,15 +3,19 @@ import Foundation
 import HTTP
 import Ledger
 import PurseCore
+import X402
 
 /// Settles the ledger's unresolved rows (reserved, sent, unknown) against the chain.
 ///
-/// For each row it asks the token `authorizationState(payer, nonce)`: used → settled (with the
-/// transaction hash from the `AuthorizationUsed` log when the RPC can find it); unused and past
-/// `validBefore` (plus a margin for chain clock skew) → released, not charged; unused and still
-/// valid → left, still counted. It also re-checks `failed` rows whose authorization has not
-/// expired: if the chain shows one used (a seller that said 402 and settled anyway), it becomes
-/// settled and counts again.
+/// For each row it asks the chain, through the probe of the row's kind of authorization
+/// (`probe(for:)`: EIP-3009 `authorizationState`, Permit2 `nonceBitmap`), whether that very
+/// authorization was used: used → settled (with the transaction when the probe finds it, and
+/// for `upto` the amount the chain moved); unused and past `validBefore` (plus a margin for
+/// chain clock skew) → released, not charged; unused and still valid → left, still counted. It
+/// also re-checks `failed` rows whose authorization has not expired: if the chain shows one used
+/// (a seller that said 402 and settled anyway), it becomes settled and counts again. And it
+/// reads the real transfer of `upto` rows counted at their maximum because the receipt gave no
+/// usable amount (`PaymentLedger.unconfirmedCharges`).
 public struct Reconciler: Sendable {
     let ledger: any PaymentLedger
     let config: PurseConfig
@@ -26,6 +30,15 @@ public struct Reconciler: Sendable {
         self.http = http
     }
 
+    /// The probe for a row's kind of authorization: the one dispatch on it.
+    func probe(for row: PaymentRecord, rpcURL: String) -> any AuthorizationProbe {
+        let rpc = ChainRPCClient(url: rpcURL, http: http)
+        switch row.authorization {
+        case .eip3009: return EIP3009Probe(rpc: rpc)
+        case .permit2: return Permit2Probe(rpc: rpc)
+        }
+    }
+
     /// Runs one pass.
     public func run(now: @Sendable () -> Date = { Date() }) async -> ReconcileReport {
         var report = ReconcileReport()
@@ -38,13 +51,10 @@ public struct Reconciler: Sendable {
         let notBefore = Int64(now().timeIntervalSince1970) - expiryMargin
         let recheck = (try? await LedgerWork.run { () throws(LedgerError) in try ledger.failedButStillValid(notBefore: notBefore) }) ?? []
         for row in recheck {
-            guard let rpcURL = config.rpcURL(network: row.network) else { continue }
-            let rpc = ChainRPCClient(url: rpcURL, http: http)
-            let (token, payer, nonce) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes)
-            guard (try? await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)) == true else { continue }
-            let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
-            let (id, at) = (row.id, now())
-            if (try? await LedgerWork.run({ () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: tx, now: at) })) != nil {
+            guard let rpcURL = config.rpcURL(network: row.network),
+                  case let .used(tx, charge)? = try? await probe(for: row, rpcURL: rpcURL).probe(row)
+            else { continue }
+            if (try? await settle(row, tx: tx, charge: charge, at: now())) != nil {
                 report.entries.append(.init(id: row.id, action: "settled", detail: "recorded as failed, but the authorization was used on chain\(tx.map { " in \($0)" } ?? "")"))
             }
         }
@@ -53,28 +63,64 @@ public struct Reconciler: Sendable {
                 report.entries.append(.init(id: row.id, action: "error", detail: "no rpcUrl configured for \(row.network)"))
                 continue
             }
-            let rpc = ChainRPCClient(url: rpcURL, http: http)
             do {
-                let (token, payer, nonce, id) = (row.asset.checksummed, row.payer.checksummed, row.nonce.bytes, row.id)
-                let used = try await rpc.authorizationState(token: token, authorizer: payer, nonce: nonce)
-                if used {
-                    let tx = (try? await rpc.findAuthorizationUsed(token: token, authorizer: payer, nonce: nonce)) ?? nil
-                    let (hash, at) = (tx ?? row.txHash, now())
-                    try await LedgerWork.run { () throws(LedgerError) in try ledger.markSettledByChain(id: id, txHash: hash, now: at) }
-                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(tx.map { " in \($0)" } ?? "")"))
-                } else if Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin {
-                    let (status, at) = (row.httpStatus, now())
+                switch try await probe(for: row, rpcURL: rpcURL).probe(row) {
+                case let .used(tx, charge):
+                    try await settle(row, tx: tx, charge: charge, at: now())
+                    let amount = charge.map { " for \(AmountText.format(atomic: $0.atomic, decimals: row.decimals, symbol: row.assetSymbol))" } ?? ""
+                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\((tx ?? row.txHash).map { " in \($0)" } ?? "")\(amount)"))
+                case .unused where Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin:
+                    let (id, status, at) = (row.id, row.httpStatus, now())
                     try await LedgerWork.run { () throws(LedgerError) in
                         try ledger.markFailed(id: id, error: "released by reconcile: the authorization expired unused", httpStatus: status, now: at)
                     }
                     report.entries.append(.init(id: row.id, action: "released", detail: "authorization expired unused"))
-                } else {
+                case .unused:
                     report.entries.append(.init(id: row.id, action: "pending", detail: "unused, valid until \(row.validBefore); still counted"))
                 }
             } catch {
                 report.entries.append(.init(id: row.id, action: "error", detail: "\(row.network): \(error)"))
             }
         }
+        await confirmCharges(&report, now: now)
         return report
+    }
+
+    /// `upto` rows counted at their maximum: the chain's transfer replaces it when it can be read.
+    func confirmCharges(_ report: inout ReconcileReport, now: @Sendable () -> Date) async {
+        let ledger = self.ledger
+        let rows = (try? await LedgerWork.run { () throws(LedgerError) in try ledger.unconfirmedCharges() }) ?? []
+        for row in rows {
+            guard let rpcURL = config.rpcURL(network: row.network) else { continue }
+            do {
+                guard case let .used(tx, charge?) = try await probe(for: row, rpcURL: rpcURL).probe(row), charge.source == .chain else {
+                    report.entries.append(.init(id: row.id, action: "pending", detail: "settled; the transfer is not readable yet, so the signed maximum still counts"))
+                    continue
+                }
+                try await settle(row, tx: tx, charge: charge, at: now())
+                report.entries.append(.init(id: row.id, action: "settled", detail: "charge read from the chain: \(AmountText.format(atomic: charge.atomic, decimals: row.decimals, symbol: row.assetSymbol))"))
+            } catch {
+                report.entries.append(.init(id: row.id, action: "error", detail: "\(row.network): \(error)"))
+            }
+        }
+    }
+
+    /// Records the chain's word: settled, at the chain's charge when the probe read one; an
+    /// `upto` row whose transfer could not be read stays at its maximum, marked for another look.
+    func settle(_ row: PaymentRecord, tx: String?, charge: SettledCharge?, at: Date) async throws(LedgerError) {
+        let (ledger, id, hash) = (self.ledger, row.id, tx ?? row.txHash)
+        var chosen = charge
+        if chosen == nil, let max = row.maxAmountAtomic {
+            chosen = SettledCharge(atomic: max, micros: Micros(atomic: max, decimals: row.decimals) ?? row.micros, source: .maximum,
+                                   note: "used on chain; the transfer could not be read yet, so the signed maximum counts until reconcile reads it")
+        }
+        let final = chosen
+        try await LedgerWork.run { () throws(LedgerError) in
+            if let charge = final {
+                try ledger.markSettledByChain(id: id, charge: charge, txHash: hash, now: at)
+            } else {
+                try ledger.markSettledByChain(id: id, txHash: hash, now: at)
+            }
+        }
     }
 }
