@@ -120,6 +120,11 @@ public final class CurlHTTPClient: HTTPClient {
         case let .url(proxy): try check(purse_curl_setopt_str(h, CURLOPT_PROXY, proxy), "proxy")
         }
         try check(purse_curl_setopt_str(h, CURLOPT_NOPROXY, ""), "no-proxy list")
+        // HTTPS: always verify the chain and the host name (the defaults, set explicitly so no
+        // reuse of a handle can carry another setting), against `caFile` when one is configured.
+        try check(purse_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1), "certificate verification")
+        try check(purse_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2), "host name verification")
+        if let caFile = options.caFile { try check(purse_curl_setopt_str(h, CURLOPT_CAINFO, caFile), "CA file") }
 
         try check(purse_curl_setopt_datacb(h, CURLOPT_WRITEFUNCTION) { ptr, size, count, user in
             CurlTransfer.deliver(ptr, size * count, to: user) { $0.receiveBody($1) }
@@ -218,10 +223,12 @@ public final class CurlHTTPClient: HTTPClient {
         case CURLE_OPERATION_TIMEDOUT: kind = .timeout
         case CURLE_URL_MALFORMAT: kind = .invalidURL
         case CURLE_UNSUPPORTED_PROTOCOL: kind = .unsupportedScheme
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
-             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             kind = .connectFailed
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE,
+             CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_INVALIDCERTSTATUS:
+            kind = .tls
         default: kind = sent ? .transport : .connectFailed
         }
         return .failure(HTTPError(kind, detail, requestMayHaveBeenSent: sent))

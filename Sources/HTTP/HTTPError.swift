@@ -12,8 +12,11 @@ public struct HTTPError: CodedError, Equatable {
         case unsupportedScheme = "http.unsupported_scheme"
         /// The method or a header field is malformed (such as a CR or LF in a value).
         case invalidRequest = "http.invalid_request"
-        /// The host name did not resolve, or the connection (or TLS handshake) failed.
+        /// The host name did not resolve, or the connection failed.
         case connectFailed = "http.connect_failed"
+        /// The TLS handshake failed: the server's certificate did not verify (untrusted CA,
+        /// wrong host name, expired) or no common protocol; nothing was sent.
+        case tls = "http.tls"
         /// A connect, total or low-speed time limit was hit.
         case timeout = "http.timeout"
         /// The response's header section exceeded `maxHeaderBytes`.
@@ -48,6 +51,7 @@ public struct HTTPError: CodedError, Equatable {
         case .unsupportedScheme: "only http and https URLs are allowed"
         case .invalidRequest: "malformed request"
         case .connectFailed: "could not connect"
+        case .tls: "the TLS handshake failed (the server's certificate did not verify)"
         case .timeout: "the request timed out"
         case .headersTooLarge: "the response headers are too large"
         case .cancelled: "the request was cancelled"

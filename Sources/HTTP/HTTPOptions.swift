@@ -21,6 +21,9 @@ public struct HTTPOptions: Sendable {
     public var lowSpeedTimeSeconds: Int
     /// How many idle connection handles the client keeps for reuse.
     public var maxIdleHandles: Int
+    /// A PEM file of CA certificates that HTTPS servers are verified against instead of the
+    /// default bundle (libcurl `CAINFO`); nil for the system's. Verification is never turned off.
+    public var caFile: String?
 
     /// Creates options; every parameter has a conservative default.
     public init(
@@ -32,7 +35,8 @@ public struct HTTPOptions: Sendable {
         userAgent: String = "purse/0.1 (x402 agent wallet)",
         lowSpeedLimitBytesPerSecond: Int = 0,
         lowSpeedTimeSeconds: Int = 0,
-        maxIdleHandles: Int = 8
+        maxIdleHandles: Int = 8,
+        caFile: String? = nil
     ) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs
@@ -43,5 +47,6 @@ public struct HTTPOptions: Sendable {
         self.lowSpeedLimitBytesPerSecond = lowSpeedLimitBytesPerSecond
         self.lowSpeedTimeSeconds = lowSpeedTimeSeconds
         self.maxIdleHandles = maxIdleHandles
+        self.caFile = caFile
     }
 }

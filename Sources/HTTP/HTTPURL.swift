@@ -18,6 +18,8 @@ public struct HTTPURL: Sendable, Equatable {
     public let host: HostName
     /// The port, explicit or the scheme's default.
     public let port: Int
+    /// The path as libcurl parsed it (`/` when the URL has none), without query or fragment.
+    public var path: String = "/"
 
     /// A key naming the connection this URL needs (`https://api.example.com:443`).
     public var origin: String { "\(scheme)://\(host):\(port)" }
@@ -56,7 +58,8 @@ public struct HTTPURL: Sendable, Equatable {
         guard let portText = Self.part(u, CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)), let port = Int(portText) else {
             throw HTTPError(.invalidURL, "the URL has no usable port", requestMayHaveBeenSent: false)
         }
-        return HTTPURL(text: url, scheme: scheme, host: HostName(host), port: port)
+        let path = Self.part(u, CURLUPART_PATH, 0).flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+        return HTTPURL(text: url, scheme: scheme, host: HostName(host), port: port, path: path)
     }
 
     private static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) }

@@ -42,24 +42,29 @@ public protocol PaymentLedger: Sendable {
 
     // MARK: Transitions
 
-    /// `reserved → sent`: the signed authorization is about to leave.
-    func markSent(id: Int64, now: Date) throws(LedgerError)
-    /// `sent | unknown → settled`: the server confirmed the payment.
-    func markSettled(id: Int64, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// `reserved → sent`: the signed authorization is about to leave; `signedPayload` keeps the
+    /// exact payload (compact JSON text) that every send of this payment carries.
+    func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError)
+    /// `sent | unknown → settled`: the server confirmed the payment; `receipt` is the seller's
+    /// signed receipt and how it was checked (JSON text), when there is one to keep.
+    func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
     /// `reserved | sent | unknown → failed`: released, not charged.
     func markFailed(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError)
-    /// `sent → unknown`: no answer; the row keeps counting until reconcile resolves it.
-    func markUnknown(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError)
+    /// `sent → unknown`: no answer, or an ambiguous one (a 5xx, `settlement_pending`); the row
+    /// keeps counting until reconcile resolves it. `txHash` is a transaction the server reported
+    /// as broadcast but not confirmed.
+    func markUnknown(id: Int64, error: String, httpStatus: Int?, txHash: String?, now: Date) throws(LedgerError)
     /// Reconcile only: the chain says the authorization was used, so any status but `settled`
     /// (including `failed`) becomes `settled`. The chain is the truth.
     func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError)
 
     /// `sent | unknown → settled` for a payment whose charge is known only at settlement
     /// (`upto`): in the same transaction the row's amount becomes `charge`, which frees the rest
-    /// of the reserved maximum at once. The signed maximum stays (`maxAmountAtomic`).
+    /// of the reserved maximum at once. The signed maximum stays (`maxAmountAtomic`); `receipt` is
+    /// kept as for `markSettled(id:txHash:httpStatus:receipt:now:)`.
     ///
     /// - Throws: `.badAmount` when `charge` exceeds the reserved amount (the maximum), or is negative.
-    func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError)
+    func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
     /// Reconcile only: the chain's transfer says what a payment moved. Any status (`settled`
     /// included, to replace a receipt's or the maximum's word) becomes `settled` at `charge`.
     ///
@@ -77,6 +82,9 @@ public protocol PaymentLedger: Sendable {
     /// `failed` rows whose authorization could still be used on chain (`validBefore` later
     /// than `notBefore`, Unix seconds): reconcile re-checks them.
     func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord]
+    /// The latest `settled` payment of `payer` for `resource` (`origin + path`), or nil: whether
+    /// this wallet already paid a resource that now offers a sign-in.
+    func paidResource(payer: Address, resource: String) throws(LedgerError) -> PaymentRecord?
     /// One payment by id, or nil.
     func payment(id: Int64) throws(LedgerError) -> PaymentRecord?
     /// Payments matching the filter, newest first.
@@ -87,5 +95,25 @@ extension PaymentLedger {
     /// The session with this id, or nil.
     public func session(id: String) throws(LedgerError) -> SessionRecord? {
         try sessions().first { $0.id == id }
+    }
+
+    /// `reserved → sent`, keeping no payload.
+    public func markSent(id: Int64, now: Date) throws(LedgerError) {
+        try markSent(id: id, signedPayload: nil, now: now)
+    }
+
+    /// `sent | unknown → settled`, keeping no receipt.
+    public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
+        try markSettled(id: id, txHash: txHash, httpStatus: httpStatus, receipt: nil, now: now)
+    }
+
+    /// `sent | unknown → settled` at `charge`, keeping no receipt.
+    public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
+        try markSettled(id: id, charge: charge, txHash: txHash, httpStatus: httpStatus, receipt: nil, now: now)
+    }
+
+    /// `sent → unknown`, with no transaction known.
+    public func markUnknown(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
+        try markUnknown(id: id, error: error, httpStatus: httpStatus, txHash: nil, now: now)
     }
 }

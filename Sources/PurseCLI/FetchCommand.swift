@@ -31,9 +31,9 @@ struct FetchCommand: AsyncParsableCommand {
             stderr("purse: " + result.summary)
         }
         switch result.outcome.kind {
-        case .notPaymentRequired, .paid: return
+        case .notPaymentRequired, .signedIn, .paid: return
         case .refused: throw ExitCode(result.outcomeName == "error" ? CLIExit.failure : CLIExit.refused)
-        case .paymentFailed, .unknown: throw ExitCode(CLIExit.paymentProblem)
+        case .paymentFailed, .notDelivered, .unknown: throw ExitCode(CLIExit.paymentProblem)
         }
     }
 }

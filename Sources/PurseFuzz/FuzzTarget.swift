@@ -22,8 +22,11 @@ public enum FuzzTarget {
         case 1:
             if let offer = try? PaymentRequiredParser.parse(header: { _ in nil }, body: input) { check(offer) }
         case 2:
-            if let r = try? SettlementResponse.parse(header: { $0 == "PAYMENT-RESPONSE" ? text : nil }), let tx = r.transaction {
-                precondition(tx.utf8.count == 66 && tx.hasPrefix("0x"), "normalized transaction hash has the wrong shape")
+            if let r = try? SettlementResponse.parse(header: { $0 == "PAYMENT-RESPONSE" ? text : nil }) {
+                if let tx = r.transaction {
+                    precondition(tx.utf8.count == 66 && tx.hasPrefix("0x"), "normalized transaction hash has the wrong shape")
+                }
+                _ = SignedReceipt.find(in: r)
             }
         case 3:
             if let c = try? PurseConfig.parse(input) {
@@ -57,6 +60,17 @@ public enum FuzzTarget {
             precondition(chosen.requirement?.network?.caip2 == "eip155:84532", "a disallowed network was chosen")
         }
         _ = selection.refusalSummary
+        // Extensions: a sign-in challenge is signable only for the asking origin, in one line per field.
+        if case let .success(challenge)? = offer.signInChallenge {
+            let origin = WebOrigin(scheme: "http", host: "seller.test", port: 80)
+            if challenge.refusal(origin: origin, chain: "eip155:84532", now: 1_800_000_000) == nil {
+                precondition(WebOrigin.parseAuthority(challenge.domain, scheme: "http") == origin, "a sign-in for another domain was allowed")
+                precondition(WebOrigin.parse(challenge.uri) == origin, "a sign-in for another uri was allowed")
+                let fields = [challenge.statement ?? "", challenge.nonce, challenge.issuedAt] + (challenge.resources ?? [])
+                precondition(!fields.contains { $0.contains("\n") || $0.contains("\r") }, "a multi-line sign-in field was allowed")
+            }
+        }
+        _ = SignedOffer.offers(in: offer)
     }
 }
 

@@ -254,6 +254,30 @@ public enum ToolCatalog {
                 "description": "upto only: whose word amount is (maximum: the receipt gave no usable amount; reconcile reads the transfer).",
             ],
             "amountNote": ["type": "string"],
+            "status": ["type": "string", "enum": ["settled", "failed", "unknown", "none"], "description": "The ledger status of the payment."],
+            "paymentFlow": [
+                "type": "string",
+                "description": "The seller's payment flow: authorization (charged only when the content is served) or upfront (settled first).",
+            ],
+            "paymentId": ["type": ["string", "null"], "description": "The payment-identifier id sent, when the seller declared the extension."],
+            "offer": ["type": ["object", "null"], "description": "The seller's signed offer for the paid option and its signer, when it sent one."],
+            "receipt": [
+                "type": ["object", "null"],
+                "description": "The seller's signed receipt and whether it verified (a bad or missing receipt is noted, never fatal).",
+            ],
+        ],
+    ]
+
+    static let signInOutput: JSONValue = [
+        "type": "object",
+        "required": ["status"],
+        "description": "What became of the seller's sign-in-with-x challenge.",
+        "properties": [
+            "status": ["type": "string", "enum": ["signed_in", "would_sign_in", "not_accepted", "refused", "unreadable", "not_paid_before", "disabled", "failed"]],
+            "code": ["type": "string"],
+            "message": ["type": "string"],
+            "address": ["type": "string"],
+            "chain": ["type": "string"],
         ],
     ]
 
@@ -280,6 +304,7 @@ public enum ToolCatalog {
             ],
             "transferMethod": ["type": ["string", "null"], "description": "eip3009 or permit2; null when Purse cannot pay the option's scheme."],
             "payTo": ["type": "string"],
+            "paymentFlow": ["type": "string", "description": "authorization (default) or upfront (settled before the content is served)."],
             "allowed": ["type": "boolean"],
             "verdict": ["type": "string", "enum": ["chosen", "allowed", "refused"]],
             "reasons": ["type": "array", "items": ["type": "string"]],
@@ -289,6 +314,10 @@ public enum ToolCatalog {
 
     static let outputSchemas: [String: JSONValue] = [
         "paid_fetch": objectSchema([
+            ("outcome", [
+                "type": "string", "enum": ["not_required", "signed_in", "paid", "refused", "error", "failed", "unknown"],
+                "description": "signed_in: the seller let this wallet in on its earlier payment (sign-in-with-x), nothing paid.",
+            ]),
             ("status", ["type": "integer", "description": "The final HTTP status."]),
             ("headers", ["type": "object", "additionalProperties": ["type": "string"]]),
             ("contentType", ["type": ["string", "null"]]),
@@ -297,8 +326,9 @@ public enum ToolCatalog {
             ("truncated", ["type": "boolean"]),
             ("paid", ["type": "boolean"]),
             ("payment", paymentOutput),
+            ("signIn", signInOutput),
             ("budget", budgetOutput),
-        ], required: ["status", "headers", "contentType", "body", "bodyEncoding", "truncated", "paid", "budget"],
+        ], required: ["outcome", "status", "headers", "contentType", "body", "bodyEncoding", "truncated", "paid", "budget"],
            closed: false),
         "quote": objectSchema([
             ("status", ["type": "integer"]),
@@ -313,6 +343,9 @@ public enum ToolCatalog {
                 "description": "Why Purse would not pay, or null.",
             ]),
             ("serverError", ["type": "string"]),
+            ("paymentFlow", ["type": "string", "description": "The payment flow of the option Purse would pay: authorization or upfront (a failed request still costs)."]),
+            ("offer", ["type": "object", "description": "The seller's signed offer matching that option, and its signer."]),
+            ("signIn", signInOutput),
         ], required: ["status", "options", "chosen", "wouldPay", "refusal"], closed: false),
         "wallet_balance": objectSchema([
             ("address", ["type": "string"]),

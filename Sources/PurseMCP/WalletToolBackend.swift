@@ -64,7 +64,7 @@ public final class WalletToolBackend: PurseToolBackend {
         context.log(.info, "paid_fetch \(a["url"]?.stringValue ?? ""): \(result.outcomeName)")
         let isError: Bool
         switch result.outcome.kind {
-        case .notPaymentRequired, .paid: isError = false
+        case .notPaymentRequired, .signedIn, .paid: isError = false
         default: isError = true
         }
         return ToolResult(structured: result.json(), summary: result.summary, isError: isError)

@@ -8,6 +8,9 @@ public struct HTTPConfig: Sendable, Equatable {
     public var timeoutMs: Int = 30_000
     /// `nil` to connect directly (environment proxies are ignored), or a proxy URL.
     public var proxy: String?
+    /// A PEM file of CA certificates to verify HTTPS servers with instead of the default bundle
+    /// (libcurl `CAINFO`); nil for the system's.
+    public var caFile: String?
 
     /// Creates the defaults.
     public init() {}

@@ -1,3 +1,5 @@
+import PurseCore
+
 /// How Purse signs and retries payments.
 public struct PaymentConfig: Sendable, Equatable {
     /// The longest authorization window Purse signs, in seconds, whatever the server asks (default 300).
@@ -6,6 +8,12 @@ public struct PaymentConfig: Sendable, Equatable {
     public var maxPaidAttempts: Int = 3
     /// How long to wait for a human's approval, in seconds (default 120).
     public var approvalTimeoutSeconds: Int = 120
+    /// Whether Purse answers a `sign-in-with-x` challenge of a resource this wallet already paid
+    /// by signing in (an EIP-4361 signature, no money) before paying again (default true).
+    public var signIn: Bool = true
+    /// Keys the human trusts to sign offers and receipts (`offer-receipt`) per host. A host listed
+    /// here must sign its offers with one of them (or its `payTo` key), or Purse refuses to pay.
+    public var offerSigners: [HostName: [Address]] = [:]
 
     /// Creates the defaults.
     public init() {}

@@ -50,7 +50,7 @@ extension PurseConfig {
         if let p = root["policy"] { c.policy = try r.policy(p) }
         if let h = root["http"] {
             let o = try r.object(h, "http")
-            try r.only(o, ["maxBodyBytes", "connectTimeoutMs", "timeoutMs", "proxy"], "http")
+            try r.only(o, ["maxBodyBytes", "connectTimeoutMs", "timeoutMs", "proxy", "caFile"], "http")
             if let v = o["maxBodyBytes"] { c.http.maxBodyBytes = try r.int(v, "http.maxBodyBytes", 1_024...(256 << 20)) }
             if let v = o["connectTimeoutMs"] { c.http.connectTimeoutMs = try r.int(v, "http.connectTimeoutMs", 100...120_000) }
             if let v = o["timeoutMs"] { c.http.timeoutMs = try r.int(v, "http.timeoutMs", 100...600_000) }
@@ -63,13 +63,34 @@ extension PurseConfig {
                     c.http.proxy = s
                 }
             }
+            if let v = o["caFile"] { c.http.caFile = try r.string(v, "http.caFile") }
         }
         if let p = root["payment"] {
             let o = try r.object(p, "payment")
-            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds"], "payment")
+            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "signIn", "offerSigners"], "payment")
             if let v = o["validityCeilingSeconds"] { c.payment.validityCeilingSeconds = Int64(try r.int(v, "payment.validityCeilingSeconds", 10...3_600)) }
             if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
             if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
+            if let v = o["signIn"] {
+                guard case let .bool(b) = v else { throw ConfigError(.wrongType, key: "payment.signIn", "must be true or false, got \(v.typeName)") }
+                c.payment.signIn = b
+            }
+            if let v = o["offerSigners"] {
+                let hosts = try r.object(v, "payment.offerSigners")
+                for m in hosts.members {
+                    let path = "payment.offerSigners.\(m.key)"
+                    let host = try r.hostPattern(m.key, path)
+                    guard !host.hasPrefix("*.") else { throw ConfigError(.badValue, key: path, "offerSigners takes exact host names") }
+                    var keys: [Address] = []
+                    for (i, s) in try r.strings(m.value, path).enumerated() {
+                        guard let a = try? Address(parsing: s) else {
+                            throw ConfigError(.badValue, key: "\(path)[\(i)]", "'\(s)' is not a 0x-prefixed 20-byte address")
+                        }
+                        keys.append(a)
+                    }
+                    c.payment.offerSigners[HostName(host)] = keys
+                }
+            }
         }
         if let d = root["discovery"] { c.discovery = try r.discovery(d) }
         if let d = root["db"] { c.db = try r.string(d, "db") }

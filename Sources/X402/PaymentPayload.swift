@@ -14,11 +14,15 @@ public struct PaymentPayload: Sendable, Equatable {
 
     /// Builds the payload for the chosen requirement.
     ///
-    /// v2 echoes the chosen `accepts` entry verbatim as `accepted`, the offer's `resource`, and
-    /// the offer's `extensions` (adding `info.id` to `payment-identifier` when advertised, and
-    /// `schemeExtensions`, what the signed scheme contributes, such as an `eip2612GasSponsoring`
-    /// permit). v1 names the scheme and network exactly as the server wrote them.
-    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: String?,
+    /// v2 echoes, as the reference client does, the chosen `accepts` entry verbatim as
+    /// `accepted`, the offer's `resource`, and every extension the offer advertised exactly as
+    /// given (a seller's resource server refuses a payment whose echo lacks an advertised field),
+    /// adding only the client's `info.id` to a declared `payment-identifier` (replacing any id a
+    /// server put there: the idempotency key is the client's) and `schemeExtensions`, what the
+    /// signed scheme contributes to a declared extension (an `eip2612GasSponsoring` permit),
+    /// laid under the server's fields. Nothing is invented: an offer without `extensions` gets
+    /// none. v1 names the scheme and network exactly as the server wrote them.
+    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: PaymentIdentifier?,
                 schemeExtensions: JSONObject? = nil) {
         var doc = JSONObject()
         if requirement.x402Version == 1 {
@@ -32,15 +36,19 @@ public struct PaymentPayload: Sendable, Equatable {
             doc["accepted"] = requirement.raw
             doc["payload"] = payload
             if var ext = offer.extensions {
-                if let id = paymentIdentifier, case var .object(pid)? = ext["payment-identifier"] {
+                if let id = paymentIdentifier, case var .object(pid)? = ext[PaymentIdentifier.extensionKey],
+                   pid["info"] == nil || pid["info"]?.objectValue != nil {
                     var info = pid["info"]?.objectValue ?? JSONObject()
-                    info["id"] = .string(id)
+                    info["id"] = .string(id.value)
                     pid["info"] = .object(info)
-                    ext["payment-identifier"] = .object(pid)
+                    ext[PaymentIdentifier.extensionKey] = .object(pid)
                 }
-                doc["extensions"] = .object(Self.overlay(ext, schemeExtensions))
-            } else if let schemeExtensions {
-                doc["extensions"] = .object(schemeExtensions)
+                for member in schemeExtensions?.members ?? [] {
+                    // Only into an extension the server declared, under its own fields.
+                    guard case let .object(declared)? = ext[member.key], case let .object(mine) = member.value else { continue }
+                    ext[member.key] = .object(Self.overlay(declared, mine))
+                }
+                doc["extensions"] = .object(ext)
             }
         }
         self.x402Version = requirement.x402Version
@@ -48,12 +56,11 @@ public struct PaymentPayload: Sendable, Equatable {
         self.base64 = Base64.encode(document.encodedBytes())
     }
 
-    /// The server's declared extensions with the client's data laid over them, as the reference
+    /// A server's declared extension with the client's data laid under it, as the reference
     /// clients merge them: objects merge recursively, a key only the client has is added, and on
     /// a conflicting leaf the server's value stays (its `schema` and `info.version` are echoed
     /// untouched; a strict server refuses an echo that dropped them).
-    static func overlay(_ server: JSONObject, _ client: JSONObject?) -> JSONObject {
-        guard let client else { return server }
+    static func overlay(_ server: JSONObject, _ client: JSONObject) -> JSONObject {
         var out = server
         for member in client.members {
             let (key, value) = (member.key, member.value)
@@ -72,8 +79,12 @@ public struct PaymentPayload: Sendable, Equatable {
     /// The names of the payment headers of every version, which a caller may not set itself.
     public static let httpHeaderNames = ["PAYMENT-SIGNATURE", "X-PAYMENT"]
 
-    /// Makes a payment identifier (`pay_` + 32 hex) from 16 random bytes.
-    public static func paymentIdentifier(random: [UInt8]) -> String {
-        "pay_" + Hex.encode(random.prefix(16), prefix: false)
+    /// The `payment-identifier` id this payload carries, when it carries one.
+    public var paymentIdentifier: String? {
+        document["extensions"]?[PaymentIdentifier.extensionKey]?["info"]?["id"]?.stringValue
     }
+
+    /// The compact JSON text of the document: the exact bytes that were signed over and sent
+    /// (base64 of them is the HTTP header), as the ledger keeps them.
+    public var documentText: String { document.encoded() }
 }

@@ -28,7 +28,14 @@ public struct PaymentRequired: Sendable, Equatable {
     public let raw: JSONValue
 
     /// Whether the server advertised the `payment-identifier` extension (an idempotency key).
-    public var advertisesPaymentIdentifier: Bool { extensions?["payment-identifier"] != nil }
+    public var advertisesPaymentIdentifier: Bool { extensions?["payment-identifier"]?.objectValue != nil }
+
+    /// The `sign-in-with-x` challenge, when the server offers one: nil when absent, a failure
+    /// when present but unreadable (then Purse simply does not sign in).
+    public var signInChallenge: Result<SignInChallenge, X402Error>? {
+        guard let value = extensions?[SignInChallenge.extensionKey] else { return nil }
+        do throws(X402Error) { return .success(try SignInChallenge.parse(value)) } catch { return .failure(error) }
+    }
 
     /// Whether the server requires a payment identifier (`extensions["payment-identifier"].info.required`).
     public var requiresPaymentIdentifier: Bool {

@@ -6,11 +6,13 @@ import PurseCore
 /// `exact` with EIP-3009 or Permit2, `upto` with Permit2, on EVM); its network is known and
 /// allowed; its asset is a known (built-in or configured) asset of that network and allowed;
 /// `payTo` and the token are accounts of that chain; the method's own fields are sound (an
-/// EIP-712 domain for EIP-3009; for `upto`, a facilitator address that can be one); it uses the
-/// `authorization` payment flow; and its price, normalized to micro-units, is within the
+/// EIP-712 domain for EIP-3009; for `upto`, a facilitator address that can be one); it uses a
+/// payment flow its method supports (`authorization`; for `exact` also `upfront`, which settles
+/// before the content is served); and its price, normalized to micro-units, is within the
 /// per-request cap. For `upto` the price is the maximum the seller may settle, so the cap bounds
-/// what is signed. The cap is checked on the very option that will be signed. The cheapest
-/// survivor wins, across schemes and networks (`Selection.candidates`).
+/// what is signed. The cap is checked on the very option that will be signed. As the reference
+/// client does, `authorization` options are preferred over `upfront` ones; among those, the
+/// cheapest survivor wins, across schemes and networks (`Selection.candidates`).
 public enum RequirementSelector {
     /// Chooses among the options of `offer` under `policy`.
     public static func select(_ offer: PaymentRequired, policy: SelectionPolicy) -> Selection {
@@ -112,13 +114,19 @@ public enum RequirementSelector {
                 refuse("option.upto_facilitator_missing", "extra.facilitatorAddress is missing: an upto permit must name the one facilitator allowed to settle it")
             }
         }
-        // Permit2 and EIP-3009 authorize one transfer, settled after the content is ready; a flow
-        // that settles first (upfront) or twice (escrow) is not what was signed for.
-        if let flow = r.paymentFlow, flow != "authorization" {
-            refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' settles before the content is delivered; Purse only pays with the default 'authorization' flow")
+        // `exact` may settle before the content is served (`upfront`, surfaced to the human);
+        // `upto` settles what was used, so only after; `escrow` settles twice, which one signed
+        // transfer cannot do.
+        let flows: Set<String> = method.settlesActualAmount ? ["authorization"] : supportedFlows
+        if let flow = r.paymentFlow, !flows.contains(flow) {
+            refuse("option.payment_flow_unsupported", "paymentFlow '\(clip(flow))' is not one the \(method.scheme) scheme supports (\(flows.sorted().joined(separator: ", ")))")
         }
         return reasons
     }
+
+    /// The payment flows of `exact` on EVM (EIP-3009): `escrow` settles twice, which one
+    /// EIP-3009 authorization cannot do.
+    static let supportedFlows: Set<String> = ["authorization", "upfront"]
 
     static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }
 }

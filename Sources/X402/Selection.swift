@@ -11,14 +11,17 @@ public struct Selection: Sendable, Equatable {
         self.chosen = Self.order(verdicts).first
     }
 
-    /// The allowed options, best first: cheapest in budget units (for `upto`, its maximum, the
-    /// most it can cost), then server order. Prices of every scheme and network compare in the
-    /// one budget unit (micro-units of a USD stablecoin).
+    /// The allowed options, best first: `authorization` flows before `upfront` ones (as the
+    /// reference client prefers them: nothing is charged unless the content is served), then the
+    /// cheapest in budget units (for `upto`, its maximum, the most it can cost), then server
+    /// order. Prices of every scheme and network compare in the one budget unit (micro-units of
+    /// a USD stablecoin).
     public var candidates: [OptionVerdict] { Self.order(verdicts) }
 
     static func order(_ verdicts: [OptionVerdict]) -> [OptionVerdict] {
-        verdicts.filter { $0.allowed && $0.micros != nil }
-            .sorted { ($0.micros!, $0.index) < ($1.micros!, $1.index) }
+        func upfront(_ v: OptionVerdict) -> Int { (v.requirement?.paymentFlow ?? "authorization") == "authorization" ? 0 : 1 }
+        return verdicts.filter { $0.allowed && $0.micros != nil }
+            .sorted { (upfront($0), $0.micros!, $0.index) < (upfront($1), $1.micros!, $1.index) }
     }
 
     /// The selection after refusing option `index` for `reason` (learned after selection, such

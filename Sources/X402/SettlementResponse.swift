@@ -18,6 +18,9 @@ public struct SettlementResponse: Sendable, Equatable {
     /// The decoded document.
     public let raw: JSONValue
 
+    /// The settle error of a transfer that was broadcast but not confirmed: not a failure.
+    public static let pendingReason = "settlement_pending"
+
     /// The header names, newest first.
     public static let headerNames = ["PAYMENT-RESPONSE", "X-PAYMENT-RESPONSE"]
 

@@ -13,6 +13,8 @@ public struct X402Error: CodedError, Equatable {
         case unsupportedVersion = "x402.unsupported_version"
         case noRequirements = "x402.no_requirements"
         case noPaymentInfo = "x402.no_payment_info"
+        /// A signed offer contradicts the option Purse would pay, is expired, or its signature is bad.
+        case offerMismatch = "x402.offer_mismatch"
     }
 
     /// What went wrong.

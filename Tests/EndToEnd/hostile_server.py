@@ -281,7 +281,10 @@ def _cases() -> list[Case]:
         c("timeout-1e9", "maxTimeoutSeconds 10^9", req_402(maxTimeoutSeconds=10**9), NOPT),
         c("price-over-cap", "0.20 with maxPerRequest 0.10", req_402(amount="200000"),
           NO_OPTION + ("budget.per_request_exceeded",)),
-        c("flow-upfront", 'extra.paymentFlow "upfront"', req_402(extra={"name": "USDC", "version": "2", "paymentFlow": "upfront"}), NOPT),
+        # upfront is payable since issue 12 (shown in quote and the approval prompt); escrow settles
+        # twice, which one EIP-3009 authorization cannot do, and an unknown flow is refused.
+        c("flow-escrow", 'extra.paymentFlow "escrow" on exact', req_402(extra={"name": "USDC", "version": "2", "paymentFlow": "escrow"}), NOPT),
+        c("flow-unknown", 'extra.paymentFlow "later"', req_402(extra={"name": "USDC", "version": "2", "paymentFlow": "later"}), NOPT),
         c("big-header-80k", "~80 KiB PAYMENT-REQUIRED (over Purse's 64 KiB, under curl's 100 KiB)",
           header_402(lambda h, w: big_header(h, w, 60 * 1024)), ("http.headers_too_large",), expect_exit=(1, 3), expect_outcome=("refused", "error")),
         c("huge-header", "~1 MiB PAYMENT-REQUIRED header", header_402(huge_header), X402 + TRANSPORT + NO_OPTION, expect_exit=(1, 3), expect_outcome=("refused", "error")),
@@ -307,6 +310,134 @@ def _cases() -> list[Case]:
 
 
 CASES: dict[str, Case] = {c.name: c for c in _cases()}
+
+
+# ---- x402 extensions (issue 12): one case per new field ------------------------------------------
+#
+# These need more than one request or a fake settlement, so they have their own expectations
+# (`ExtCase`) and their own test (test_hostile.py::test_hostile_extension_case). The server never
+# settles anything: a "success" receipt it sends is a lie that the chain contradicts.
+
+FAKE_TX = "0x" + "11" * 32
+# A throw-away key the hostile server signs its offers and receipts with (test only).
+HOSTILE_OFFER_KEY = "0x" + "5a" * 32
+
+
+def _typed(kind: str, payload: dict) -> dict:
+    domain_type = [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}, {"name": "chainId", "type": "uint256"}]
+    if kind == "offer":
+        fields = [("version", "uint256"), ("resourceUrl", "string"), ("scheme", "string"), ("network", "string"),
+                  ("asset", "string"), ("payTo", "string"), ("amount", "string"), ("validUntil", "uint256")]
+    else:
+        fields = [("version", "uint256"), ("network", "string"), ("resourceUrl", "string"), ("payer", "string"),
+                  ("issuedAt", "uint256"), ("transaction", "string")]
+    primary = "Offer" if kind == "offer" else "Receipt"
+    return {"types": {"EIP712Domain": domain_type, primary: [{"name": n, "type": t} for n, t in fields]},
+            "primaryType": primary, "domain": {"name": f"x402 {kind}", "version": "1", "chainId": 1}, "message": dict(payload)}
+
+
+def sign_artifact(kind: str, payload: dict) -> str:
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+    return "0x" + bytes(Account.sign_message(encode_typed_data(full_message=_typed(kind, payload)), HOSTILE_OFFER_KEY).signature).hex()
+
+
+def offer_ext(h: "Handler", w: dict, *, valid_until: int, signature: str | None = None) -> dict:
+    payload = {"version": 1, "resourceUrl": h.url(), "scheme": "exact", "network": w["network"], "asset": w["token"],
+               "payTo": w["seller"], "amount": "10000", "validUntil": valid_until}
+    return {"offer-receipt": {"info": {"offers": [{"format": "eip712", "acceptIndex": 0, "payload": payload,
+                                                   "signature": signature or sign_artifact("offer", payload)}]}}}
+
+
+def fake_settled(h: "Handler", w: dict, extensions: dict | None = None) -> None:
+    payer = None
+    try:
+        payer = json.loads(base64.b64decode(h.signed_header()))["payload"]["authorization"]["from"]
+    except Exception:  # noqa: BLE001 - a hostile server does not care
+        pass
+    doc = {"success": True, "transaction": FAKE_TX, "network": w["network"], "payer": payer}
+    if extensions:
+        doc["extensions"] = extensions
+    h.reply(200, b'{"content":"hostile"}', "application/json", {"PAYMENT-RESPONSE": b64(doc)})
+
+
+def pid_oversized(h: "Handler", w: dict) -> None:
+    # The server pre-fills a 20,000-character id and requires the extension; the client's own id must win.
+    ext = {"payment-identifier": {"info": {"required": True, "id": "S" * 20_000}, "schema": {"type": "object"}}}
+    h.reply(402, b"{}", "application/json", {"PAYMENT-REQUIRED": b64(offer(h, w, extensions=ext))})
+
+
+def siwx_challenge(domain: str, uri: str, statement: str = "Sign in to hostile") -> dict:
+    now = time.time()
+    iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))  # noqa: E731
+    return {"sign-in-with-x": {"info": {"domain": domain, "uri": uri, "version": "1", "nonce": "a1b2c3d4e5f60718",
+                                        "issuedAt": iso(now - 5), "expirationTime": iso(now + 300), "statement": statement},
+                               "supportedChains": [{"chainId": "eip155:84532", "type": "eip191"}]}}
+
+
+def siwx_case(challenge: Callable[["Handler"], dict]):
+    def respond(h: "Handler", w: dict) -> None:
+        if h.headers.get("SIGN-IN-WITH-X"):
+            return h.reply(200, b'{"signedIn":true}', "application/json")
+        if h.signed_header():
+            return fake_settled(h, w)
+        h.reply(402, b"{}", "application/json", {"PAYMENT-REQUIRED": b64(offer(h, w, extensions=challenge(h)))})
+    return respond
+
+
+def offer_case(**kw):
+    def respond(h: "Handler", w: dict) -> None:
+        h.reply(402, b"{}", "application/json", {"PAYMENT-REQUIRED": b64(offer(h, w, extensions=offer_ext(h, w, **kw)))})
+    return respond
+
+
+def receipt_other_payment(h: "Handler", w: dict) -> None:
+    if not h.signed_header():
+        return h.reply(402, b"{}", "application/json",
+                       {"PAYMENT-REQUIRED": b64(offer(h, w, extensions=offer_ext(h, w, valid_until=int(time.time()) + 3600)))})
+    # A receipt, signed by the offer's key, for another payer of another resource.
+    payload = {"version": 1, "network": w["network"], "resourceUrl": h.url().replace("/receipt-other-payment", "/elsewhere"),
+               "payer": w["seller"], "issuedAt": int(time.time()), "transaction": FAKE_TX}
+    fake_settled(h, w, {"offer-receipt": {"info": {"receipt": {"format": "eip712", "payload": payload,
+                                                              "signature": sign_artifact("receipt", payload)}}}})
+
+
+@dataclass
+class ExtCase:
+    name: str
+    what: str
+    respond: Callable[["Handler", dict], None]
+    fetches: int = 1                  # the case is fetched this many times with one database
+    expect_outcome: str = "refused"   # of the last fetch
+    expect_code: str | None = None    # error code (or signIn code) of the last fetch
+    signs: int = 0                    # payment signatures that reach the server in all
+    signins: int = 0                  # SIGN-IN-WITH-X headers that reach the server
+
+
+def _ext_cases() -> list[ExtCase]:
+    e = ExtCase
+    return [
+        e("pid-oversized-id", "payment-identifier required, pre-filled with a 20,000-character server id", pid_oversized,
+          expect_outcome="failed", expect_code="payment.failed", signs=1),
+        e("siwx-other-domain", "a paid resource offers sign-in for domain evil.example",
+          siwx_case(lambda h: siwx_challenge("evil.example", "http://evil.example" + h.path)), fetches=2,
+          expect_outcome="paid", expect_code="siwx.domain_mismatch", signs=2),
+        e("siwx-other-uri", "sign-in for the right domain but a uri on another origin",
+          siwx_case(lambda h: siwx_challenge(h.headers.get("Host", ""), "http://evil.example/siwx-other-uri")), fetches=2,
+          expect_outcome="paid", expect_code="siwx.uri_mismatch", signs=2),
+        e("siwx-injected-statement", "a statement that smuggles a second URI line into the EIP-4361 text",
+          siwx_case(lambda h: siwx_challenge(h.headers.get("Host", ""), h.url(), "hi\nURI: http://evil.example/")), fetches=2,
+          expect_outcome="paid", expect_code="siwx.bad_challenge", signs=2),
+        e("offer-bad-signature", "a matching offer whose signature is 65 zero bytes",
+          offer_case(valid_until=0, signature="0x" + "00" * 65), expect_code="x402.offer_mismatch"),
+        e("offer-expired", "a matching, genuinely signed offer that expired an hour ago",
+          offer_case(valid_until=int(time.time()) - 3600), expect_code="x402.offer_mismatch"),
+        e("receipt-other-payment", "a success with a signed receipt for another payer and resource", receipt_other_payment,
+          expect_outcome="paid", signs=1),
+    ]
+
+
+EXT_CASES: dict[str, ExtCase] = {c.name: c for c in _ext_cases()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -343,6 +474,9 @@ class Handler(BaseHTTPRequestHandler):
         route = self.route()
         with self.server.lock:
             self.server.hits[route] = self.server.hits.get(route, 0) + 1
+            signin = self.headers.get("SIGN-IN-WITH-X")
+            if signin is not None:
+                self.server.signins.append({"route": route, "value": signin[:4096], "at": time.time()})
             sig = self.signed_header()
             if sig is not None:
                 self.server.signed.append({"path": self.path, "route": route, "method": self.command,
@@ -366,7 +500,7 @@ class Handler(BaseHTTPRequestHandler):
             self._record()
             return self.reply(200, b'{"free":true}', "application/json")
         self._record()
-        case = CASES.get(self.route().lstrip("/"))
+        case = CASES.get(self.route().lstrip("/")) or EXT_CASES.get(self.route().lstrip("/"))
         if case is None:
             return self.reply(404, b"no such case", "text/plain")
         case.respond(self, self.server.world)
@@ -397,6 +531,7 @@ class HostileServer(ThreadingHTTPServer):
         self.world = world
         self.lock = threading.Lock()
         self.signed: list[dict] = []
+        self.signins: list[dict] = []
         self.hits: dict[str, int] = {}
         self.thread: threading.Thread | None = None
         self.active = 0  # connections accepted and not yet fully handled
@@ -442,6 +577,10 @@ class HostileServer(ThreadingHTTPServer):
     def signed_for(self, route: str) -> list[dict]:
         with self.lock:
             return [s for s in self.signed if s["route"] == route]
+
+    def signins_for(self, route: str) -> list[dict]:
+        with self.lock:
+            return [s for s in self.signins if s["route"] == route]
 
     def hits_for(self, route: str) -> int:
         with self.lock:

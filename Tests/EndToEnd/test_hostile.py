@@ -9,6 +9,7 @@ the exit code, the server's log of signed requests, the ledger rows and the chai
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 import time
@@ -16,8 +17,8 @@ import time
 import pytest
 
 from conftest import count_transfers
-from hostile_server import CASES, HostileServer
-from purse_e2e import base_env, ledger_rows, new_key, result_json, run_purse, write_config
+from hostile_server import CASES, EXT_CASES, HostileServer
+from purse_e2e import PurseCLI, base_config, base_env, ledger_rows, new_key, result_json, run_purse, write_config
 
 CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 RESULTS: dict[str, dict] = {}
@@ -205,6 +206,54 @@ def test_bad_checksum_refused_before_approval(hostile, world, purse_bin, tmp_pat
     assert asked == [], "the human should not be asked to approve a payment Purse will refuse anyway"
 
 
+EXT_RESULTS: dict[str, dict] = {}
+
+
+@pytest.mark.parametrize("name", list(EXT_CASES))
+def test_hostile_extension_case(name, hostile, world, purse_bin, tmp_path, payer):
+    """One case per field of today's x402 (payment-identifier, sign-in-with-x, offers, receipts):
+    nothing is wrongly signed. A sign-in is never sent to a challenge for another origin or with a
+    smuggled line; a bad or expired offer is refused before anything is signed; a receipt for
+    another payment is noted, not trusted."""
+    case = EXT_CASES[name]
+    route = "/" + name
+    key, address = payer
+    p = PurseCLI(purse_bin, world, tmp_path / name, config=base_config(world, allowAssets=[world["token"]]), key=key, address=address)
+    before = count_transfers(world, address)
+    signed_before, signins_before = len(hostile.signed_for(route)), len(hostile.signins_for(route))
+    runs = [p.fetch(hostile.base_url + route) for _ in range(case.fetches)]
+    time.sleep(0.2)
+    last = runs[-1].data
+    signed = hostile.signed_for(route)[signed_before:]
+    signins = hostile.signins_for(route)[signins_before:]
+    code = (last.get("error") or {}).get("code") or (last.get("signIn") or {}).get("code")
+    EXT_RESULTS[name] = {"outcome": last.get("outcome"), "code": code, "signed": len(signed), "signins": len(signins), "ok": False}
+    print(f"\n{name}: outcomes {[r.data.get('outcome') for r in runs]} code={code} signed={len(signed)} signins={len(signins)}"
+          f"\n  {json.dumps(last.get('error') or last.get('signIn') or (last.get('payment') or {}).get('receipt'))[:400]}")
+
+    assert last.get("outcome") == case.expect_outcome, runs[-1]
+    if case.expect_code:
+        assert code == case.expect_code, runs[-1]
+    assert len(signed) == case.signs, signed
+    assert len(signins) == case.signins == 0, f"a sign-in reached a hostile challenge: {signins}"
+    assert count_transfers(world, address) == before, "the hostile server settles nothing on chain"
+    for s in signed:  # every payment that left is one of Purse's, with its own idempotency key
+        doc = json.loads(base64.b64decode(s["value"]))
+        pid = ((doc.get("extensions") or {}).get("payment-identifier") or {}).get("info", {}).get("id")
+        if name == "pid-oversized-id":
+            assert pid and re.match(r"^[A-Za-z0-9_-]{16,128}$", pid) and "S" * 100 not in pid, pid
+    if case.signs == 0:
+        assert p.payments() == [], "refused before reserving"
+    if name.startswith("siwx-"):
+        assert [r.data["outcome"] for r in runs] == ["paid", "paid"] and last["signIn"]["status"] == "refused"
+    if name == "receipt-other-payment":
+        receipt = last["payment"]["receipt"]
+        assert receipt["verified"] is False, receipt
+        assert any("payer" in x for x in receipt["problems"]) and any("resource" in x for x in receipt["problems"]), receipt
+        assert p.payments()[0]["receipt"]["verified"] is False
+    EXT_RESULTS[name]["ok"] = True
+
+
 def test_hostile_summary(hostile, world, payer):
     """Prints the case → code table and the one-line summary (runs last in this module)."""
     names = list(CASES)
@@ -232,4 +281,9 @@ def test_hostile_summary(hostile, world, payer):
           f"; on-chain transfers from the payer: {count_transfers(world, payer[1])}")
     if missing:
         print(f"(not run in this selection: {', '.join(missing)})")
+    ext = [n for n in EXT_CASES if n in EXT_RESULTS]
+    print(f"HOSTILE EXTENSIONS: {len(ext)} cases tried; sign-ins sent to hostile challenges: "
+          f"{sum(EXT_RESULTS[n]['signins'] for n in ext)}; refused before signing: "
+          f"{len([n for n in ext if EXT_RESULTS[n]['signed'] == 0])}; "
+          f"failed expectations: {', '.join(n for n in ext if not EXT_RESULTS[n]['ok']) or '-'}")
     assert count_transfers(world, payer[1]) == 0

@@ -6,7 +6,7 @@ import Testing
     @Test func codesAreStable() {
         let codes = HTTPError.Kind.allCases.map { HTTPError($0, "", requestMayHaveBeenSent: false).code }
         #expect(codes == [
-            "http.invalid_url", "http.unsupported_scheme", "http.invalid_request", "http.connect_failed",
+            "http.invalid_url", "http.unsupported_scheme", "http.invalid_request", "http.connect_failed", "http.tls",
             "http.timeout", "http.headers_too_large", "http.cancelled", "http.transport",
         ])
     }

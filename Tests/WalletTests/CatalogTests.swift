@@ -116,14 +116,16 @@ struct CatalogTests {
     @Test func aHangingEndpointIsCutByTheTimeout() async throws {
         let (c, _) = catalog(["http://hang.test", "http://a.test"], timeoutMs: 300) { r throws(HTTPError) in
             if r.url.hasPrefix("http://hang.test") {
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: .seconds(600))
                 throw HTTPError(.cancelled, "", requestMayHaveBeenSent: true)
             }
             return CatalogFixture.ok(CatalogFixture.searchAnswer([Self.weather]))
         }
         let start = ContinuousClock.now
         let found = await c.search(DiscoveryQuery(text: "weather"))
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Only tells "cut by the 300 ms timeout" from "waited for the 600 s hang" (a loaded 2-core
+        // CI machine can take seconds to schedule the cancel).
+        #expect(ContinuousClock.now - start < .seconds(120))
         #expect(found.sources.map(\.ok) == [false, true])
         #expect(found.sources[0].error?.code == "discovery.timeout")
         #expect(found.items.count == 1)

@@ -35,7 +35,13 @@ import Testing
                 let data = params.first?["data"]?.stringValue ?? ""
                 #expect(data.hasPrefix("0x4fe02b44"), "only nonceBitmap is asked for a Permit2 row")
                 result = .string("0x" + String(repeating: "0", count: 63) + (used ? "8" : "0"))
+            case "eth_blockNumber":
+                result = "0x10"
+            case "eth_getBlockByNumber":
+                // Every block is from now: the window (reservation − 15 min … deadline + 5 min) holds them all.
+                result = ["timestamp": .string("0x" + String(UInt64(Date().timeIntervalSince1970), radix: 16))]
             case "eth_getLogs":
+                #expect(params.first?["fromBlock"]?.stringValue == "0x0" && params.first?["toBlock"]?.stringValue == "0x10")
                 result = [log(otherTx, 999), log(tx, moved)]
             case "eth_getTransactionByHash":
                 let hash = params.first?.stringValue ?? ""

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import PurseCore
 import Testing
 @testable import Wallet
@@ -46,6 +47,23 @@ import Testing
         expectError(#"{"http":{"timeoutMs":5}}"#, code: "config.bad_value", key: "http.timeoutMs")
         expectError(#"[1]"#, code: "config.wrong_type", key: "")
         expectError(#"{"policy":"#, code: "config.not_json", key: "")
+    }
+
+    @Test func httpsCAFileSignInAndOfferSigners() throws {
+        let d = try parse("{}")
+        #expect(d.http.caFile == nil && d.payment.signIn && d.payment.offerSigners.isEmpty)
+        #expect(HTTPOptions(config: d.http).caFile == nil)
+        let c = try parse(#"{"http": {"caFile": "/tmp/ca.pem"}, "payment": {"signIn": false, "offerSigners": {"Seller.Example": ["0x70997970c51812dc3a010c7d01b50e0d17dc79c8"]}}}"#)
+        #expect(c.http.caFile == "/tmp/ca.pem")
+        #expect(HTTPOptions(config: c.http).caFile == "/tmp/ca.pem")
+        #expect(c.payment.signIn == false)
+        #expect(c.payment.offerSigners[HostName("seller.example")] == [try Address(parsing: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")])
+        expectError(#"{"http": {"caFile": ""}}"#, code: "config.bad_value", key: "http.caFile")
+        expectError(#"{"http": {"caFile": 1}}"#, code: "config.wrong_type", key: "http.caFile")
+        expectError(#"{"payment": {"signIn": "yes"}}"#, code: "config.wrong_type", key: "payment.signIn")
+        expectError(#"{"payment": {"offerSigners": {"a.example": ["0x12"]}}}"#, code: "config.bad_value", key: "payment.offerSigners.a.example[0]")
+        expectError(#"{"payment": {"offerSigners": {"*.example": []}}}"#, code: "config.bad_value", key: "payment.offerSigners.*.example")
+        expectError(#"{"payment": {"signin": true}}"#, code: "config.unknown_key", key: "payment.signin")
     }
 
     @Test func mainnetsOnlyWhenNamed() throws {

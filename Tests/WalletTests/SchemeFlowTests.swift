@@ -51,7 +51,7 @@ import Testing
         let v = try #require(f.selection?.verdicts[index])
         return PaymentPlan(offer: offer, requirement: try #require(v.requirement), method: try #require(v.method), asset: try #require(v.asset),
                            token: .evm(WalletFixture.tokenAddress), payTo: .evm(WalletFixture.sellerAddress), micros: try #require(v.micros),
-                           resource: WalletFixture.resource, authorization: authorization, paymentIdentifier: "pay_" + String(repeating: "0", count: 32))
+                           resource: WalletFixture.resource, authorization: authorization, paymentIdentifier: nil)
     }
 
     func refusal(_ action: FlowAction) -> FlowOutcome? {

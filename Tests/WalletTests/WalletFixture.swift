@@ -28,9 +28,13 @@ enum WalletFixture {
     }
 
     static func offerHeader(_ accepts: [JSONValue], extensions: JSONValue? = nil) -> String {
+        Base64.encode(offerDocument(accepts, extensions: extensions).encodedBytes())
+    }
+
+    static func offerDocument(_ accepts: [JSONValue], extensions: JSONValue? = nil) -> JSONValue {
         var o: JSONObject = ["x402Version": 2, "error": "Payment required", "resource": ["url": "http://seller.test/weather"], "accepts": .array(accepts)]
         if let extensions { o["extensions"] = extensions }
-        return Base64.encode(JSONValue.object(o).encodedBytes())
+        return .object(o)
     }
 
     static func response(_ status: Int, headers: [(String, String)] = [], body: String = "") -> HTTPResponse {
@@ -46,14 +50,17 @@ enum WalletFixture {
         return Base64.encode(doc.encodedBytes())
     }
 
-    static func context(_ config: PurseConfig, now: Int64 = 1_800_000_000, maxPrice: Int64? = nil) -> FlowContext {
-        FlowContext(payer: payerAddress, now: now, nonce: nonce, paymentIdentifier: "pay_" + String(repeating: "0", count: 32),
+    static let paymentID = PaymentIdentifier("pay_" + String(repeating: "0", count: 32))!
+
+    static func context(_ config: PurseConfig, now: Int64 = 1_800_000_000, maxPrice: Int64? = nil, offerSigners: [Address] = []) -> FlowContext {
+        FlowContext(payer: payerAddress, now: now, nonce: nonce, paymentIdentifier: paymentID,
                     policy: Policy(config: config), maxPrice: maxPrice.map(Micros.init), validityCeilingSeconds: config.payment.validityCeilingSeconds,
-                    maxPaidAttempts: config.payment.maxPaidAttempts)
+                    maxPaidAttempts: config.payment.maxPaidAttempts, signIn: config.payment.signIn, offerSigners: offerSigners)
     }
 
     static let request = HTTPRequest(method: "GET", url: "http://seller.test/weather")
-    static let resource = PaymentResource(method: "GET", url: "http://seller.test/weather", host: HostName("seller.test"))
+    static let resource = PaymentResource(method: "GET", url: "http://seller.test/weather", host: HostName("seller.test"),
+                                          origin: WebOrigin(scheme: "http", host: "seller.test", port: 80), path: "/weather")
 
     /// The offer of an HTTP 402 response, as the HTTP channel reads it.
     static func offer(_ response: HTTPResponse) throws -> PaymentRequired {

@@ -169,10 +169,10 @@ import PurseCore
         let ext: JSONValue = ["payment-identifier": ["info": ["required": true], "schema": ["type": "object"]], "other": ["info": ["x": 1]]]
         let offer = try PaymentRequiredParser.parse(header: Fixture.headers(["PAYMENT-REQUIRED": Fixture.v2Header([Fixture.entry()], extensions: ext)]), body: [])
         #expect(offer.advertisesPaymentIdentifier && offer.requiresPaymentIdentifier)
-        let id = PaymentPayload.paymentIdentifier(random: Array(repeating: 0xab, count: 16))
-        #expect(id == "pay_" + String(repeating: "ab", count: 16))
+        let id = PaymentIdentifier(random: Array(repeating: 0xab, count: 16))
+        #expect(id.value == "pay_" + String(repeating: "ab", count: 16))
         let h = PaymentPayload(offer: offer, requirement: offer.accepts[0], scheme: ["signature": "0x00"], paymentIdentifier: id)
-        #expect(h.document["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == id)
+        #expect(h.document["extensions"]?["payment-identifier"]?["info"]?["id"]?.stringValue == id.value)
         #expect(h.document["extensions"]?["payment-identifier"]?["info"]?["required"]?.boolValue == true)
         #expect(h.document["extensions"]?["other"] == ext["other"])
     }

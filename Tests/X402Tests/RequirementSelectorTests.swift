@@ -39,7 +39,7 @@ import PurseCore
             Fixture.entry(payTo: "not-an-address"),
             Fixture.entry(extra: ["name": "USDC"]),
             Fixture.entry(extra: ["name": "USDC", "version": "2", "assetTransferMethod": "erc7710"]),
-            Fixture.entry(extra: ["name": "USDC", "version": "2", "paymentFlow": "upfront"]),
+            Fixture.entry(extra: ["name": "USDC", "version": "2", "paymentFlow": "escrow"]),
             Fixture.entry(amount: "200000"),
         ])
         let s = RequirementSelector.select(o, policy: Fixture.policy())

@@ -70,10 +70,15 @@ import PurseCore
         #expect(s.verdicts[0].reasons.map(\.code) == [code])
     }
 
-    @Test func permit2AndUptoPayOnlyInTheAuthorizationFlow() throws {
-        let s = RequirementSelector.select(try offer([Fixture.entry(extra: ["assetTransferMethod": "permit2", "paymentFlow": "upfront"])]),
+    @Test func uptoSettlesOnlyAfterTheContentWhilePermit2ExactMayBeUpfront() throws {
+        var upfrontUpto = Self.upto().objectValue!
+        var extra = upfrontUpto["extra"]!.objectValue!
+        extra["paymentFlow"] = "upfront"
+        upfrontUpto["extra"] = .object(extra)
+        let s = RequirementSelector.select(try offer([.object(upfrontUpto), Fixture.entry(extra: ["assetTransferMethod": "permit2", "paymentFlow": "upfront"])]),
                                            policy: Fixture.policy())
         #expect(s.verdicts[0].reasons.map(\.code) == ["option.payment_flow_unsupported"])
+        #expect(s.verdicts[1].allowed)
     }
 
     @Test func absurdAmountsNeverBecomeOptions() throws {

@@ -45,11 +45,21 @@ public struct NewPayment: Sendable, Equatable, Codable {
     /// nil when the amount is fixed. It never changes once reserved.
     public var maxAmountAtomic: Int64?
 
+    /// The `payment-identifier` id sent with the payment, when the seller declared the extension:
+    /// stored before anything is signed, so a lost answer can be matched to what was sent.
+    public var paymentId: String?
+    /// The resource paid for as `origin + path` (no query), when the channel has one: what a
+    /// later sign-in (`sign-in-with-x`) looks up to know this wallet already paid it.
+    public var resource: String?
+    /// The seller's signed offer for the paid option and how it was checked (JSON text), when the
+    /// 402 carried one: evidence the buyer keeps.
+    public var offer: String?
+
     /// Creates a payment description.
     public init(sessionID: String, method: String, url: String, host: HostName, network: String, asset: ChainAccount,
                 assetSymbol: String, decimals: Int, payTo: ChainAccount, amountAtomic: Int64, micros: Micros, scheme: String,
                 x402Version: Int, authorization: AuthorizationReference, validBefore: Int64, payer: ChainAccount,
-                maxAmountAtomic: Int64? = nil) {
+                maxAmountAtomic: Int64? = nil, paymentId: String? = nil, resource: String? = nil, offer: String? = nil) {
         self.sessionID = sessionID
         self.method = method
         self.url = url
@@ -67,16 +77,20 @@ public struct NewPayment: Sendable, Equatable, Codable {
         self.validBefore = validBefore
         self.payer = payer
         self.maxAmountAtomic = maxAmountAtomic
+        self.paymentId = paymentId
+        self.resource = resource
+        self.offer = offer
     }
 
     /// Creates an EIP-3009 payment on an EVM chain (the one kind Purse paid before others).
     public init(sessionID: String, method: String, url: String, host: HostName, network: String, asset: Address,
                 assetSymbol: String, decimals: Int, payTo: Address, amountAtomic: Int64, micros: Micros, scheme: String,
-                x402Version: Int, nonce: Nonce32, validBefore: Int64, payer: Address) {
+                x402Version: Int, nonce: Nonce32, validBefore: Int64, payer: Address, paymentId: String? = nil,
+                resource: String? = nil, offer: String? = nil) {
         self.init(sessionID: sessionID, method: method, url: url, host: host, network: network, asset: .evm(asset),
                   assetSymbol: assetSymbol, decimals: decimals, payTo: .evm(payTo), amountAtomic: amountAtomic, micros: micros,
                   scheme: scheme, x402Version: x402Version, authorization: .eip3009(nonce: nonce), validBefore: validBefore,
-                  payer: .evm(payer))
+                  payer: .evm(payer), paymentId: paymentId, resource: resource, offer: offer)
     }
 
     /// The column of each field (the names of the `payment` table). The authorization reference
@@ -85,6 +99,7 @@ public struct NewPayment: Sendable, Equatable, Codable {
         case sessionID = "session_id", method, url, host, network, asset, assetSymbol = "asset_symbol", decimals
         case payTo = "pay_to", amountAtomic = "amount_atomic", micros, scheme, x402Version = "x402_version", nonce
         case validBefore = "valid_before", payer
+        case paymentId = "payment_id", resource, offer
         case authorizationKind = "authorization_kind", maxAmountAtomic = "max_amount_atomic"
     }
 
@@ -112,6 +127,9 @@ public struct NewPayment: Sendable, Equatable, Codable {
         validBefore = try c.decode(Int64.self, forKey: .validBefore)
         payer = try c.decode(ChainAccount.self, forKey: .payer)
         maxAmountAtomic = try c.decodeIfPresent(Int64.self, forKey: .maxAmountAtomic)
+        paymentId = try c.decodeIfPresent(String.self, forKey: .paymentId)
+        resource = try c.decodeIfPresent(String.self, forKey: .resource)
+        offer = try c.decodeIfPresent(String.self, forKey: .offer)
     }
 
     /// Encodes every column.
@@ -135,5 +153,8 @@ public struct NewPayment: Sendable, Equatable, Codable {
         try c.encode(validBefore, forKey: .validBefore)
         try c.encode(payer, forKey: .payer)
         try c.encodeIfPresent(maxAmountAtomic, forKey: .maxAmountAtomic)
+        try c.encodeIfPresent(paymentId, forKey: .paymentId)
+        try c.encodeIfPresent(resource, forKey: .resource)
+        try c.encodeIfPresent(offer, forKey: .offer)
     }
 }

@@ -23,6 +23,11 @@ public struct PaymentRecord: Sendable, Equatable {
     public var error: String?
     /// The HTTP status of the paid retry, when one came back.
     public var httpStatus: Int?
+    /// The exact payment payload that was signed and sent (compact JSON text), once it left.
+    public var signedPayload: String?
+    /// The seller's signed receipt and how it was checked (JSON text), when one was expected or came.
+    public var receipt: String?
+
     /// For a payment settled for its actual amount (`upto`): whose word the settled amount is
     /// (`receipt`, `chain`, or `maximum` while the real transfer is unread); nil otherwise.
     public var amountSource: SettledCharge.Source?
@@ -31,8 +36,8 @@ public struct PaymentRecord: Sendable, Equatable {
 
     /// Creates a record (the ledger creates them; tests and reports may too).
     public init(id: Int64, payment: NewPayment, createdAt: Date, updatedAt: Date, status: PaymentStatus,
-                txHash: String? = nil, error: String? = nil, httpStatus: Int? = nil,
-                amountSource: SettledCharge.Source? = nil, amountNote: String? = nil) {
+                txHash: String? = nil, error: String? = nil, httpStatus: Int? = nil, signedPayload: String? = nil,
+                receipt: String? = nil, amountSource: SettledCharge.Source? = nil, amountNote: String? = nil) {
         self.id = id
         self.payment = payment
         self.createdAt = createdAt
@@ -41,6 +46,8 @@ public struct PaymentRecord: Sendable, Equatable {
         self.txHash = txHash
         self.error = error
         self.httpStatus = httpStatus
+        self.signedPayload = signedPayload
+        self.receipt = receipt
         self.amountSource = amountSource
         self.amountNote = amountNote
     }

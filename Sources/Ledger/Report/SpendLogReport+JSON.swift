@@ -34,6 +34,8 @@ extension SpendLogReport {
                 "payer": .string(p.payer.text),
                 "error": opt(p.error),
                 "httpStatus": p.httpStatus.map { .integer($0) } ?? .null,
+                "paymentId": opt(p.paymentId),
+                "receipt": p.receipt.map { (try? JSONValue.parse(Array($0.utf8))) ?? .string($0) } ?? .null,
                 "maxAmount": opt(Self.maxAmount(p)),
                 "maxAmountAtomic": opt(p.maxAmountAtomic.map { String($0) }),
                 "amountSource": opt(p.amountSource?.rawValue),

@@ -3,12 +3,12 @@ import GRDB
 import PurseCore
 
 extension SQLiteLedger {
-    public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: [.sent, .unknown], txHash: txHash, httpStatus: httpStatus, now: now)
+    public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
+        try settle(id: id, charge: charge, from: [.sent, .unknown], txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
     }
 
     public func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: Set(PaymentStatus.allCases), txHash: txHash, httpStatus: nil, now: now)
+        try settle(id: id, charge: charge, from: Set(PaymentStatus.allCases), txHash: txHash, httpStatus: nil, receipt: nil, now: now)
     }
 
     public func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord] {
@@ -21,7 +21,7 @@ extension SQLiteLedger {
     /// checking the charge against the reservation: the signed maximum when the row has one (it
     /// never changes), else the reserved amount. A charge can only lower what the row counts.
     private func settle(id: Int64, charge: SettledCharge, from allowed: Set<PaymentStatus>, txHash: String?, httpStatus: Int?,
-                        now: Date) throws(LedgerError) {
+                        receipt: String?, now: Date) throws(LedgerError) {
         guard charge.atomic >= 0, charge.micros.value >= 0 else { throw .badAmount("a settled amount cannot be negative") }
         let nowMs = Self.millis(now)
         let path = self.path
@@ -45,10 +45,11 @@ extension SQLiteLedger {
             }
             try db.cachedStatement(sql: """
                 UPDATE payment SET status = 'settled', updated_at = ?, amount_atomic = ?, micros = ?, amount_source = ?,
-                    amount_note = ?, tx_hash = COALESCE(?, tx_hash), http_status = COALESCE(?, http_status)
+                    amount_note = ?, tx_hash = COALESCE(?, tx_hash), http_status = COALESCE(?, http_status),
+                    receipt = COALESCE(?, receipt)
                 WHERE id = ?
                 """).execute(arguments: [nowMs, charge.atomic, charge.micros.value, charge.source.rawValue, charge.note, txHash,
-                                         httpStatus, id])
+                                         httpStatus, receipt, id])
         }
     }
 }

@@ -21,6 +21,14 @@ extension SQLiteLedger {
         }
     }
 
+    public func paidResource(payer: Address, resource: String) throws(LedgerError) -> PaymentRecord? {
+        try read { db in
+            try PaymentRecord.fetchOne(db, sql: """
+                SELECT * FROM payment WHERE resource = ? AND payer = ? AND status = 'settled' ORDER BY created_at DESC, id DESC LIMIT 1
+                """, arguments: [resource, payer.checksummed])
+        }
+    }
+
     public func payment(id: Int64) throws(LedgerError) -> PaymentRecord? {
         try read { db in try PaymentRecord.fetchOne(db, key: id) }
     }

@@ -3,12 +3,13 @@ import GRDB
 import PurseCore
 
 extension SQLiteLedger {
-    public func markSent(id: Int64, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .sent, from: [.reserved], txHash: nil, error: nil, httpStatus: nil, now: now)
+    public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+        try transition(id: id, to: .sent, from: [.reserved], txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
     }
 
-    public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .settled, from: [.sent, .unknown], txHash: txHash, error: nil, httpStatus: httpStatus, now: now)
+    public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
+        try transition(id: id, to: .settled, from: [.sent, .unknown], txHash: txHash, error: nil, httpStatus: httpStatus,
+                       receipt: receipt, now: now)
     }
 
     public func markFailed(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
@@ -16,8 +17,8 @@ extension SQLiteLedger {
                        httpStatus: httpStatus, now: now)
     }
 
-    public func markUnknown(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .unknown, from: [.sent], txHash: nil, error: error, httpStatus: httpStatus, now: now)
+    public func markUnknown(id: Int64, error: String, httpStatus: Int?, txHash: String?, now: Date) throws(LedgerError) {
+        try transition(id: id, to: .unknown, from: [.sent], txHash: txHash, error: error, httpStatus: httpStatus, now: now)
     }
 
     public func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError) {
@@ -28,7 +29,8 @@ extension SQLiteLedger {
     /// Moves one row if its current status allows it (`PaymentStatus.allowedSources`); not
     /// fsynced (see `writeRecoverable`).
     private func transition(id: Int64, to: PaymentStatus, from allowed: Set<PaymentStatus>, txHash: String?,
-                            error: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
+                            error: String?, httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil,
+                            now: Date) throws(LedgerError) {
         let nowMs = Self.millis(now)
         let path = self.path
         try writeRecoverable { db in
@@ -41,9 +43,10 @@ extension SQLiteLedger {
             guard allowed.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: to) }
             try db.cachedStatement(sql: """
                 UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
-                    error = COALESCE(?, error), http_status = COALESCE(?, http_status)
+                    error = COALESCE(?, error), http_status = COALESCE(?, http_status),
+                    signed_payload = COALESCE(?, signed_payload), receipt = COALESCE(?, receipt)
                 WHERE id = ?
-                """).execute(arguments: [to.rawValue, nowMs, txHash, error, httpStatus, id])
+                """).execute(arguments: [to.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
         }
     }
 }

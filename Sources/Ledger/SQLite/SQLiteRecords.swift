@@ -49,8 +49,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         let source: String? = row["amount_source"]
         self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
                   updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
-                  httpStatus: row["http_status"], amountSource: source.flatMap(SettledCharge.Source.init(rawValue:)),
-                  amountNote: row["amount_note"])
+                  httpStatus: row["http_status"], signedPayload: row["signed_payload"], receipt: row["receipt"],
+                  amountSource: source.flatMap(SettledCharge.Source.init(rawValue:)), amountNote: row["amount_note"])
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -62,6 +62,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["tx_hash"] = txHash
         container["error"] = error
         container["http_status"] = httpStatus
+        container["signed_payload"] = signedPayload
+        container["receipt"] = receipt
         container["amount_source"] = amountSource?.rawValue
         container["amount_note"] = amountNote
     }

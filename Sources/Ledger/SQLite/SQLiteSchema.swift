@@ -65,6 +65,20 @@ enum SQLiteSchema {
         m.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE session ADD COLUMN machine TEXT")
         }
+        // x402 extensions: the payment-identifier id and the resource (origin + path, for
+        // sign-in lookups) are stored with the reservation, before anything is signed; the exact
+        // signed payload when it leaves; the seller's signed offer and receipt as evidence.
+        // Plain text columns, so every ledger backend can hold the same state.
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE payment ADD COLUMN payment_id TEXT;
+                ALTER TABLE payment ADD COLUMN resource TEXT;
+                ALTER TABLE payment ADD COLUMN offer TEXT;
+                ALTER TABLE payment ADD COLUMN signed_payload TEXT;
+                ALTER TABLE payment ADD COLUMN receipt TEXT;
+                CREATE INDEX payment_resource ON payment(resource, payer, status);
+                """)
+        }
         // Payments of other schemes and chains: the authorization reference's kind (`eip3009`,
         // `permit2`; its value stays in `nonce`), and for payments settled for their actual amount
         // (`upto`) the signed maximum, whose word the settled amount is, and why. Existing rows are

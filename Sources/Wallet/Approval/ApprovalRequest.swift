@@ -18,13 +18,16 @@ public struct ApprovalRequest: Sendable, Equatable {
     public var url: String
     /// The budget left (in the same units as `amount`).
     public var budgetLeft: String
+    /// The option's `extra.paymentFlow`: `authorization` (the default: pay only when the content
+    /// is served) or `upfront` (settled first: a failed request still costs).
+    public var paymentFlow: String
     /// Whether `amount` is a maximum the seller settles below or at (`upto`), not a price.
     public var isMaximum: Bool
 
     /// Creates a request.
     public init(
         amount: String, symbol: String, asset: String, network: String, payTo: String,
-        host: String, url: String, budgetLeft: String, isMaximum: Bool = false
+        host: String, url: String, budgetLeft: String, paymentFlow: String = "authorization", isMaximum: Bool = false
     ) {
         self.amount = amount
         self.symbol = symbol
@@ -34,6 +37,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.host = host
         self.url = url
         self.budgetLeft = budgetLeft
+        self.paymentFlow = paymentFlow
         self.isMaximum = isMaximum
     }
 
@@ -44,7 +48,16 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.init(
             amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
             asset: plan.token.text, network: plan.network, payTo: plan.payTo.text, host: plan.host.name,
-            url: plan.resource.url, budgetLeft: budgetLeft, isMaximum: plan.method.settlesActualAmount)
+            url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow, isMaximum: plan.method.settlesActualAmount)
+    }
+
+    /// The payment flow for a human.
+    public var paymentFlowText: String {
+        switch paymentFlow {
+        case "authorization": "authorization (charged only if the content is served)"
+        case "upfront": "upfront (settled before the seller serves: a failed request still costs)"
+        default: paymentFlow
+        }
     }
 
     public var message: String {
@@ -52,6 +65,7 @@ public struct ApprovalRequest: Sendable, Equatable {
         Pay \(isMaximum ? "up to " : "")\(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
+        Payment flow: \(paymentFlowText)
         Budget left: \(budgetLeft)
         """
     }

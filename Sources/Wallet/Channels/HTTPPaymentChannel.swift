@@ -20,12 +20,13 @@ public struct HTTPPaymentChannel: PaymentChannel {
         let target: HTTPURL
         do { target = try HTTPURL.parse(request.url) } catch { throw FlowRefusal(error, isTransportFailure: true) }
         self.request = request
-        self.resource = PaymentResource(method: request.method, url: request.url, host: target.host)
+        let origin = WebOrigin(scheme: target.scheme, host: target.host.name, port: target.port)
+        self.resource = PaymentResource(method: request.method, url: request.url, host: target.host, origin: origin, path: target.path)
         self.http = http
     }
 
     public func preflight() -> FlowRefusal? {
-        for name in PaymentPayload.httpHeaderNames where request.headers.contains(name) {
+        for name in PaymentPayload.httpHeaderNames + [SignInChallenge.headerName] where request.headers.contains(name) {
             return FlowRefusal(code: "request.payment_header_set",
                                message: "the request already carries a \(name) header; Purse makes payments itself")
         }
@@ -39,6 +40,16 @@ public struct HTTPPaymentChannel: PaymentChannel {
         paid.headers.set(payload.httpHeaderName, payload.base64)
         return await send(paid)
     }
+
+    public var supportsSignIn: Bool { true }
+
+    public func sendSignedIn(_ credential: SignInCredential) async -> ChannelAnswer<HTTPResponse> {
+        var signedIn = request
+        signedIn.headers.set(SignInChallenge.headerName, credential.headerValue)
+        return await send(signedIn)
+    }
+
+    public func signInAnswer(_ r: HTTPResponse) -> SignInAnswer { Self.signInAnswer(r) }
 
     public func unpaidAnswer(_ r: HTTPResponse) -> UnpaidAnswer { Self.unpaidAnswer(r) }
     public func paidAnswer(_ r: HTTPResponse) -> PaidAnswer { Self.paidAnswer(r) }
@@ -58,14 +69,32 @@ public struct HTTPPaymentChannel: PaymentChannel {
         }
     }
 
-    /// 2xx delivered; 402 refused (with the facilitator's reason when given); 5xx a server
-    /// error; anything else unexpected. The receipt header is read in every case.
+    /// 2xx: let in; 402: still asks for payment (with its fresh offer); anything else: other.
+    public static func signInAnswer(_ r: HTTPResponse) -> SignInAnswer {
+        switch r.status {
+        case 200..<300: return .accepted
+        case 402:
+            switch unpaidAnswer(r) {
+            case let .offer(offer): return .paymentRequired(offer)
+            case let .unreadableOffer(e): return .unreadableOffer(e)
+            case .notPaymentRequired: return .other(status: r.status)
+            }
+        default: return .other(status: r.status)
+        }
+    }
+
+    /// 2xx delivered; a receipt saying `settlement_pending` (on any other status) pending; 402
+    /// refused (with the facilitator's reason when given); 5xx a server error; anything else
+    /// unexpected. The receipt header is read in every case.
     public static func paidAnswer(_ r: HTTPResponse) -> PaidAnswer {
         let receipt: SettlementResponse?
         var problem: String?
         do { receipt = try SettlementResponse.parse(header: { r.headers[$0] }) } catch {
             receipt = nil
             problem = error.message
+        }
+        if !(200..<300).contains(r.status), let receipt, !receipt.success, receipt.errorReason == SettlementResponse.pendingReason {
+            return .pending(status: r.status, receipt: receipt)
         }
         switch r.status {
         case 200..<300:

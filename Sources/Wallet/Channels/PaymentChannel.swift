@@ -25,6 +25,26 @@ public protocol PaymentChannel: Sendable {
     func paidAnswer(_ response: Response) -> PaidAnswer
     /// The status recorded in the ledger for an answer (the HTTP status), if it has one.
     func status(of response: Response) -> Int?
+
+    /// Whether this channel can carry a `sign-in-with-x` credential (HTTP can; others may not).
+    var supportsSignIn: Bool { get }
+    /// Sends the call unpaid with a signed sign-in attached.
+    func sendSignedIn(_ credential: SignInCredential) async -> ChannelAnswer<Response>
+    /// Reads the answer to the signed-in call.
+    func signInAnswer(_ response: Response) -> SignInAnswer
+}
+
+extension PaymentChannel {
+    /// Channels without a sign-in binding never sign in.
+    public var supportsSignIn: Bool { false }
+
+    /// Never called when `supportsSignIn` is false; fails without sending anything.
+    public func sendSignedIn(_ credential: SignInCredential) async -> ChannelAnswer<Response> {
+        .failed(FlowRefusal(code: "flow.sign_in_unsupported", message: "this channel cannot carry a sign-in"), mayHaveBeenSent: false)
+    }
+
+    /// Never called when `supportsSignIn` is false.
+    public func signInAnswer(_ response: Response) -> SignInAnswer { .other(status: status(of: response) ?? 0) }
 }
 
 /// What sending over a channel gave.

@@ -66,17 +66,19 @@ public final class PaymentDriver: Sendable {
     public func quote(_ request: HTTPRequest, maxPrice: Micros? = nil) async -> QuoteResult {
         let channel: HTTPPaymentChannel
         do { channel = try HTTPPaymentChannel(request: request, http: http) } catch {
-            return QuoteResult(response: nil, offer: nil, selection: nil, plan: nil, refusal: error)
+            return QuoteResult(response: nil, offer: nil, selection: nil, plan: nil, refusal: error, signIn: nil)
         }
         let run = await dryRun(channel, maxPrice: maxPrice)
-        return QuoteResult(response: run.response, offer: run.offer, selection: run.selection, plan: run.plan, refusal: run.refusal)
+        return QuoteResult(response: run.response, offer: run.offer, selection: run.selection, plan: run.plan, refusal: run.refusal,
+                           signIn: run.signIn)
     }
 
     // MARK: - Any channel
 
     /// Pays over `channel` if it asks and everything allows: the one payment loop.
     public func pay<C: PaymentChannel>(_ channel: C, maxPrice: Micros?, approver: any PaymentApprover) async -> PaymentRun<C.Response> {
-        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice))
+        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice, resource: channel.resource,
+                                                                            signIn: channel.supportsSignIn))
         if let refusal = channel.preflight() { return PaymentRun(outcome: FlowOutcome(kind: .refused(refusal)), response: nil, paymentID: nil) }
         var action = flow.start()
         var rowID: Int64?
@@ -88,6 +90,15 @@ public final class PaymentDriver: Sendable {
                 (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
             case let .readChain(question):
                 action = flow.chainAnswered(await chain.answer(question))
+            case let .findPriorPayment(payer, resource):
+                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
+            case let .signIn(message):
+                do {
+                    let signature = try signer.signIn(message)
+                    action = flow.signedIn(SignInCredential(message: message, signature: signature))
+                } catch { action = flow.signInSkipped(.failed(FlowRefusal(error))) }
+            case let .sendSignedIn(credential):
+                (action, last) = Self.deliver(await channel.sendSignedIn(credential), to: &flow) { flow, r in flow.signInAnswered(channel.signInAnswer(r)) }
             case let .reserve(p):
                 plan = p
                 do {
@@ -113,7 +124,10 @@ public final class PaymentDriver: Sendable {
             case let .sendPaid(payload, attempt, delay):
                 if attempt == 1, let id = rowID {
                     let now = clock()
-                    do { try await LedgerWork.run { [ledger] () throws(LedgerError) in try ledger.markSent(id: id, now: now) } } catch {
+                    let signedPayload = payload.documentText
+                    do {
+                        try await LedgerWork.run { [ledger] () throws(LedgerError) in try ledger.markSent(id: id, signedPayload: signedPayload, now: now) }
+                    } catch {
                         // The row could not be marked: the signed payload must not leave.
                         let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,
                                                   resolution: .release("the ledger could not record the payment: \(error.message)"), signatures: 1)
@@ -132,8 +146,9 @@ public final class PaymentDriver: Sendable {
 
     /// Runs the flow over `channel` up to the reservation, then checks the budget read-only.
     public func dryRun<C: PaymentChannel>(_ channel: C, maxPrice: Micros?) async -> DryRun<C.Response> {
-        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice))
-        if let refusal = channel.preflight() { return DryRun(response: nil, offer: nil, selection: nil, plan: nil, refusal: refusal) }
+        var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice, resource: channel.resource,
+                                                                            signIn: channel.supportsSignIn))
+        if let refusal = channel.preflight() { return DryRun(response: nil, offer: nil, selection: nil, plan: nil, refusal: refusal, signIn: nil) }
         var action = flow.start()
         var last: C.Response?
         while true {
@@ -143,16 +158,24 @@ public final class PaymentDriver: Sendable {
             case let .readChain(question):
                 // Read-only, so a dry run asks it too: its verdict is then the payment's.
                 action = flow.chainAnswered(await chain.answer(question))
+            case let .findPriorPayment(payer, resource):
+                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
+            case let .signIn(message):
+                // A dry run signs nothing: it says a sign-in would come first, then prices the payment.
+                action = flow.signInSkipped(.wouldSignIn(chain: message.chain))
             case let .reserve(plan):
-                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: plan, refusal: await budgetRefusal(plan))
+                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: plan, refusal: await budgetRefusal(plan),
+                              signIn: flow.signInNote)
             case let .finish(outcome):
                 var refusal: FlowRefusal?
                 if case let .refused(e) = outcome.kind { refusal = e }
-                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: outcome.plan, refusal: refusal)
-            case .askApproval, .sign, .sendPaid:
+                return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: outcome.plan, refusal: refusal,
+                              signIn: flow.signInNote)
+            case .askApproval, .sign, .sendPaid, .sendSignedIn:
                 // Unreachable: a dry run stops at the reservation.
                 return DryRun(response: last, offer: flow.offer, selection: flow.selection, plan: nil,
-                              refusal: FlowRefusal(code: "flow.unexpected_event", message: "internal error: a dry run went past the reservation"))
+                              refusal: FlowRefusal(code: "flow.unexpected_event", message: "internal error: a dry run went past the reservation"),
+                              signIn: flow.signInNote)
             }
         }
     }
@@ -181,6 +204,14 @@ public final class PaymentDriver: Sendable {
 
     // MARK: - Plumbing
 
+    /// This wallet's latest settled payment for `resource`, or nil (also when the ledger cannot
+    /// be read: then Purse simply does not sign in).
+    private func priorPayment(payer: Address, resource: String) async -> PriorPayment? {
+        let ledger = self.ledger
+        let row = try? await LedgerWork.run { () throws(LedgerError) in try ledger.paidResource(payer: payer, resource: resource) }
+        return row.flatMap { $0 }.map { PriorPayment(paymentID: $0.id, network: $0.network) }
+    }
+
     /// Feeds what a send gave to the flow: an answer through `answered` (which classifies it for
     /// the flow), a failure as a transport event. Returns the next action and the answer, if any.
     private static func deliver<R>(_ sent: ChannelAnswer<R>, to flow: inout PaymentFlow,
@@ -191,13 +222,14 @@ public final class PaymentDriver: Sendable {
         }
     }
 
-    private func context(maxPrice: Micros?) -> FlowContext {
+    private func context(maxPrice: Micros?, resource: PaymentResource, signIn: Bool) -> FlowContext {
         // 32 random bytes always make a nonce.
         let nonce = try! Nonce32(bytes: random(32))
         return FlowContext(
             payer: signer.address, now: Int64(clock().timeIntervalSince1970), nonce: nonce,
-            paymentIdentifier: PaymentPayload.paymentIdentifier(random: random(16)), policy: policy, maxPrice: maxPrice,
-            validityCeilingSeconds: config.payment.validityCeilingSeconds, maxPaidAttempts: config.payment.maxPaidAttempts)
+            paymentIdentifier: PaymentIdentifier(random: random(16)), policy: policy, maxPrice: maxPrice,
+            validityCeilingSeconds: config.payment.validityCeilingSeconds, maxPaidAttempts: config.payment.maxPaidAttempts,
+            signIn: signIn && config.payment.signIn, offerSigners: config.payment.offerSigners[resource.host] ?? [])
     }
 
     /// The row a plan reserves: for a payment settled for its actual amount (`upto`), the signed
@@ -208,7 +240,8 @@ public final class PaymentDriver: Sendable {
             asset: plan.token, assetSymbol: plan.asset.symbol, decimals: plan.asset.decimals, payTo: plan.payTo,
             amountAtomic: plan.requirement.amount.value, micros: plan.micros, scheme: plan.requirement.scheme,
             x402Version: plan.requirement.x402Version, authorization: plan.reference, validBefore: plan.validBefore,
-            payer: plan.payer, maxAmountAtomic: plan.method.settlesActualAmount ? plan.requirement.amount.value : nil)
+            payer: plan.payer, maxAmountAtomic: plan.method.settlesActualAmount ? plan.requirement.amount.value : nil,
+            paymentId: plan.paymentIdentifier?.value, resource: plan.resource.key, offer: plan.offerEvidence?.json.encoded())
     }
 
     /// Writes the outcome's resolution to the row (when one was reserved).
@@ -222,13 +255,15 @@ public final class PaymentDriver: Sendable {
                     case .none: break
                     case let .release(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
                     case let .settle(tx):
+                        let receipt = outcome.receiptEvidence?.json.encoded()
                         if let charge = outcome.charge {
-                            try ledger.markSettled(id: id, charge: charge, txHash: tx, httpStatus: status, now: now)
+                            try ledger.markSettled(id: id, charge: charge, txHash: tx, httpStatus: status, receipt: receipt, now: now)
                         } else {
-                            try ledger.markSettled(id: id, txHash: tx, httpStatus: status, now: now)
+                            try ledger.markSettled(id: id, txHash: tx, httpStatus: status, receipt: receipt, now: now)
                         }
                     case let .fail(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
-                    case let .unknown(why): try ledger.markUnknown(id: id, error: why, httpStatus: status, now: now)
+                    case let .unknown(why):
+                        try ledger.markUnknown(id: id, error: why, httpStatus: status, txHash: outcome.receipt?.transaction, now: now)
                     }
                 }
             } catch {
@@ -262,4 +297,6 @@ public struct DryRun<Response: Sendable>: Sendable {
     public let plan: PaymentPlan?
     /// Why Purse would not pay; nil when it would.
     public let refusal: FlowRefusal?
+    /// What Purse would do with a sign-in challenge, when the 402 offered one.
+    public let signIn: SignInNote?
 }

@@ -1,4 +1,5 @@
 import PurseCore
+import X402
 
 /// What a payment flow needs from outside, injected so the flow itself does no IO and is
 /// deterministic under test: identity, time, randomness and the policy.
@@ -10,7 +11,7 @@ public struct FlowContext: Sendable {
     /// A fresh nonce for the authorization.
     public var nonce: Nonce32
     /// A fresh payment identifier (used only if the server advertises the extension).
-    public var paymentIdentifier: String
+    public var paymentIdentifier: PaymentIdentifier
     /// The policy in effect.
     public var policy: Policy
     /// The caller's `max_price`, which can only lower the cap.
@@ -19,10 +20,16 @@ public struct FlowContext: Sendable {
     public var validityCeilingSeconds: Int64
     /// The most times the same signed payload is sent.
     public var maxPaidAttempts: Int
+    /// Whether a `sign-in-with-x` challenge may be answered (`payment.signIn`, and a channel
+    /// that can carry the header).
+    public var signIn: Bool
+    /// The keys the human trusts to sign offers and receipts for this host (`payment.offerSigners`).
+    public var offerSigners: [Address]
 
     /// Creates a context.
-    public init(payer: Address, now: Int64, nonce: Nonce32, paymentIdentifier: String, policy: Policy,
-                maxPrice: Micros?, validityCeilingSeconds: Int64 = 300, maxPaidAttempts: Int = 3) {
+    public init(payer: Address, now: Int64, nonce: Nonce32, paymentIdentifier: PaymentIdentifier, policy: Policy,
+                maxPrice: Micros?, validityCeilingSeconds: Int64 = 300, maxPaidAttempts: Int = 3, signIn: Bool = true,
+                offerSigners: [Address] = []) {
         self.payer = payer
         self.now = now
         self.nonce = nonce
@@ -31,5 +38,7 @@ public struct FlowContext: Sendable {
         self.maxPrice = maxPrice
         self.validityCeilingSeconds = validityCeilingSeconds
         self.maxPaidAttempts = maxPaidAttempts
+        self.signIn = signIn
+        self.offerSigners = offerSigners
     }
 }

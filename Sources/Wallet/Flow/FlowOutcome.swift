@@ -9,8 +9,13 @@ public struct FlowOutcome: Sendable, Equatable {
         case notPaymentRequired
         /// Purse refused to pay (or could not make the request); nothing was signed.
         case refused(FlowRefusal)
+        /// The server let the wallet in with a signed sign-in (`sign-in-with-x`): content, no payment.
+        case signedIn
         /// Paid and the content came back.
         case paid
+        /// Paid (the receipt says the payment settled) but the content did not come back: an
+        /// `upfront` seller settles before its handler runs, so a failed handler still costs.
+        case notDelivered(status: Int)
         /// Paid, but the server refused the payment: nothing settled per the server.
         case paymentFailed(reason: String)
         /// The payment was sent but its outcome is not known; reconcile asks the chain.
@@ -43,19 +48,27 @@ public struct FlowOutcome: Sendable, Equatable {
     public var signatures: Int
     /// How many times the paid request was sent.
     public var paidAttempts: Int
+    /// What became of a sign-in challenge, when the 402 offered one.
+    public var signIn: SignInNote?
+    /// The seller's signed receipt and how it checked out, when there is one to keep.
+    public var receiptEvidence: ReceiptEvidence?
+
     /// For a settled payment charged its actual amount (`upto`): what it was charged; nil when
     /// the reserved amount stands.
     public var charge: SettledCharge?
 
     /// Creates an outcome.
     public init(kind: Kind, plan: PaymentPlan? = nil, receipt: SettlementResponse? = nil, resolution: Resolution = .none,
-                signatures: Int = 0, paidAttempts: Int = 0, charge: SettledCharge? = nil) {
+                signatures: Int = 0, paidAttempts: Int = 0, signIn: SignInNote? = nil, receiptEvidence: ReceiptEvidence? = nil,
+                charge: SettledCharge? = nil) {
         self.kind = kind
         self.plan = plan
         self.receipt = receipt
         self.resolution = resolution
         self.signatures = signatures
         self.paidAttempts = paidAttempts
+        self.signIn = signIn
+        self.receiptEvidence = receiptEvidence
         self.charge = charge
     }
 }

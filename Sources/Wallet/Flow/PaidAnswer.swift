@@ -7,6 +7,9 @@ public enum PaidAnswer: Sendable, Equatable {
     case delivered(receipt: SettlementResponse?, receiptProblem: String?)
     /// The server asked for payment again, refusing this one (HTTP 402), with its reason.
     case rejected(receipt: SettlementResponse?, reason: String)
+    /// The facilitator broadcast the transfer but could not confirm it (`settlement_pending`):
+    /// not a failure. The outcome is unknown until the chain says; nothing is resent or re-signed.
+    case pending(status: Int, receipt: SettlementResponse)
     /// A server error after the payment left (HTTP 5xx): the same bytes may be resent.
     case serverError(status: Int, receipt: SettlementResponse?)
     /// Any other answer (HTTP 3xx, 4xx): settled only if the receipt says so.

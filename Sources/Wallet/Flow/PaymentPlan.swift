@@ -27,13 +27,15 @@ public struct PaymentPlan: Sendable, Equatable {
     public let resource: PaymentResource
     /// The authorization, every value fixed.
     public let authorization: AuthorizationPlan
-    /// The payment identifier sent when the server advertises the extension.
-    public let paymentIdentifier: String?
+    /// The payment identifier sent when the server advertises the extension (nil otherwise).
+    public let paymentIdentifier: PaymentIdentifier?
+    /// The seller's signed offer for this option, checked, when the 402 carried one.
+    public let offerEvidence: OfferEvidence?
 
     /// Creates a plan.
     public init(offer: PaymentRequired, requirement: PaymentRequirement, method: PaymentMethod, asset: AssetInfo, token: ChainAccount,
                 payTo: ChainAccount, micros: Micros, resource: PaymentResource, authorization: AuthorizationPlan,
-                paymentIdentifier: String?) {
+                paymentIdentifier: PaymentIdentifier?, offerEvidence: OfferEvidence? = nil) {
         self.offer = offer
         self.requirement = requirement
         self.method = method
@@ -44,6 +46,7 @@ public struct PaymentPlan: Sendable, Equatable {
         self.resource = resource
         self.authorization = authorization
         self.paymentIdentifier = paymentIdentifier
+        self.offerEvidence = offerEvidence
     }
 
     /// The paying account.
@@ -56,6 +59,9 @@ public struct PaymentPlan: Sendable, Equatable {
     public var host: HostName { resource.host }
     /// The CAIP-2 network.
     public var network: String { requirement.network?.caip2 ?? requirement.networkText }
+    /// The option's `extra.paymentFlow`: `authorization` (settle after the content is ready, the
+    /// default), or `upfront` (settle first: a failed request still costs the price).
+    public var paymentFlow: String { requirement.paymentFlow ?? "authorization" }
     /// The price as `0.01 USDC` (for `upto`, the maximum).
     public var priceText: String { AmountText.format(atomic: requirement.amount.value, decimals: asset.decimals, symbol: asset.symbol) }
 }

@@ -78,4 +78,11 @@ public struct KeySigner: PaymentSigner {
         return SignedPermit2Transfer(from: p.from, token: p.token, amount: p.amount, spender: p.spender, nonce: p.nonce,
                                      deadline: p.deadline, witness: p.witness, signature: signature.bytes, permit: permit)
     }
+
+    /// Signs the message's EIP-4361 text with EIP-191 `personal_sign`: the prefix makes the
+    /// signature unusable as a transaction or an EIP-712 authorization.
+    public func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8] {
+        guard message.address == key.address else { throw PurseError("sign.wrong_payer", "the sign-in message names another address") }
+        return PersonalMessage(text: message.text).sign(with: key).bytes
+    }
 }

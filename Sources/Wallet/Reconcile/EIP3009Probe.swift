@@ -3,9 +3,11 @@ import Ledger
 import PurseCore
 
 /// EIP-3009: the token's `authorizationState(payer, nonce)`; the transaction from the token's
-/// `AuthorizationUsed(payer, nonce)` log.
+/// `AuthorizationUsed(payer, nonce)` log, searched in the authorization's validity window.
 struct EIP3009Probe: AuthorizationProbe {
     let rpc: ChainRPCClient
+    /// Seconds of chain clock skew allowed on each side of the window when searching logs.
+    let skew: Int64
 
     func probe(_ row: PaymentRecord) async throws(ChainRPCError) -> ProbeResult {
         guard case let .eip3009(nonce) = row.authorization, let token = row.asset.evmAddress, let payer = row.payer.evmAddress else {
@@ -13,7 +15,9 @@ struct EIP3009Probe: AuthorizationProbe {
         }
         let used = try await rpc.authorizationState(token: token.checksummed, authorizer: payer.checksummed, nonce: nonce.bytes)
         guard used else { return .unused }
-        let tx = (try? await rpc.findAuthorizationUsed(token: token.checksummed, authorizer: payer.checksummed, nonce: nonce.bytes)) ?? nil
+        guard let blocks = await LogWindow.blocks(rpc, row, skew: skew) else { return .used(transaction: nil, charge: nil) }
+        let tx = (try? await rpc.findAuthorizationUsed(token: token.checksummed, authorizer: payer.checksummed, nonce: nonce.bytes,
+                                                      blocks: blocks)) ?? nil
         return .used(transaction: tx, charge: nil)
     }
 }

@@ -8,11 +8,14 @@ import X402
 /// input carries the signed nonce and whose receipt has the token's `Transfer(payer → payTo)`.
 ///
 /// Permit2 logs nothing per nonce, so the transaction is found through the transfer: the
-/// seller's reported hash first, else the token's `Transfer(payer, payTo)` logs. A hash is
+/// seller's reported hash first, else the token's `Transfer(payer, payTo)` logs in the permit's
+/// validity window (bounded, as public nodes require). A hash is
 /// believed only when its input holds the nonce, so a seller cannot point reconcile at another
 /// payment. For `upto` the charge is the sum of those transfers, read from the chain.
 struct Permit2Probe: AuthorizationProbe {
     let rpc: ChainRPCClient
+    /// Seconds of chain clock skew allowed on each side of the window when searching logs.
+    let skew: Int64
     /// Candidate transactions looked at when searching logs, newest first.
     var searchLimit = 20
 
@@ -46,8 +49,9 @@ struct Permit2Probe: AuthorizationProbe {
         var candidates: [String] = []
         if let reported = row.txHash { candidates.append(reported) }
         let topics = [Hex.encode(ABI.transferTopic), Hex.encode(ABI.encode(payer)), Hex.encode(ABI.encode(payTo))]
-        if let logs = try? await rpc.getLogs(address: token.lowercased, topics: topics, fromBlock: "0x0", toBlock: "latest") {
-            for log in logs.reversed() where !log.removed && !candidates.contains(log.transactionHash) {
+        if let blocks = await LogWindow.blocks(rpc, row, skew: skew),
+           let logs = try? await rpc.logs(address: token.lowercased, topics: topics, blocks: blocks) {
+            for log in logs.reversed() where !candidates.contains(log.transactionHash) {
                 candidates.append(log.transactionHash)
             }
         }

@@ -9,19 +9,24 @@ import X402
 ///
 /// For each row it asks the chain, through the probe of the row's kind of authorization
 /// (`probe(for:)`: EIP-3009 `authorizationState`, Permit2 `nonceBitmap`), whether that very
-/// authorization was used: used → settled (with the transaction when the probe finds it, and
-/// for `upto` the amount the chain moved); unused and past `validBefore` (plus a margin for
-/// chain clock skew) → released, not charged; unused and still valid → left, still counted. It
-/// also re-checks `failed` rows whose authorization has not expired: if the chain shows one used
-/// (a seller that said 402 and settled anyway), it becomes settled and counts again. And it
-/// reads the real transfer of `upto` rows counted at their maximum because the receipt gave no
-/// usable amount (`PaymentLedger.unconfirmedCharges`).
+/// authorization was used: used → settled (with the transaction when the probe finds it, searched
+/// only in the blocks whose timestamps fall in the authorization's validity window, found by
+/// binary search over block timestamps, so that nodes capping `eth_getLogs` ranges answer; else
+/// the hash the seller reported, as a `settlement_pending` answer does; and for `upto` the amount
+/// the chain moved); unused and past `validBefore` (plus a margin for chain clock skew) →
+/// released, not charged; unused and still valid → left, still counted. It also re-checks
+/// `failed` rows whose authorization has not expired: if the chain shows one used (a seller that
+/// said 402 and settled anyway), it becomes settled and counts again. And it reads the real
+/// transfer of `upto` rows counted at their maximum because the receipt gave no usable amount
+/// (`PaymentLedger.unconfirmedCharges`).
 public struct Reconciler: Sendable {
     let ledger: any PaymentLedger
     let config: PurseConfig
     let http: any HTTPClient
     /// Seconds after `validBefore` before an unused authorization is released.
     public var expiryMargin: Int64 = 30
+    /// Seconds of chain clock skew allowed on each side of the validity window when searching logs.
+    public var searchSkew: Int64 = 300
 
     /// Creates a reconciler.
     public init(ledger: any PaymentLedger, config: PurseConfig, http: any HTTPClient) {
@@ -34,8 +39,8 @@ public struct Reconciler: Sendable {
     func probe(for row: PaymentRecord, rpcURL: String) -> any AuthorizationProbe {
         let rpc = ChainRPCClient(url: rpcURL, http: http)
         switch row.authorization {
-        case .eip3009: return EIP3009Probe(rpc: rpc)
-        case .permit2: return Permit2Probe(rpc: rpc)
+        case .eip3009: return EIP3009Probe(rpc: rpc, skew: searchSkew)
+        case .permit2: return Permit2Probe(rpc: rpc, skew: searchSkew)
         }
     }
 
@@ -66,9 +71,11 @@ public struct Reconciler: Sendable {
             do {
                 switch try await probe(for: row, rpcURL: rpcURL).probe(row) {
                 case let .used(tx, charge):
-                    try await settle(row, tx: tx, charge: charge, at: now())
+                    let hash = tx ?? row.txHash
+                    try await settle(row, tx: hash, charge: charge, at: now())
                     let amount = charge.map { " for \(AmountText.format(atomic: $0.atomic, decimals: row.decimals, symbol: row.assetSymbol))" } ?? ""
-                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\((tx ?? row.txHash).map { " in \($0)" } ?? "")\(amount)"))
+                    let source = tx != nil ? "" : (hash != nil ? " (the seller reported it; no log found in the window)" : "")
+                    report.entries.append(.init(id: row.id, action: "settled", detail: "authorization used on chain\(hash.map { " in \($0)" } ?? "")\(source)\(amount)"))
                 case .unused where Int64(now().timeIntervalSince1970) > row.validBefore + expiryMargin:
                     let (id, status, at) = (row.id, row.httpStatus, now())
                     try await LedgerWork.run { () throws(LedgerError) in
@@ -122,5 +129,11 @@ public struct Reconciler: Sendable {
                 try ledger.markSettledByChain(id: id, txHash: hash, now: at)
             }
         }
+    }
+
+    /// The Unix-time window in which an authorization reserved at `createdAt` can have been used
+    /// (`LogWindow.times`).
+    static func searchWindow(createdAt: Int64, validBefore: Int64, skew: Int64) -> ClosedRange<UInt64> {
+        LogWindow.times(createdAt: createdAt, validBefore: validBefore, skew: skew)
     }
 }

@@ -4,14 +4,16 @@ import PurseCore
 import X402
 
 extension FetchResult {
-    /// `not_required`, `paid`, `refused`, `error` (the request could not be made; nothing signed),
-    /// `failed` or `unknown`.
+    /// `not_required`, `signed_in` (let in by a signed sign-in, nothing paid), `paid`, `refused`,
+    /// `error` (the request could not be made; nothing signed), `failed` (including a payment that
+    /// settled up front while the content failed) or `unknown`.
     public var outcomeName: String {
         switch outcome.kind {
         case .notPaymentRequired: "not_required"
+        case .signedIn: "signed_in"
         case .paid: "paid"
         case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
-        case .paymentFailed: "failed"
+        case .paymentFailed, .notDelivered: "failed"
         case .unknown: "unknown"
         }
     }
@@ -30,7 +32,9 @@ extension FetchResult {
     /// The error of a call that did not end in content, when there is one.
     public var error: (code: String, message: String)? {
         switch outcome.kind {
-        case .notPaymentRequired, .paid: nil
+        case .notPaymentRequired, .signedIn, .paid: nil
+        case let .notDelivered(status):
+            ("payment.not_delivered", "the seller settled the payment (paymentFlow \(outcome.plan?.paymentFlow ?? "upfront")) but answered HTTP \(status) instead of the content; the payment is charged")
         case let .refused(e): (e.code, e.message)
         case let .paymentFailed(reason): ("payment.failed", "the server refused the payment: \(reason)")
         case let .unknown(reason): ("payment.unknown", reason)
@@ -60,8 +64,11 @@ extension FetchResult {
         }
         o["paid"] = .bool(paid)
         if let plan = outcome.plan, signedPaymentSent {
-            o["payment"] = .object(PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus, charge: outcome.charge))
+            var payment = PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus, charge: outcome.charge)
+            payment["receipt"] = outcome.receiptEvidence?.json ?? .null
+            o["payment"] = .object(payment)
         }
+        if let note = outcome.signIn { o["signIn"] = note.json }
         if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
         if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
         return .object(o)
@@ -83,6 +90,11 @@ extension FetchResult {
         if let r = response { lines.append("HTTP \(r.status)\(r.truncated ? " (body truncated)" : "")") }
         switch outcome.kind {
         case .notPaymentRequired: lines.append("No payment was needed.")
+        case .signedIn: lines.append("Signed in with this wallet's earlier payment (sign-in-with-x); nothing was paid.")
+        case let .notDelivered(status):
+            if let p = outcome.plan {
+                lines.append("Paid \(p.priceText) on \(p.network) to \(p.payTo) (settled up front), but the seller answered HTTP \(status) instead of the content.")
+            }
         case .paid:
             if let p = outcome.plan {
                 let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
@@ -142,6 +154,9 @@ public enum PaymentJSON {
             "status": .string(status),
             "scheme": .string(plan.method.scheme),
             "transferMethod": .string(plan.method.transferMethod),
+            "paymentFlow": .string(plan.paymentFlow),
+            "paymentId": plan.paymentIdentifier.map { .string($0.value) } ?? .null,
+            "offer": plan.offerEvidence?.json ?? .null,
         ]
         if plan.method.settlesActualAmount {
             o["maxAmount"] = .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals))

@@ -20,6 +20,7 @@ extension QuoteResult {
                 if let m = v.micros { e["budgetAmount"] = .string(m.decimalText()) }
                 e["transferMethod"] = v.method.map { .string($0.transferMethod) } ?? .null
                 e["payTo"] = .string(r.payTo)
+                e["paymentFlow"] = .string(r.paymentFlow ?? "authorization")
             }
             e["allowed"] = .bool(v.allowed)
             e["verdict"] = .string(selection?.chosen?.index == v.index ? "chosen" : (v.allowed ? "allowed" : "refused"))
@@ -32,6 +33,11 @@ extension QuoteResult {
         o["wouldPay"] = .bool(refusal == nil && selection?.chosen != nil)
         o["refusal"] = refusal.map { .object(["code": .string($0.code), "message": .string($0.message)]) } ?? .null
         if let e = offer?.error { o["serverError"] = .string(e) }
+        if let plan {
+            o["paymentFlow"] = .string(plan.paymentFlow)
+            if let evidence = plan.offerEvidence { o["offer"] = evidence.json }
+        }
+        if let note = signIn { o["signIn"] = note.json }
         return .object(o)
     }
 
@@ -48,13 +54,23 @@ extension QuoteResult {
             if let r = v.requirement {
                 let price = v.asset.map { AmountText.format(atomic: r.amount.value, decimals: $0.decimals, symbol: $0.symbol) } ?? "\(r.amount.value) atomic units of \(r.asset)"
                 let method = v.method.map { " (\($0.transferMethod)\($0.settlesActualAmount ? ", at most" : ""))" } ?? ""
-                lines.append("  \(mark) [\(v.index)] \(r.scheme)\(method) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
+                let flow = r.paymentFlow.map { " (paymentFlow \($0))" } ?? ""
+                lines.append("  \(mark) [\(v.index)] \(r.scheme)\(method) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)\(flow)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
             } else {
                 lines.append("  \(mark) [\(v.index)] unreadable — " + v.reasons.map(\.message).joined(separator: "; "))
             }
         }
+        if case let .wouldSignIn(chain)? = signIn {
+            lines.append("This wallet already paid this resource: Purse would first sign in (sign-in-with-x on \(chain)) and pay only if that is refused.")
+        }
         if let refusal { lines.append("Purse would NOT pay: \(refusal.message) [\(refusal.code)]") } else if let c = selection.chosen {
             lines.append("Purse would pay option [\(c.index)].")
+            if plan?.paymentFlow == "upfront" {
+                lines.append("Its paymentFlow is upfront: the seller settles before serving, so a failed request still costs the price.")
+            }
+            if let e = plan?.offerEvidence {
+                lines.append("The seller's signed offer matches it (signer \(e.signer.checksummed), \(e.authorization.rawValue)).")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -15,4 +15,6 @@ public struct QuoteResult: Sendable {
     /// Why Purse would not pay, with the same code and message `fetch` would refuse with; nil
     /// if it would pay.
     public let refusal: FlowRefusal?
+    /// What Purse would do with a sign-in challenge (sign in first, or why not), when offered one.
+    public let signIn: SignInNote?
 }

@@ -22,7 +22,7 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
 
     static func fetchResult(body: String, paid: Bool = false) -> JSONValue {
         var o: JSONObject = [
-            "status": 200, "headers": ["content-type": "text/plain"], "contentType": "text/plain",
+            "outcome": .string(paid ? "paid" : "not_required"), "status": 200, "headers": ["content-type": "text/plain"], "contentType": "text/plain",
             "body": .string(body), "bodyEncoding": "text", "truncated": false, "paid": .bool(paid),
         ]
         if paid {
