@@ -292,13 +292,14 @@ public struct PaymentFlow: Sendable {
     private mutating func planNext() -> FlowAction {
         guard let offer, let selection else { return misuse() }
         guard let chosen = selection.chosen else {
-            var why = "no acceptable payment option:\n" + selection.refusalSummary
-            if let e = offer.error { why += "\n(server said: \(e))" }
+            let said = offer.error.map { "\n(server said: \($0))" } ?? ""
             // When options passed the policy but the chain ruled them out (a missing Permit2
             // allowance), the cheapest one's reason is the answer, with its own code.
             if let first = lateRefusals.first {
-                return finish(FlowOutcome(kind: .refused(FlowRefusal(code: first.code, message: first.message + "\n" + why))))
+                let others = selection.verdicts.count > 1 ? "\nevery option:\n" + selection.refusalSummary : ""
+                return finish(FlowOutcome(kind: .refused(FlowRefusal(code: first.code, message: first.message + others + said))))
             }
+            let why = "no acceptable payment option:\n" + selection.refusalSummary + said
             return finish(FlowOutcome(kind: .refused(FlowRefusal(code: "policy.no_acceptable_option", message: why))))
         }
         guard let method = chosen.method, context.payerAccount(method.family) != nil else {
