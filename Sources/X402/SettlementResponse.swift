@@ -71,14 +71,18 @@ public struct SettlementResponse: Sendable, Equatable {
         return Int64(amount)
     }
 
-    /// Normalizes a transaction hash written with or without `0x` (some facilitators omit it).
+    /// Normalizes a transaction id: an EVM hash written with or without `0x` (some facilitators
+    /// omit it) becomes `0x` + 64 lower-case hex digits; a Solana transaction signature (base58
+    /// of 64 bytes) is kept as written; anything else is nil.
     public static func normalizeTransaction(_ text: String) -> String? {
-        var t = Substring(text.trimmingSpaces)
+        let trimmed = text.trimmingSpaces
+        var t = Substring(trimmed)
         if t.hasPrefix("0x") || t.hasPrefix("0X") { t = t.dropFirst(2) }
-        guard t.utf8.count == 64, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) else {
-            return nil
+        if t.utf8.count == 64, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) {
+            return "0x" + t.lowercased()
         }
-        return "0x" + t.lowercased()
+        if trimmed.utf8.count <= 90, Base58.decode(trimmed, length: 64) != nil { return trimmed }
+        return nil
     }
 }
 

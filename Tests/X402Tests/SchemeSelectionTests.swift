@@ -110,4 +110,12 @@ import PurseCore
         #expect(try receipt("99999999999999999999999").settledAmount == nil)
         #expect(try receipt(.integer(12300)).amount == "12300")   // a number is kept as text, read the same way
     }
+
+    @Test func transactionIdsOfBothChainsAreKept() {
+        #expect(SettlementResponse.normalizeTransaction("AB" + String(repeating: "cd", count: 31)) == "0xab" + String(repeating: "cd", count: 31))
+        let solana = Base58.encode([UInt8](repeating: 7, count: 64))
+        #expect(SettlementResponse.normalizeTransaction(solana) == solana)
+        #expect(SettlementResponse.normalizeTransaction(Base58.encode([UInt8](repeating: 7, count: 32))) == nil)
+        #expect(SettlementResponse.normalizeTransaction("0xzz") == nil)
+    }
 }
