@@ -217,4 +217,20 @@ import Testing
             .digest(domain: Permit2Domain(chainId: 84532, verifyingContract: Permit2Addresses.permit2))
         #expect(try Signature(bytes: p.signature).recoverAddress(digest: transferDigest) == key.address)
     }
+
+    @Test func nothingCanBeSignedWhileTheChainIsAsked() throws {
+        var f = flow()
+        _ = try offered(&f, [Self.permit2Entry()])
+        let stray = WalletFixture.authorization(try expectedPlan(f, .permit2(Permit2Plan(
+            from: WalletFixture.payerAddress, token: WalletFixture.tokenAddress, amount: 10_000, spender: Permit2Addresses.exactProxy,
+            nonce: WalletFixture.nonce, deadline: Self.now + 300, witness: .exact(to: WalletFixture.sellerAddress, validAfter: Self.now - 600),
+            chainId: 84532))))
+        guard case let .finish(o) = f.signed(stray) else { Issue.record("finish"); return }
+        guard case let .refused(e) = o.kind else { Issue.record("refused"); return }
+        #expect(e.code == "flow.unexpected_event" && o.signatures == 0 && o.resolution == .none)
+        // And an answer nobody asked for is refused the same way.
+        var g = flow()
+        _ = g.start()
+        guard case let .finish(o2) = g.chainAnswered(Self.allowance(.max)), case .refused = o2.kind else { Issue.record("finish"); return }
+    }
 }
