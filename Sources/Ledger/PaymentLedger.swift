@@ -89,6 +89,15 @@ public protocol PaymentLedger: Sendable {
     func payment(id: Int64) throws(LedgerError) -> PaymentRecord?
     /// Payments matching the filter, newest first.
     func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord]
+
+    // MARK: Health
+
+    /// Checks the ledger for `purse doctor`: schema version, the backend's full integrity check,
+    /// and an empty write transaction (proving the lock can be taken). Writes no row.
+    ///
+    /// - Throws: only when the ledger cannot be reached at all; a failed check is reported in
+    ///   the result.
+    func health() throws(LedgerError) -> LedgerHealth
 }
 
 extension PaymentLedger {

@@ -6,7 +6,7 @@ public struct PurseCommand: AsyncParsableCommand {
         commandName: "purse",
         abstract: "An x402 wallet for AI agents, served over MCP.",
         subcommands: [ServeCommand.self, FetchCommand.self, QuoteCommand.self, DiscoverCommand.self, SpendLogCommand.self, BudgetCommand.self, BalanceCommand.self,
-                      AddressCommand.self, KeygenCommand.self, ReconcileCommand.self, DemoCommand.self],
+                      AddressCommand.self, KeygenCommand.self, InitCommand.self, DoctorCommand.self, ReconcileCommand.self, ReportCommand.self, DemoCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

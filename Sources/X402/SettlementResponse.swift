@@ -81,7 +81,7 @@ public struct SettlementResponse: Sendable, Equatable {
         if t.utf8.count == 64, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) {
             return "0x" + t.lowercased()
         }
-        if trimmed.utf8.count <= 90, Base58.decode(trimmed, length: 64) != nil { return trimmed }
+        if trimmed.utf8.count <= 90, (try? Base58.decode(trimmed, length: 64)) != nil { return trimmed }
         return nil
     }
 }

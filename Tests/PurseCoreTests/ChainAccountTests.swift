@@ -12,13 +12,13 @@ import Testing
     func base58Vectors(hex: String, text: String) throws {
         let bytes = try Hex.decode(hex)
         #expect(Base58.encode(bytes) == text)
-        #expect(Base58.decode(text) == bytes)
+        #expect(try Base58.decode(text) == bytes)
     }
 
     @Test func base58RefusesWhatIsNotBase58() {
-        #expect(Base58.decode("0OIl") == nil)
-        #expect(Base58.decode("") == nil)
-        #expect(Base58.decode("2g", length: 2) == nil)
+        #expect(throws: Base58Error.self) { try Base58.decode("0OIl") }
+        #expect(throws: Base58Error.empty) { try Base58.decode("") }
+        #expect(throws: Base58Error.wrongLength(expected: 2, actual: 1)) { try Base58.decode("2g", length: 2) }
     }
 
     @Test func accountsParseInTheirChainsForm() throws {

@@ -42,15 +42,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "payment"
 
     public init(row: Row) throws {
-        let raw: String = row["status"]
-        guard let status = PaymentStatus(rawValue: raw) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "payment has unknown status \(raw)")
-        }
-        let source: String? = row["amount_source"]
-        self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
-                  updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
-                  httpStatus: row["http_status"], signedPayload: row["signed_payload"], receipt: row["receipt"],
-                  amountSource: source.flatMap(SettledCharge.Source.init(rawValue:)), amountNote: row["amount_note"])
+        var decoder = PaymentRowDecoder()
+        self = try decoder.record(row)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

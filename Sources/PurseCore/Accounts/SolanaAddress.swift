@@ -22,10 +22,9 @@ public struct SolanaAddress: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: `ChainAccountError.badSolanaAddress`.
     public init(base58 text: String) throws(ChainAccountError) {
-        guard let bytes = Base58.decode(text, length: 32) else {
-            throw .badSolanaAddress("'\(text.prefix(60))' is not base58 text of 32 bytes")
+        do { self.bytes = try Base58.decode(text, length: 32) } catch {
+            throw .badSolanaAddress("not a Solana address: \(error.message)")
         }
-        self.bytes = bytes
     }
 
     /// The base58 text.
