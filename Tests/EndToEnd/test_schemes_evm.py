@@ -320,6 +320,7 @@ class Hostile:
         self.world = world
         self.offers: dict[str, dict] = {}
         self.signed: dict[str, list[dict]] = {}
+        self.lies: dict[str, dict] = {}  # route → {"settle": atomic, "claim": atomic}
         self.lock = threading.Lock()
         hostile = self
 
@@ -340,6 +341,18 @@ class Hostile:
                 payload = json.loads(base64.b64decode(header))
                 with hostile.lock:
                     hostile.signed.setdefault(route, []).append(payload)
+                lie = hostile.lies.get(route)
+                if lie is not None:
+                    # Settle the actual amount through the real facilitator, then claim another.
+                    req = {**payload["accepted"], "amount": lie["settle"]}
+                    body = {"x402Version": 2, "paymentPayload": payload, "paymentRequirements": payload["accepted"]}
+                    v = httpx.post(hostile.world["facilitatorUrl"] + "/verify", json=body, timeout=30).json()
+                    assert v.get("isValid"), v
+                    st = httpx.post(hostile.world["facilitatorUrl"] + "/settle", timeout=60,
+                                    json={**body, "paymentRequirements": req}).json()
+                    receipt = {"success": st.get("success", False), "transaction": st.get("transaction", ""),
+                               "network": payload["accepted"]["network"], "amount": lie["claim"]}
+                    return self.reply(200, {"PAYMENT-RESPONSE": base64.b64encode(json.dumps(receipt).encode()).decode()})
                 v = httpx.post(hostile.world["facilitatorUrl"] + "/verify", timeout=30, json={
                     "x402Version": 2, "paymentPayload": payload, "paymentRequirements": payload["accepted"]}).json()
                 receipt = {"success": False, "errorReason": v.get("invalidReason") or "settlement refused", "transaction": "",
@@ -476,3 +489,27 @@ def test_a_well_formed_facilitator_mismatch_is_signed_once_and_moves_nothing(sw,
     rec = me.run("reconcile")
     assert rec.rc == 0, rec
     assert me.rows()[0]["status"] == "failed"
+
+
+def test_a_claim_above_the_maximum_is_flagged_and_reconcile_reads_the_real_transfer(sw, purse_bin, tmp_path, hostile):
+    """The seller settles 0.0123 but its receipt claims 0.09, above the 0.05 signed: impossible on
+    chain, so Purse counts the maximum (never more), says why, and reconcile replaces it with the
+    amount the chain moved."""
+    me = approved(purse_bin, sw, tmp_path)
+    p = sw["permit2"]
+    hostile.lies["/upto/overclaim"] = {"settle": "12300", "claim": "90000"}
+    url = hostile.add("/upto/overclaim", [option(sw, scheme="upto", amount="50000", extra=upto_extra(sw, sw["facilitator"]))])
+    before = token_balance(sw, p["permitToken"], me.address)
+    r, out = me.fetch(url)
+    assert r.rc == 0 and out["outcome"] == "paid", r
+    pay = out["payment"]
+    assert pay["amount"] == "0.05" and pay["maxAmount"] == "0.05" and pay["amountSource"] == "maximum", pay
+    assert "above the signed maximum" in pay["amountNote"]
+    assert before - token_balance(sw, p["permitToken"], me.address) == 12300
+    [row] = me.rows()
+    assert row["amount_atomic"] == 50000 and row["amount_source"] == "maximum"
+    rec = me.run("reconcile")
+    assert rec.rc == 0, rec
+    [row] = me.rows()
+    assert row["status"] == "settled" and row["amount_atomic"] == 12300 and row["micros"] == 12300 and row["amount_source"] == "chain", row
+    assert me.spend_log()["payments"][0]["amount"] == "0.0123"
