@@ -45,8 +45,20 @@ def main() -> int:
         row("  vs the SDK as shipped (no coincurve)", "", f"{num(shipped['median']):.3f}", ratio(shipped["median"], same["median"]))
     dur = client["with_durable_reservation_ms"]
     row("client work + durable reservation (ms)", f"{num(dur['median']):.4f} / {num(dur['p99']):.4f}", "", "", "< 1 ms")
-    inter = client["interceptor_in_memory_ms"]
-    row("whole interceptor, in-memory transport (ms)", f"{num(inter['median']):.4f} / {num(inter['p99']):.4f}")
+    inter = client.get("driver_in_memory_ms") or client["interceptor_in_memory_ms"]
+    row("whole driver, in-memory transport (ms)", f"{num(inter['median']):.4f} / {num(inter['p99']):.4f}")
+
+    upto = client.get("upto")
+    if upto:
+        # upto (Permit2 witness, max 0.05 settled at 0.0123) next to EIP-3009's numbers above.
+        for name, s in upto["stages"].items():
+            row(f"  upto stage: {name}", f"{num(s['median']):.4f} / {num(s['p99']):.4f}")
+        u = upto["same_stages_as_peer_ms"]
+        row("upto client work, same stages (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}", "", ratio(u["median"], same["median"]) + " of EIP-3009's")
+        u = upto["with_durable_reservation_and_settlement_ms"]
+        row("upto + durable reservation + charge recorded (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}")
+        u = upto["driver_in_memory_ms"]
+        row("upto whole driver, in-memory transport and chain (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}")
 
     paid = e2e["purse_paid_request_ms"]
     floor = e2e["floor_two_plain_round_trips_ms"]

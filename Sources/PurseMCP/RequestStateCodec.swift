@@ -82,8 +82,8 @@ final class RequestStateCodec: @unchecked Sendable {
             "v": 1, "id": .string(claims.id), "iat": .integer(claims.issuedAt), "exp": .integer(claims.expiresAt),
             "tool": .string(claims.tool), "args": .string(claims.arguments),
             "terms": [
-                "host": .string(t.host.name), "network": .string(t.network), "asset": .string(t.asset.checksummed),
-                "payTo": .string(t.payTo.checksummed), "payer": .string(t.payer.checksummed), "amount": .string(String(t.amountAtomic)),
+                "host": .string(t.host.name), "network": .string(t.network), "asset": .string(t.asset.text),
+                "payTo": .string(t.payTo.text), "payer": .string(t.payer.text), "amount": .string(String(t.amountAtomic)),
             ],
         ]
         let body = Self.prefix + "." + Base64.encode(doc.encodedBytes())
@@ -141,9 +141,9 @@ final class RequestStateCodec: @unchecked Sendable {
         guard doc["v"] == 1, let id = doc["id"]?.stringValue, let iat = doc["iat"]?.int64Value, let exp = doc["exp"]?.int64Value,
               let tool = doc["tool"]?.stringValue, let args = doc["args"]?.stringValue, let t = doc["terms"],
               let host = t["host"]?.stringValue, let network = t["network"]?.stringValue,
-              let asset = t["asset"]?.stringValue.flatMap({ try? Address(parsing: $0) }),
-              let payTo = t["payTo"]?.stringValue.flatMap({ try? Address(parsing: $0) }),
-              let payer = t["payer"]?.stringValue.flatMap({ try? Address(parsing: $0) }),
+              let asset = t["asset"]?.stringValue.flatMap({ try? ChainAccount(parsing: $0) }),
+              let payTo = t["payTo"]?.stringValue.flatMap({ try? ChainAccount(parsing: $0) }),
+              let payer = t["payer"]?.stringValue.flatMap({ try? ChainAccount(parsing: $0) }),
               let amount = t["amount"]?.stringValue.flatMap({ Int64($0) })
         else { return nil }
         let terms = ApprovalTerms(host: HostName(host), network: network, asset: asset, payTo: payTo, payer: payer, amountAtomic: amount)

@@ -271,6 +271,17 @@ public enum ToolCatalog {
             ],
             "payer": ["type": "string"],
             "x402Version": ["type": "integer"],
+            "scheme": ["type": "string", "description": "exact, or upto (the seller settles at most the signed maximum)."],
+            "transferMethod": ["type": "string", "description": "How the tokens moved: eip3009 or permit2."],
+            "maxAmount": [
+                "type": "string", "pattern": "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,18})?$",
+                "description": "upto only: the signed maximum; amount is what was charged once settled.",
+            ],
+            "amountSource": [
+                "type": ["string", "null"], "enum": ["receipt", "chain", "maximum", nil],
+                "description": "upto only: whose word amount is (maximum: the receipt gave no usable amount; reconcile reads the transfer).",
+            ],
+            "amountNote": ["type": "string"],
             "status": ["type": "string", "enum": ["settled", "failed", "unknown", "none"], "description": "The ledger status of the payment."],
             "paymentFlow": [
                 "type": "string",
@@ -332,10 +343,17 @@ public enum ToolCatalog {
             "symbol": ["type": "string"],
             "amount": decimal,
             "amountAtomic": ["type": "string", "pattern": "^[0-9]+$"],
+            "budgetAmount": [
+                "type": "string", "pattern": "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,18})?$",
+                "description": "The price in budget units (one USD unit across tokens and networks); for upto, of the maximum.",
+            ],
+            "transferMethod": ["type": ["string", "null"], "description": "eip3009 or permit2; null when Purse cannot pay the option's scheme."],
             "payTo": ["type": "string"],
             "paymentFlow": ["type": "string", "description": "authorization (default) or upfront (settled before the content is served)."],
             "allowed": ["type": "boolean"],
+            "verdict": ["type": "string", "enum": ["chosen", "allowed", "refused"]],
             "reasons": ["type": "array", "items": ["type": "string"]],
+            "reasonCodes": ["type": "array", "items": ["type": "string"], "description": "Stable codes of reasons, in order."],
         ],
     ]
 

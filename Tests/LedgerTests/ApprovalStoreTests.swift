@@ -13,8 +13,8 @@ import Testing
     static let payTo = try! Address(parsing: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C")
     static let payer = try! Address(parsing: "0x857b06519E91e3A54538791bDbb0E22373e36b66")
     static let usdc = try! Address(parsing: "0x036CbD53842c5426634e7929541eC2318f3dCF7e")
-    static let terms = ApprovalTerms(host: HostName("api.example.com"), network: "eip155:84532", asset: usdc, payTo: payTo,
-                                     payer: payer, amountAtomic: 10_000)
+    static let terms = ApprovalTerms(host: HostName("api.example.com"), network: "eip155:84532", asset: .evm(usdc), payTo: .evm(payTo),
+                                     payer: .evm(payer), amountAtomic: 10_000)
     static let nonce = try! Nonce32(bytes: Array(repeating: 0x42, count: 32))
 
     init() throws {
@@ -32,7 +32,7 @@ import Testing
     }
 
     func use(_ id: String, _ payment: ApprovalTerms = terms, at now: Date = t0.addingTimeInterval(60)) -> Result<ApprovalRecord, ApprovalError> {
-        Result { () throws(ApprovalError) in try ledger.useApproval(id: id, payment: payment, nonce: Self.nonce, now: now) }
+        Result { () throws(ApprovalError) in try ledger.useApproval(id: id, payment: payment, reference: .eip3009(nonce: Self.nonce), now: now) }
     }
 
     @Test func idsAreWellFormedAndUnguessable() {
@@ -101,7 +101,7 @@ import Testing
         let r = try file()
         _ = try ledger.decideApproval(id: r.id, approve: true, now: t0)
         var other = Self.terms
-        let elsewhere = try Address(parsing: "0x1111111111111111111111111111111111111111")
+        let elsewhere = ChainAccount.evm(try Address(parsing: "0x1111111111111111111111111111111111111111"))
         switch field {
         case "payTo": other.payTo = elsewhere
         case "host": other.host = HostName("evil.example.com")
@@ -150,7 +150,7 @@ import Testing
             group.enter()
             Thread {
                 let outcome = Result { () throws(ApprovalError) in
-                    try l.useApproval(id: r.id, payment: Self.terms, nonce: Self.nonce, now: t0.addingTimeInterval(1))
+                    try l.useApproval(id: r.id, payment: Self.terms, reference: .eip3009(nonce: Self.nonce), now: t0.addingTimeInterval(1))
                 }
                 codes.lock.withLock { codes.list.append(outcome.failure?.code ?? "used") }
                 group.leave()

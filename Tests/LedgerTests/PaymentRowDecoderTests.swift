@@ -43,4 +43,25 @@ import Testing
         #expect(error != nil)
         #expect(error?.message.contains("pay_to") == true)
     }
+
+    @Test func uptoPermit2AndSolanaFieldsSurviveTheBulkRead() throws {
+        let dir = TempDir()
+        let ledger = try openLedger(dir.file("l.db"))
+        let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
+        var p = usdc(s, 50_000, nonce: 9)
+        p.scheme = "upto"
+        p.authorization = .permit2(nonce: try Nonce32(bytes: [UInt8](repeating: 0x42, count: 32)))
+        p.maxAmountAtomic = 50_000
+        p.payTo = .solana(try SolanaAddress(base58: "ASJrSyGX38vgSSRcXkUry1n3i9UiNtABVXNrWMeb1Ci4"))
+        let row = try ledger.reserve(p, limits: .none, now: t0)
+        try ledger.markSent(id: row.id, now: t0)
+        try ledger.markSettled(id: row.id, charge: SettledCharge(atomic: 50_000, micros: Micros(50_000), source: .maximum, note: "no amount"),
+                               txHash: nil, httpStatus: 200, now: t0)
+        let bulk = try #require(try ledger.payments(PaymentFilter()).first)
+        #expect(bulk == (try ledger.payment(id: row.id)))
+        #expect(bulk.payment == p && bulk.amountSource == .maximum && bulk.amountNote == "no amount")
+        // A stored kind the build does not know is a corrupt row, named.
+        try ledger.executeRaw("UPDATE payment SET authorization_kind = 'bitcoin'")
+        #expect(ledgerError { () throws(LedgerError) in try ledger.payments(PaymentFilter()) }?.message.contains("nonce") == true)
+    }
 }

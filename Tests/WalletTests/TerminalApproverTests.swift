@@ -47,7 +47,7 @@ import Testing
         #expect(r.seller.paidHeaders.isEmpty)
         #expect(try r.ledger.payments(PaymentFilter()).map(\.status) == [.failed], "the reservation is released")
         let stored = try #require(try r.ledger.approval(id: ticket.id))
-        #expect(stored.status == .pending && stored.terms.amountAtomic == 10_000 && stored.terms.payer == WalletFixture.payerAddress)
+        #expect(stored.status == .pending && stored.terms.amountAtomic == 10_000 && stored.terms.payer == .evm(WalletFixture.payerAddress))
         #expect(stored.expiresAt.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) == 0, "a whole second")
         let validity = stored.expiresAt.timeIntervalSince(stored.createdAt)
         #expect(validity > 599 && validity <= 600, "payment.approvalValiditySeconds defaults to 600")
@@ -68,7 +68,7 @@ import Testing
         #expect(await fetch(r, approvalID: id).error?.code == "approval.reused")
         #expect(r.seller.paidHeaders.count == 1)
         let used = try #require(try r.ledger.approval(id: id))
-        #expect(used.status == .used && used.usedNonce == paid.outcome.plan?.nonce.hex)
+        #expect(used.status == .used && used.usedNonce == paid.outcome.plan?.reference.value)
     }
 
     @Test func theBudgetIsCheckedAgainAtPaymentTime() async throws {

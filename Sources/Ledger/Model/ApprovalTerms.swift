@@ -13,16 +13,16 @@ public struct ApprovalTerms: Sendable, Equatable {
     /// The CAIP-2 network.
     public var network: String
     /// The token contract.
-    public var asset: Address
+    public var asset: ChainAccount
     /// The payee.
-    public var payTo: Address
+    public var payTo: ChainAccount
     /// The paying address (a ledger shared by several wallets keeps their approvals apart).
-    public var payer: Address
+    public var payer: ChainAccount
     /// The most that may be paid, in the token's smallest unit.
     public var amountAtomic: Int64
 
     /// Creates terms.
-    public init(host: HostName, network: String, asset: Address, payTo: Address, payer: Address, amountAtomic: Int64) {
+    public init(host: HostName, network: String, asset: ChainAccount, payTo: ChainAccount, payer: ChainAccount, amountAtomic: Int64) {
         self.host = host
         self.network = network
         self.asset = asset

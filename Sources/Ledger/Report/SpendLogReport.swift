@@ -139,6 +139,12 @@ public struct SpendLogReport: Sendable {
         AmountFormat.decimalString(atomic: p.amountAtomic, decimals: p.decimals, minFractionDigits: minFractionDigits)
     }
 
+    /// The signed maximum of a payment settled for its actual amount (`upto`), in whole tokens;
+    /// nil for a fixed-price payment.
+    static func maxAmount(_ p: PaymentRecord) -> String? {
+        p.maxAmountAtomic.map { AmountFormat.decimalString(atomic: $0, decimals: p.decimals, minFractionDigits: 0) }
+    }
+
     /// Micros as whole budget units.
     static func units(_ micros: Int64, minFractionDigits: Int = 0) -> String {
         AmountFormat.decimalString(atomic: micros, decimals: 6, minFractionDigits: minFractionDigits)

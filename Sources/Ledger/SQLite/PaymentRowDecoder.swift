@@ -6,9 +6,9 @@ import PurseCore
 ///
 /// `spend-log` and `report` read every payment in a window: 100,000 rows must decode in well
 /// under a second. Codable decoding through GRDB looks each column up by name and casts
-/// dynamically, and every row parses three checksummed addresses (a Keccak-256 each) that are
-/// nearly always the same few; so this decoder finds the column indexes once, reads values by
-/// index, and remembers the addresses it has parsed. It accepts exactly what the ledger writes
+/// dynamically, and every row parses three accounts (an EVM address's checksum is a Keccak-256)
+/// that are nearly always the same few; so this decoder finds the column indexes once, reads
+/// values by index, and remembers the accounts it has parsed. It accepts exactly what the ledger writes
 /// and reports anything else as a corrupt row, naming the column. Every stored field is read:
 /// `LedgerTests` round-trips a row with all of them set through `payments` and `payment(id:)`.
 struct PaymentRowDecoder {
@@ -16,13 +16,14 @@ struct PaymentRowDecoder {
     /// Each column's index in row order, looked up once per read (by name, so a reordered or
     /// widened `SELECT *` still decodes), then used by position for every row.
     private var index: [Int] = []
-    private var addresses: [String: Address] = [:]
+    private var accounts: [String: ChainAccount] = [:]
 
     /// The columns read; `index[column.rawValue]` is where each sits in the row.
     private enum Column: Int, CaseIterable {
         case status, nonce, sessionId, method, url, host, network, asset, assetSymbol, decimals
         case payTo, amountAtomic, micros, scheme, x402Version, validBefore, payer, id, createdAt, updatedAt
         case txHash, error, httpStatus, paymentId, resource, offer, signedPayload, receipt
+        case authorizationKind, maxAmountAtomic, amountSource, amountNote
 
         /// The column's name in the `payment` table.
         var name: String { Self.names[rawValue] }
@@ -30,6 +31,7 @@ struct PaymentRowDecoder {
             "status", "nonce", "session_id", "method", "url", "host", "network", "asset", "asset_symbol", "decimals",
             "pay_to", "amount_atomic", "micros", "scheme", "x402_version", "valid_before", "payer", "id", "created_at", "updated_at",
             "tx_hash", "error", "http_status", "payment_id", "resource", "offer", "signed_payload", "receipt",
+            "authorization_kind", "max_amount_atomic", "amount_source", "amount_note",
         ]
     }
 
@@ -42,7 +44,10 @@ struct PaymentRowDecoder {
         let statusText: String = try value(row, .status)
         guard let status = PaymentStatus(rawValue: statusText) else { throw Self.corrupt(Column.status.name, statusText) }
         let nonceText: String = try value(row, .nonce)
-        guard let nonce = try? Nonce32(hex: nonceText) else { throw Self.corrupt(Column.nonce.name, nonceText) }
+        let kind: String? = try optional(row, .authorizationKind)
+        guard let authorization = try? AuthorizationReference(kind: kind, value: nonceText) else {
+            throw Self.corrupt(Column.nonce.name, "\(kind ?? "eip3009"):\(nonceText)")
+        }
         let sessionID: String = try value(row, .sessionId)
         let method: String = try value(row, .method)
         let url: String = try value(row, .url)
@@ -69,14 +74,22 @@ struct PaymentRowDecoder {
         let offer: String? = try optional(row, .offer)
         let signedPayload: String? = try optional(row, .signedPayload)
         let receipt: String? = try optional(row, .receipt)
+        let maxAtomic: Int64? = try optional(row, .maxAmountAtomic)
+        let sourceText: String? = try optional(row, .amountSource)
+        var source: SettledCharge.Source?
+        if let sourceText {
+            guard let s = SettledCharge.Source(rawValue: sourceText) else { throw Self.corrupt(Column.amountSource.name, sourceText) }
+            source = s
+        }
+        let note: String? = try optional(row, .amountNote)
         let payment = NewPayment(
             sessionID: sessionID, method: method, url: url, host: HostName(host), network: network, asset: asset,
             assetSymbol: symbol, decimals: decimals, payTo: payTo, amountAtomic: atomic, micros: Micros(micros), scheme: scheme,
-            x402Version: version, nonce: nonce, validBefore: validBefore, payer: payer, paymentId: paymentId,
-            resource: resource, offer: offer)
+            x402Version: version, authorization: authorization, validBefore: validBefore, payer: payer, maxAmountAtomic: maxAtomic,
+            paymentId: paymentId, resource: resource, offer: offer)
         return PaymentRecord(id: id, payment: payment, createdAt: SQLiteLedger.date(created), updatedAt: SQLiteLedger.date(updated),
                              status: status, txHash: txHash, error: error, httpStatus: httpStatus,
-                             signedPayload: signedPayload, receipt: receipt)
+                             signedPayload: signedPayload, receipt: receipt, amountSource: source, amountNote: note)
     }
 
     // Values are read with GRDB's statement fast path (`StatementColumnConvertible`), straight
@@ -92,11 +105,11 @@ struct PaymentRowDecoder {
         return row[i]
     }
 
-    private mutating func address(_ row: Row, _ c: Column) throws -> Address {
+    private mutating func address(_ row: Row, _ c: Column) throws -> ChainAccount {
         let text: String = try value(row, c)
-        if let known = addresses[text] { return known }
-        guard let parsed = try? Address(parsing: text) else { throw Self.corrupt(c.name, text) }
-        if addresses.count < 4_096 { addresses[text] = parsed }
+        if let known = accounts[text] { return known }
+        guard let parsed = try? ChainAccount(parsing: text) else { throw Self.corrupt(c.name, text) }
+        if accounts.count < 4_096 { accounts[text] = parsed }
         return parsed
     }
 

@@ -72,7 +72,7 @@ extension SQLiteLedger {
         }
     }
 
-    public func useApproval(id: String, payment: ApprovalTerms, nonce: Nonce32, now: Date) throws(ApprovalError) -> ApprovalRecord {
+    public func useApproval(id: String, payment: ApprovalTerms, reference: AuthorizationReference, now: Date) throws(ApprovalError) -> ApprovalRecord {
         let nowMs = Self.millis(now)
         do {
             // One IMMEDIATE transaction: two processes holding the same id cannot both see it unused.
@@ -89,12 +89,12 @@ extension SQLiteLedger {
                 if record.approval.expiresAt <= Self.date(nowMs) { throw ApprovalError.expired(id: id, at: record.approval.expiresAt) }
                 if let detail = record.approval.terms.mismatch(payment) { throw ApprovalError.mismatch(id: id, detail: detail) }
                 try db.execute(sql: "UPDATE approval SET status = 'used', used_at = ?, used_nonce = ? WHERE id = ? AND status = 'approved'",
-                               arguments: [nowMs, nonce.hex, id])
+                               arguments: [nowMs, reference.value, id])
                 guard db.changesCount == 1 else { throw ApprovalError.used(id: id) }
                 var updated = record
                 updated.status = .used
                 updated.usedAt = Self.date(nowMs)
-                updated.usedNonce = nonce.hex
+                updated.usedNonce = reference.value
                 return updated
             }
         } catch let e as ApprovalError {

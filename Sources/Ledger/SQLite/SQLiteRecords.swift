@@ -17,6 +17,13 @@ extension Address: DatabaseValueConvertible {
     }
 }
 
+extension ChainAccount: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { text.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ChainAccount? {
+        String.fromDatabaseValue(dbValue).flatMap { try? ChainAccount(parsing: $0) }
+    }
+}
+
 extension Nonce32: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { hex.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Nonce32? {
@@ -50,6 +57,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["http_status"] = httpStatus
         container["signed_payload"] = signedPayload
         container["receipt"] = receipt
+        container["amount_source"] = amountSource?.rawValue
+        container["amount_note"] = amountNote
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -81,7 +90,7 @@ extension ApprovalRecord: FetchableRecord {
         guard let status = ApprovalStatus(rawValue: raw) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has unknown status \(raw)")
         }
-        guard let asset: Address = row["asset"], let payTo: Address = row["pay_to"], let payer: Address = row["payer"] else {
+        guard let asset: ChainAccount = row["asset"], let payTo: ChainAccount = row["pay_to"], let payer: ChainAccount = row["payer"] else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has a malformed address")
         }
         let terms = ApprovalTerms(host: row["host"], network: row["network"], asset: asset, payTo: payTo, payer: payer,

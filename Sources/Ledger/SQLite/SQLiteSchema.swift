@@ -111,6 +111,18 @@ enum SQLiteSchema {
                 CREATE INDEX approval_status_created_at ON approval(status, created_at);
                 """)
         }
+        // Payments of other schemes and chains: the authorization reference's kind (`eip3009`,
+        // `permit2`; its value stays in `nonce`), and for payments settled for their actual amount
+        // (`upto`) the signed maximum, whose word the settled amount is, and why. Existing rows are
+        // EIP-3009 with a fixed amount. Plain columns, so every ledger backend can hold the same state.
+        m.registerMigration("v6") { db in
+            try db.execute(sql: """
+                ALTER TABLE payment ADD COLUMN authorization_kind TEXT NOT NULL DEFAULT 'eip3009';
+                ALTER TABLE payment ADD COLUMN max_amount_atomic INTEGER CHECK (max_amount_atomic IS NULL OR max_amount_atomic >= 0);
+                ALTER TABLE payment ADD COLUMN amount_source TEXT CHECK (amount_source IS NULL OR amount_source IN ('receipt','chain','maximum'));
+                ALTER TABLE payment ADD COLUMN amount_note TEXT;
+                """)
+        }
         return m
     }()
 

@@ -1,5 +1,7 @@
 // Purse — Solana module (pure).
 
+import PurseCore
+
 /// A 32-byte hash written in base58; in a transaction, the recent blockhash that bounds its
 /// lifetime (about 150 blocks, 60–90 seconds) and keeps it from being replayed later.
 public struct SolanaHash: Sendable, Hashable, CustomStringConvertible {

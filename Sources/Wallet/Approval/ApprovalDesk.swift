@@ -56,8 +56,8 @@ public struct ApprovalDesk: Sendable {
             "id": .string(r.id), "state": .string(r.state(at: now)), "command": .string("purse approve \(r.id)"),
             "createdAt": .string(ApprovalError.timestamp(r.createdAt)), "expiresAt": .string(ApprovalError.timestamp(r.expiresAt)),
             "amount": .string(r.approval.amountText), "amountAtomic": .string(String(r.amountAtomic)), "symbol": .string(r.assetSymbol),
-            "network": .string(r.network), "asset": .string(r.asset.checksummed), "payTo": .string(r.payTo.checksummed),
-            "payer": .string(r.payer.checksummed), "host": .string(r.host.name), "method": .string(r.method), "url": .string(r.url),
+            "network": .string(r.network), "asset": .string(r.asset.text), "payTo": .string(r.payTo.text),
+            "payer": .string(r.payer.text), "host": .string(r.host.name), "method": .string(r.method), "url": .string(r.url),
             "paymentFlow": .string(r.paymentFlow), "sessionId": .string(r.sessionID),
         ]
         if let d = r.decidedAt { o["decidedAt"] = .string(ApprovalError.timestamp(d)) }
@@ -69,13 +69,13 @@ public struct ApprovalDesk: Sendable {
     /// What the human reads before answering: every term of the payment and the budget left.
     public static func text(_ r: ApprovalRecord, now: Date, budget: BudgetSnapshot?) -> String {
         let request = ApprovalRequest(
-            amount: r.approval.amountText, symbol: r.assetSymbol, asset: r.asset.checksummed, network: r.network,
-            payTo: r.payTo.checksummed, host: r.host.name, url: r.url, budgetLeft: budget?.summary ?? "unknown", paymentFlow: r.paymentFlow)
+            amount: r.approval.amountText, symbol: r.assetSymbol, asset: r.asset.text, network: r.network,
+            payTo: r.payTo.text, host: r.host.name, url: r.url, budgetLeft: budget?.summary ?? "unknown", paymentFlow: r.paymentFlow)
         return """
             Approval \(r.id) (\(r.state(at: now)))
             \(request.message)
             Method: \(r.method)
-            Paying wallet: \(r.payer.checksummed)
+            Paying wallet: \(r.payer.text)
             Asked: \(ApprovalError.timestamp(r.createdAt)) by session \(r.sessionID)
             Expires: \(ApprovalError.timestamp(r.expiresAt))
             """

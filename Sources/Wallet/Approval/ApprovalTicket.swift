@@ -32,7 +32,7 @@ public struct ApprovalTicket: Sendable, Equatable {
         amount = record.approval.amountText
         symbol = record.assetSymbol
         network = record.network
-        payTo = record.payTo.checksummed
+        payTo = record.payTo.text
         host = record.host.name
         url = record.url
     }

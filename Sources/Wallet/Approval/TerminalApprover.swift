@@ -35,7 +35,7 @@ public struct TerminalApprover: PaymentApprover {
             let terms = plan.approvalTerms
             do {
                 _ = try await LedgerWork.run { () throws(ApprovalError) in
-                    try ledger.useApproval(id: id, payment: terms, nonce: plan.nonce, now: now)
+                    try ledger.useApproval(id: id, payment: terms, reference: plan.reference, now: now)
                 }
                 return nil
             } catch {

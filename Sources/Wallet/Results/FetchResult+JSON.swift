@@ -1,4 +1,5 @@
 import HTTP
+import Ledger
 import PurseCore
 import X402
 
@@ -71,7 +72,7 @@ extension FetchResult {
         }
         o["paid"] = .bool(paid)
         if let plan = outcome.plan, signedPaymentSent {
-            var payment = PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus)
+            var payment = PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus, charge: outcome.charge)
             payment["receipt"] = outcome.receiptEvidence?.json ?? .null
             o["payment"] = .object(payment)
         }
@@ -106,7 +107,10 @@ extension FetchResult {
         case .paid:
             if let p = outcome.plan {
                 let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
-                lines.append("Paid \(p.priceText) on \(p.network) to \(p.payTo).\(tx)")
+                let price = outcome.charge.map { c in
+                    "\(AmountText.format(atomic: c.atomic, decimals: p.asset.decimals, symbol: p.asset.symbol)) (signed for at most \(p.priceText))"
+                } ?? p.priceText
+                lines.append("Paid \(price) on \(p.network) to \(p.payTo).\(tx)")
             }
         case let .refused(e) where e.approval != nil:
             lines.append("Approval required, nothing was paid: \(e.message)")
@@ -143,23 +147,34 @@ public enum HTTPResponseJSON {
 
 /// JSON views of payments and budgets.
 public enum PaymentJSON {
-    /// The `payment` object of a result.
-    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String) -> JSONObject {
-        [
-            "amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
-            "amountAtomic": .string(String(plan.requirement.amount.value)),
-            "asset": .string(plan.token.checksummed),
+    /// The `payment` object of a result. For a payment settled for its actual amount (`upto`),
+    /// `amount` is what it was charged once settled (the signed maximum before) and `maxAmount`
+    /// the maximum; `amountSource` says whose word the amount is.
+    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String, charge: SettledCharge? = nil) -> JSONObject {
+        let atomic = charge?.atomic ?? plan.requirement.amount.value
+        var o: JSONObject = [
+            "amount": .string(AmountText.decimal(atomic: atomic, decimals: plan.asset.decimals)),
+            "amountAtomic": .string(String(atomic)),
+            "asset": .string(plan.token.text),
             "symbol": .string(plan.asset.symbol),
             "network": .string(plan.network),
-            "payTo": .string(plan.payTo.checksummed),
+            "payTo": .string(plan.payTo.text),
             "transaction": receipt?.transaction.map(JSONValue.string) ?? .null,
-            "payer": .string(plan.payer.checksummed),
+            "payer": .string(plan.payer.text),
             "x402Version": .integer(plan.requirement.x402Version),
             "status": .string(status),
+            "scheme": .string(plan.method.scheme),
+            "transferMethod": .string(plan.method.transferMethod),
             "paymentFlow": .string(plan.paymentFlow),
             "paymentId": plan.paymentIdentifier.map { .string($0.value) } ?? .null,
             "offer": plan.offerEvidence?.json ?? .null,
         ]
+        if plan.method.settlesActualAmount {
+            o["maxAmount"] = .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals))
+            o["amountSource"] = charge.map { .string($0.source.rawValue) } ?? .null
+            if let note = charge?.note { o["amountNote"] = .string(note) }
+        }
+        return o
     }
 }
 

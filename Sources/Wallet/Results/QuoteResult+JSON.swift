@@ -17,11 +17,15 @@ extension QuoteResult {
                 e["asset"] = .string(r.asset)
                 if let a = v.asset { e["symbol"] = .string(a.symbol); e["amount"] = .string(AmountText.decimal(atomic: r.amount.value, decimals: a.decimals)) }
                 e["amountAtomic"] = .string(String(r.amount.value))
+                if let m = v.micros { e["budgetAmount"] = .string(m.decimalText()) }
+                e["transferMethod"] = v.method.map { .string($0.transferMethod) } ?? .null
                 e["payTo"] = .string(r.payTo)
                 e["paymentFlow"] = .string(r.paymentFlow ?? "authorization")
             }
             e["allowed"] = .bool(v.allowed)
+            e["verdict"] = .string(selection?.chosen?.index == v.index ? "chosen" : (v.allowed ? "allowed" : "refused"))
             e["reasons"] = .array(v.reasons.map { .string($0.message) })
+            e["reasonCodes"] = .array(v.reasons.map { .string($0.code) })
             options.append(.object(e))
         }
         o["options"] = .array(options)
@@ -49,8 +53,9 @@ extension QuoteResult {
             let mark = selection.chosen?.index == v.index ? "*" : (v.allowed ? "+" : "-")
             if let r = v.requirement {
                 let price = v.asset.map { AmountText.format(atomic: r.amount.value, decimals: $0.decimals, symbol: $0.symbol) } ?? "\(r.amount.value) atomic units of \(r.asset)"
+                let method = v.method.map { " (\($0.transferMethod)\($0.settlesActualAmount ? ", at most" : ""))" } ?? ""
                 let flow = r.paymentFlow.map { " (paymentFlow \($0))" } ?? ""
-                lines.append("  \(mark) [\(v.index)] \(r.scheme) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)\(flow)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
+                lines.append("  \(mark) [\(v.index)] \(r.scheme)\(method) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)\(flow)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
             } else {
                 lines.append("  \(mark) [\(v.index)] unreadable — " + v.reasons.map(\.message).joined(separator: "; "))
             }

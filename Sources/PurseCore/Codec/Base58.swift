@@ -1,4 +1,5 @@
-// Purse — Solana module (pure).
+// Purse — PurseCore (pure; moved from the Solana module so that `ChainAccount`, the ledger and
+// the Solana module share one base58).
 // Base58 with the Bitcoin alphabet: how Solana writes keys, hashes and signatures.
 
 /// Base58 (Bitcoin alphabet, no checksum), strict on input.

@@ -1,6 +1,4 @@
-// Purse — Solana module (pure).
-
-import PurseCore
+// Purse — PurseCore (pure; moved from the Solana module with `Base58`).
 
 /// Why text is not the base58 that was expected.
 public enum Base58Error: CodedError, Equatable {
