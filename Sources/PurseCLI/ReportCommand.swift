@@ -20,17 +20,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The HTML file to write (default: purse-report.html; '-' for standard output).")
     var out: String = "purse-report.html"
 
-    @Option(name: .long, help: "Only payments since: 24h, 7d, 30d, or a date 2026-11-01.")
-    var since: String?
-
-    @Option(name: .long, help: "Only this session: an id, 'last' (latest started) or 'current' (latest still running).")
-    var session: String?
+    @OptionGroup var window: SpendWindowOptions
 
     @Flag(name: .long, help: "Open the report with the desktop's opener (xdg-open, open) where there is one.")
     var open = false
 
     func validate() throws {
-        if let since, SinceParser.parse(since, now: Date()) == nil { throw ValidationError("--since takes 30m, 24h, 7d, 30d or a date like 2026-11-01") }
         if out.isEmpty { throw ValidationError("--out needs a file name") }
         if open, out == "-" { throw ValidationError("--open needs a file, not standard output") }
     }
@@ -41,7 +36,7 @@ struct ReportCommand: ParsableCommand {
             let config = try global.loadConfig()
             let location = global.ledgerLocation(config)
             let policy = Policy(config: config)
-            let sinceDate = since.flatMap { SinceParser.parse($0, now: now) }
+            let (since, session, sinceDate) = (window.since, window.session, window.sinceDate(now: now))
             var sessionID: String?
             let log: SpendLogReport
             if LedgerLocation.exists(location) {

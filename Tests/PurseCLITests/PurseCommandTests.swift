@@ -44,9 +44,9 @@ import Testing
     @Test func reportParsesAndValidatesItsFlags() throws {
         let cmd = try PurseCommand.parseAsRoot(["report", "--out", "r.html", "--since", "30d", "--session", "last", "--open"])
         let report = try #require(cmd as? ReportCommand)
-        #expect(report.out == "r.html" && report.since == "30d" && report.session == "last" && report.open)
+        #expect(report.out == "r.html" && report.window.since == "30d" && report.window.session == "last" && report.open)
         let defaults = try #require(try PurseCommand.parseAsRoot(["report"]) as? ReportCommand)
-        #expect(defaults.out == "purse-report.html" && defaults.since == nil && !defaults.open)
+        #expect(defaults.out == "purse-report.html" && defaults.window.since == nil && !defaults.open)
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--since", "last week"]) }
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", "-", "--open"]) }
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", ""]) }
