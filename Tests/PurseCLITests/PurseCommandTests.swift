@@ -35,10 +35,10 @@ import Testing
     }
 
     @Test func spendLogValidatesItsFlags() {
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--format", "xml"]) }
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--status", "paid"]) }
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--since", "yesterday"]) }
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--limit", "0"]) }
+        rejects(["spend-log", "--format", "xml"], saying: "--format must be table, json or csv")
+        rejects(["spend-log", "--status", "paid"], saying: "--status must be one of")
+        rejects(["spend-log", "--since", "yesterday"], saying: "--since takes")
+        rejects(["spend-log", "--limit", "0"], saying: "--limit must be at least 1")
     }
 
     @Test func reportParsesAndValidatesItsFlags() throws {
@@ -47,9 +47,9 @@ import Testing
         #expect(report.out == "r.html" && report.window.since == "30d" && report.window.session == "last" && report.open)
         let defaults = try #require(try PurseCommand.parseAsRoot(["report"]) as? ReportCommand)
         #expect(defaults.out == "purse-report.html" && defaults.window.since == nil && !defaults.open)
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--since", "last week"]) }
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", "-", "--open"]) }
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", ""]) }
+        rejects(["report", "--since", "last week"], saying: "--since takes")
+        rejects(["report", "--out", "-", "--open"], saying: "--open needs a file")
+        rejects(["report", "--out", ""], saying: "--out needs a file name")
     }
 
     @Test func sinceAcceptsDurationsAndDates() throws {
@@ -64,6 +64,17 @@ import Testing
     }
 
     @Test func keygenNeverTakesAPasswordOnTheCommandLine() {
-        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["keygen", "--out", "/tmp/k", "--password", "x"]) }
+        rejects(["keygen", "--out", "/tmp/k", "--password", "x"], saying: "Unknown option '--password'")
+    }
+
+    /// Parsing `arguments` fails, and the message a user sees says `fragment`.
+    private func rejects(_ arguments: [String], saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try PurseCommand.parseAsRoot(arguments)
+            Issue.record("\(arguments) parsed", sourceLocation: sourceLocation)
+        } catch {
+            let message = PurseCommand.message(for: error)
+            #expect(message.contains(fragment), "\(message)", sourceLocation: sourceLocation)
+        }
     }
 }
