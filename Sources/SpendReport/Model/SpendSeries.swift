@@ -1,3 +1,4 @@
+import PurseCore
 import Foundation
 import Ledger
 

@@ -1,44 +1,12 @@
 import Foundation
+import PurseCore
 
-/// A UTC calendar day, computed with integer arithmetic.
-///
-/// The report buckets up to hundreds of thousands of payments by day; `Calendar` costs
-/// microseconds per call, while this is a handful of integer operations (Howard Hinnant's
-/// `civil_from_days`), so bucketing stays a small part of the 2-second budget for 100,000 rows.
-struct CivilDate: Hashable, Comparable, Sendable {
-    /// Days since 1970-01-01 (UTC); negative before it.
-    let dayNumber: Int
-
-    /// The day `dayNumber` days after 1970-01-01.
-    init(dayNumber: Int) { self.dayNumber = dayNumber }
-
+/// What the report needs of a calendar day beyond PurseCore's arithmetic: weeks, months and the
+/// labels on its charts.
+extension CivilDate {
     /// The UTC day that contains `date`.
     init(_ date: Date) {
-        dayNumber = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
-    }
-
-    /// The day of `year`-`month`-`day` (proleptic Gregorian).
-    init(year: Int, month: Int, day: Int) {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        dayNumber = era * 146_097 + doe - 719_468
-    }
-
-    /// Year, month (1–12) and day of month (1–31).
-    var components: (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        self.init(dayNumber: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
     /// 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
@@ -79,8 +47,6 @@ struct CivilDate: Hashable, Comparable, Sendable {
         let c = components
         return "\(Self.monthNames[c.month - 1]) \(c.year)"
     }
-
-    static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
