@@ -59,6 +59,7 @@ class Payer:
     def __init__(self, purse_bin, world: dict, tmp: Path, *, policy: dict | None = None, evm_usdc: int = 0,
                  key_in_env: bool = False, extra_assets: list[dict] | None = None, network: dict | None = None):
         self.bin, self.world, self.tmp = purse_bin, world, Path(tmp)
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.kp, self.usdc_ata, self.t22_ata = sc.svm_fresh_payer(world)
         self.address = str(self.kp.pubkey())
         self.secret_b58 = str(self.kp)
@@ -155,7 +156,7 @@ def test_a_paid_fetch_settles_on_litesvm(sw, purse_bin, tmp_path):
     tx = signed_transaction(row)
     # The ledger named the message before signing; the signed one is exactly it, signed by the
     # payer in slot 1, with the fee payer's slot left to the facilitator.
-    assert row["nonce"] == "0x" + hashlib.sha256(bytes(tx.message)).hexdigest()
+    assert row["nonce"] == "0x" + hashlib.sha256(b"\x80" + bytes(tx.message)).hexdigest()  # a v0 message: 0x80 first
     assert str(tx.message.account_keys[0]) == s["feePayer"] and str(tx.message.account_keys[1]) == me.address
     assert tx.signatures[0] == type(tx.signatures[0]).default()
     assert tx.signatures[1].verify(me.kp.pubkey(), b"\x80" + bytes(tx.message))
@@ -208,8 +209,8 @@ def test_mixed_offer_pays_the_cheapest_allowed_across_chains(sw, purse_bin, tmp_
     assert ata_amount(sw, s["sellerUsdcAta"]) - before == 10000
     r, out = me.fetch(sw["sellerUrl"] + "/mixed-evm-cheaper")
     assert r.rc == 0 and out["payment"]["network"] == sw["network"] and out["payment"]["transferMethod"] == "eip3009", r
-    # One budget in one unit across both chains.
-    assert out["budget"]["session"]["spent"] == "0.02", out["budget"]
+    # One budget in one unit across both chains (each `purse fetch` is its own session).
+    assert out["budget"]["daily"]["spent"] == "0.02" and out["budget"]["session"]["spent"] == "0.01", out["budget"]
     # Without Solana allowed, /mixed pays the dearer EVM option: the policy decides, not the price.
     me2 = Payer(purse_bin, sw, tmp_path / "evm-only", evm_usdc=1_000_000, policy={"allowNetworks": [sw["network"]]})
     q = me2.quote(sw["sellerUrl"] + "/mixed")
