@@ -25,9 +25,10 @@ import PurseCore
         let o = try offer([Fixture.entry(), Self.permit2(), Self.upto(), Fixture.entry(network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
                            Fixture.entry(scheme: "batch")])
         let methods = o.accepts.map { try? PaymentMethod.classify($0).get() }
-        #expect(methods == [.exactEIP3009, .exactPermit2, .uptoPermit2, nil, nil])
-        #expect(methods.compactMap { $0?.transferMethod } == ["eip3009", "permit2", "permit2"])
-        #expect(methods.compactMap { $0?.scheme } == ["exact", "exact", "upto"])
+        #expect(methods == [.exactEIP3009, .exactPermit2, .uptoPermit2, .exactSolana, nil])
+        #expect(methods.compactMap { $0?.transferMethod } == ["eip3009", "permit2", "permit2", "spl"])
+        #expect(methods.compactMap { $0?.scheme } == ["exact", "exact", "upto", "exact"])
+        #expect(methods.compactMap { $0?.family } == [.evm, .evm, .evm, .solana])
         #expect(PaymentMethod.uptoPermit2.settlesActualAmount && !PaymentMethod.exactPermit2.settlesActualAmount)
     }
 
