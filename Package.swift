@@ -12,6 +12,8 @@
 // helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
 // SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
+// Wallet uses both: the flow plans a Solana payment with the pure module (no IO), and the driver's
+// chain reader, the reconciler and the balance reader ask the node through SolanaRPC.
 import PackageDescription
 
 let package = Package(
