@@ -12,6 +12,8 @@
 // helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
 // SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
+// Wallet uses both: the flow plans a Solana payment with the pure module (no IO), and the driver's
+// chain reader, the reconciler and the balance reader ask the node through SolanaRPC.
 import PackageDescription
 
 let package = Package(
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
 
         // The payment pipeline, and its two faces.
-        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC"]),
         // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
         // backups, atomic writes) and `purse doctor` (every check a payment depends on).
         .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Wallet"]),
@@ -71,7 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport",
+            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport", "Solana", "SolanaRPC",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -79,7 +81,7 @@ let package = Package(
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting", "Solana"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
@@ -92,7 +94,7 @@ let package = Package(
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),

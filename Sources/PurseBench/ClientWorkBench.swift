@@ -72,8 +72,10 @@ struct ClientWorkBench {
         let flow = try await driverClientWork(rig: rig)
         let peer = Stats(peerStages), total = Stats(all)
         let upto = try await UptoClientWorkBench(runs: runs).run()
+        let solana = try await SolanaClientWorkBench(runs: runs).run()
         return [
             "upto": upto,
+            "solana": solana,
             "runs": .integer(runs),
             "stages": .object(stageJSON),
             "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],

@@ -19,9 +19,10 @@ struct BalanceCommand: AsyncParsableCommand {
         let wallet = try global.openWallet(kind: "balance")
         let (balances, failures) = await wallet.balances.read(network: network)
         if json {
-            stdout(BalanceJSON.make(address: wallet.signer.address.checksummed, balances: balances, failures: failures).encoded() + "\n")
+            stdout(BalanceJSON.make(address: wallet.signer.address.checksummed, solanaAddress: wallet.signer.solanaAddress?.base58,
+                                    balances: balances, failures: failures).encoded() + "\n")
         } else {
-            stdout("\(wallet.signer.address)\n")
+            stdout("\(wallet.signer.address)\(wallet.signer.solanaAddress.map { "  (Solana \($0))" } ?? "")\n")
             for b in balances { stdout("  \(b.network)  \(b.amount) \(b.symbol)  (\(b.asset))\n") }
             for f in failures { stdout("  \(f.network)  error: \(f.error)\n") }
         }

@@ -2,20 +2,35 @@ import ArgumentParser
 import EVM
 import Foundation
 import PurseSetup
+import Solana
+import SolanaRPC
 
 /// `purse keygen --out PATH`: writes a new encrypted V3 keystore, mode 0600, never overwriting.
+/// `purse keygen --solana --out PATH`: writes a new Solana CLI keypair file (mode 0600, never
+/// overwriting), the form `key.solana.file` reads and `solana-keygen` writes; it prints only the
+/// public address.
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Create a new key in an encrypted V3 keystore (password from PURSE_KEY_PASSWORD or a prompt).")
+        abstract: "Create a new key: an encrypted V3 keystore (password from PURSE_KEY_PASSWORD or a prompt), or with --solana a Solana keypair file.")
 
-    @Option(name: .long, help: "Where to write the keystore; an existing file is never overwritten.")
+    @Option(name: .long, help: "Where to write the key; an existing file is never overwritten.")
     var out: String
 
     @Option(name: .long, help: "Key derivation: scrypt (default, n=262144) or pbkdf2 (c=262144).")
     var kdf: String = "scrypt"
 
+    @Flag(name: .long, help: "Write a Solana keypair file (JSON array of 64 bytes, mode 0600) instead of an EVM keystore.")
+    var solana = false
+
     func run() throws {
+        if solana {
+            let keypair = SolanaKeypair.generate()
+            do { try SolanaKeyFile.save(keypair, to: out) } catch { throw CLIExit.fail(error) }
+            stdout("\(keypair.publicKey.base58)\n")
+            stderr("purse: wrote Solana keypair \(out) (mode 0600). Use it with \"key\": {\"solana\": {\"file\": \"\(out)\"}}")
+            return
+        }
         let params = try Self.kdfParams(kdf)
         let password: String
         if let p = ProcessInfo.processInfo.environment["PURSE_KEY_PASSWORD"] {

@@ -395,6 +395,7 @@ public enum ToolCatalog {
         ], required: ["status", "options", "chosen", "wouldPay", "refusal"], closed: false),
         "wallet_balance": objectSchema([
             ("address", ["type": "string"]),
+            ("solanaAddress", ["type": "string", "description": "The wallet's Solana account (base58), when it has a Solana key: the owner of the Solana balances."]),
             ("balances", ["type": "array", "items": [
                 "type": "object",
                 "required": ["network", "asset", "symbol", "amount", "amountAtomic"],

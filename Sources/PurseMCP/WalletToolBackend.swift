@@ -104,7 +104,7 @@ public final class WalletToolBackend: PurseToolBackend {
             return .failure(PurseError("mcp.network_not_allowed", "network \(network) is not one of the allowed networks (\(wallet.policy.allowedNetworks.joined(separator: ", ")))"))
         }
         let (balances, failures) = await wallet.balances.read(network: network)
-        let s = BalanceJSON.make(address: address, balances: balances, failures: failures)
+        let s = BalanceJSON.make(address: address, solanaAddress: wallet.signer.solanaAddress?.base58, balances: balances, failures: failures)
         var text = balances.map { "\($0.amount) \($0.symbol) on \($0.network)" }.joined(separator: "; ")
         if !failures.isEmpty { text += (text.isEmpty ? "" : "; ") + failures.map { "\($0.network) \($0.asset ?? ""): \($0.error)" }.joined(separator: "; ") }
         return ToolResult(structured: s, summary: "Balances of \(address): \(text.isEmpty ? "none" : text)", isError: balances.isEmpty && !failures.isEmpty)

@@ -104,6 +104,15 @@ public struct SolanaRPCClient: Sendable {
             slot: try read.u64(result["context"]?["slot"], "context.slot"))
     }
 
+    /// Whether a transaction built on `blockhash` can still land (`isBlockhashValid`): false once
+    /// the node is past the blockhash's last valid block height, and then a transaction that has
+    /// not landed never will.
+    public func isBlockhashValid(_ blockhash: SolanaHash, commitment: SolanaCommitment = .confirmed) async throws(SolanaRPCError) -> Bool {
+        let read = SolanaJSONReader(method: "isBlockhashValid")
+        let result = try await request("isBlockhashValid", [.string(blockhash.base58), Self.config(commitment)])
+        return try read.bool(try read.contextValue(result), "value")
+    }
+
     /// The current block height (`getBlockHeight`), to compare with a blockhash's last valid height.
     public func getBlockHeight(commitment: SolanaCommitment = .confirmed) async throws(SolanaRPCError) -> UInt64 {
         let result = try await request("getBlockHeight", [Self.config(commitment)])

@@ -29,3 +29,9 @@ public enum KeystorePassword: Sendable, Equatable {
     /// The bounds of `key.passwordCommandTimeoutSeconds`.
     public static let commandTimeoutRange = 1...300
 }
+
+/// Where the wallet's Solana key comes from when `PURSE_SOLANA_KEY` is not set (`key.solana`).
+public enum SolanaKeyConfig: Sendable, Equatable {
+    /// A Solana CLI keypair file (a JSON array of the 64 secret-key bytes), mode 0600 or stricter.
+    case file(String)
+}

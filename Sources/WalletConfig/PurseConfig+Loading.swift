@@ -36,15 +36,15 @@ extension PurseConfig {
         let root = try r.object(doc, "")
         try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "db"], "")
         var c = PurseConfig()
-        if let k = root["key"] { c.key = try r.key(k) }
+        if let k = root["key"] { (c.key, c.solanaKey) = try r.keys(k) }
         if let n = root["networks"] {
             let o = try r.object(n, "networks")
             for m in o.members {
                 let path = "networks.\(m.key)"
-                guard let net = Network.parse(m.key), net.isEVM, net.caip2 == m.key else {
-                    throw ConfigError(.badValue, key: path, "network ids are CAIP-2 EVM ids such as eip155:84532")
+                guard let net = Network.parse(m.key), let family = net.family, net.caip2 == m.key else {
+                    throw ConfigError(.badValue, key: path, "network ids are CAIP-2 ids of EVM or Solana networks, such as eip155:84532 or \(Network.solanaDevnet)")
                 }
-                c.networks[m.key] = try r.network(m.value, path)
+                c.networks[m.key] = try r.network(m.value, path, family: family)
             }
         }
         if let p = root["policy"] { c.policy = try r.policy(p) }
@@ -188,6 +188,22 @@ private struct Reader {
         return d
     }
 
+    /// `key`: the EVM key source (`file`, or `keystore` and its password) and, beside it or
+    /// alone, `solana`: `{"file": PATH}`.
+    func keys(_ v: JSONValue) throws(ConfigError) -> (KeyConfig?, SolanaKeyConfig?) {
+        var o = try object(v, "key")
+        var solana: SolanaKeyConfig?
+        if let s = o["solana"] {
+            let so = try object(s, "key.solana")
+            try only(so, ["file"], "key.solana")
+            guard let f = so["file"] else { throw ConfigError(.missingKey, key: "key.solana.file", "give the Solana keypair file: {\"file\": PATH}") }
+            solana = .file(try string(f, "key.solana.file"))
+            o["solana"] = nil
+            if o.members.isEmpty { return (nil, solana) }
+        }
+        return (try key(.object(o)), solana)
+    }
+
     func key(_ v: JSONValue) throws(ConfigError) -> KeyConfig {
         let o = try object(v, "key")
         if let f = o["file"] {
@@ -225,9 +241,13 @@ private struct Reader {
         throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME} (or \"passwordCommand\": [PROGRAM, ARG…] instead of passwordEnv)")
     }
 
-    func network(_ v: JSONValue, _ path: String) throws(ConfigError) -> NetworkConfig {
+    func network(_ v: JSONValue, _ path: String, family: ChainFamily) throws(ConfigError) -> NetworkConfig {
         let o = try object(v, path)
-        try only(o, ["rpcUrl", "assets"], path)
+        try only(o, family == .solana ? ["rpcUrl", "assets", "maxComputeUnitPrice"] : ["rpcUrl", "assets"], path)
+        var cap: UInt64?
+        if let x = o["maxComputeUnitPrice"] {
+            cap = UInt64(try int(x, "\(path).maxComputeUnitPrice", 0...Int(NetworkConfig.defaultMaxComputeUnitPrice)))
+        }
         var rpc: String?
         if let r = o["rpcUrl"] {
             let s = try string(r, "\(path).rpcUrl")
@@ -242,12 +262,23 @@ private struct Reader {
             for (i, item) in items.enumerated() {
                 let ap = "\(path).assets[\(i)]"
                 let ao = try object(item, ap)
-                try only(ao, ["address", "name", "version", "decimals", "symbol"], ap)
+                try only(ao, family == .solana ? ["address", "decimals", "symbol"] : ["address", "name", "version", "decimals", "symbol"], ap)
                 func need(_ k: String) throws(ConfigError) -> JSONValue {
                     guard let x = ao[k] else { throw ConfigError(.missingKey, key: "\(ap).\(k)", "is required") }
                     return x
                 }
                 let address = try string(try need("address"), "\(ap).address")
+                if family == .solana {
+                    // An SPL mint: base58 of 32 bytes; no EIP-712 domain. Its decimals are read
+                    // from the chain when paying; the configured ones price the budget.
+                    guard (try? ChainAccount(parsing: address, family: .solana)) != nil else {
+                        throw ConfigError(.badValue, key: "\(ap).address", "'\(address)' is not a base58 Solana mint address")
+                    }
+                    assets.append(AssetConfig(
+                        address: address, name: "", version: "", decimals: try int(try need("decimals"), "\(ap).decimals", 0...18),
+                        symbol: try ao["symbol"].map { (s) throws(ConfigError) in try string(s, "\(ap).symbol") } ?? "TOKEN"))
+                    continue
+                }
                 guard (try? Address(parsing: address)) != nil else {
                     throw ConfigError(.badValue, key: "\(ap).address", "'\(address)' is not a 0x-prefixed 20-byte address")
                 }
@@ -258,7 +289,7 @@ private struct Reader {
                     symbol: try ao["symbol"].map { (s) throws(ConfigError) in try string(s, "\(ap).symbol") } ?? "TOKEN"))
             }
         }
-        return NetworkConfig(rpcUrl: rpc, assets: assets)
+        return NetworkConfig(rpcUrl: rpc, assets: assets, maxComputeUnitPrice: cap)
     }
 
     func policy(_ v: JSONValue) throws(ConfigError) -> PolicyConfig {
@@ -296,8 +327,8 @@ private struct Reader {
         if let n = o["allowNetworks"] {
             var list = [String]()
             for (i, s) in try strings(n, "policy.allowNetworks").enumerated() {
-                guard let net = Network.parse(s), net.isEVM else {
-                    throw ConfigError(.badValue, key: "policy.allowNetworks[\(i)]", "'\(s)' is not a known EVM network (use CAIP-2 such as eip155:84532)")
+                guard let net = Network.parse(s), net.family != nil else {
+                    throw ConfigError(.badValue, key: "policy.allowNetworks[\(i)]", "'\(s)' is not a known EVM or Solana network (use CAIP-2 such as eip155:84532 or \(Network.solanaDevnet))")
                 }
                 list.append(net.caip2)
             }
@@ -305,7 +336,7 @@ private struct Reader {
         }
         if let a = o["allowAssets"] {
             let list = try strings(a, "policy.allowAssets")
-            for (i, s) in list.enumerated() where (try? Address(parsing: s)) == nil {
+            for (i, s) in list.enumerated() where (try? ChainAccount(parsing: s)) == nil {
                 throw ConfigError(.badValue, key: "policy.allowAssets[\(i)]", "'\(s)' is not a token address")
             }
             p.allowAssets = list

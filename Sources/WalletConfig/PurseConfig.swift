@@ -8,6 +8,8 @@ import X402
 public struct PurseConfig: Sendable, Equatable {
     /// Where the key comes from (when `PURSE_PRIVATE_KEY` is not set).
     public var key: KeyConfig?
+    /// Where the Solana key comes from (when `PURSE_SOLANA_KEY` is not set): `key.solana`.
+    public var solanaKey: SolanaKeyConfig?
     /// Per-network settings, by CAIP-2 id.
     public var networks: [String: NetworkConfig] = [:]
     /// The spending policy.
@@ -27,11 +29,19 @@ public struct PurseConfig: Sendable, Equatable {
     public init() {}
 
     /// The networks payments may use: `policy.allowNetworks`, or else the configured testnets,
-    /// or else Base Sepolia.
+    /// or else Base Sepolia and Solana devnet. A mainnet is allowed only when named.
     public var allowedNetworks: [String] {
         if let list = policy.allowNetworks { return list }
         let testnets = networks.keys.filter { Network.parse($0)?.isTestnet == true }.sorted()
-        return testnets.isEmpty ? ["eip155:84532"] : testnets
+        return testnets.isEmpty ? Self.defaultNetworks : testnets
+    }
+
+    /// The networks allowed when the configuration names none: the test networks of both chains.
+    public static let defaultNetworks = ["eip155:84532", Network.solanaDevnet]
+
+    /// The compute-unit price cap for a Solana network (`networks.<id>.maxComputeUnitPrice`).
+    public func maxComputeUnitPrice(network: String) -> UInt64 {
+        networks[network]?.maxComputeUnitPrice ?? NetworkConfig.defaultMaxComputeUnitPrice
     }
 
     /// Every token known on allowed networks and allowed by `policy.allowAssets`.
@@ -40,12 +50,12 @@ public struct PurseConfig: Sendable, Equatable {
         var all = AssetInfo.builtInUSDC.filter { allowed.contains($0.network) }
         for (network, cfg) in networks where allowed.contains(network) {
             for a in cfg.assets {
-                all.removeAll { $0.network == network && $0.addressKey == a.address.lowercased() }
+                all.removeAll { $0.network == network && $0.addressKey == AssetInfo.key(a.address) }
                 all.append(a.info(network: network))
             }
         }
         if let list = policy.allowAssets {
-            let keys = Set(list.map { $0.lowercased() })
+            let keys = Set(list.map(AssetInfo.key))
             all = all.filter { keys.contains($0.addressKey) }
         }
         return all.sorted { ($0.network, $0.addressKey) < ($1.network, $1.addressKey) }
@@ -57,7 +67,7 @@ public struct PurseConfig: Sendable, Equatable {
         var all = AssetInfo.builtInUSDC
         for (network, cfg) in networks.sorted(by: { $0.key < $1.key }) {
             for a in cfg.assets {
-                all.removeAll { $0.network == network && $0.addressKey == a.address.lowercased() }
+                all.removeAll { $0.network == network && $0.addressKey == AssetInfo.key(a.address) }
                 all.append(a.info(network: network))
             }
         }

@@ -23,8 +23,14 @@ public struct AssetInfo: Sendable, Hashable {
         self.decimals = decimals
     }
 
-    /// The lower-cased address, used as a lookup key.
-    public var addressKey: String { address.lowercased() }
+    /// The address as a lookup key: lower-cased for EVM hex, as written for base58 (Solana),
+    /// where case is part of the address.
+    public var addressKey: String { Self.key(address) }
+
+    /// The lookup key of any token address text (`addressKey`).
+    public static func key(_ address: String) -> String {
+        address.hasPrefix("0x") || address.hasPrefix("0X") ? address.lowercased() : address
+    }
 
     /// Circle's USDC on the networks Purse knows out of the box (x402 reference SDK tables).
     public static let builtInUSDC: [AssetInfo] = [
@@ -35,5 +41,8 @@ public struct AssetInfo: Sendable, Hashable {
         AssetInfo(network: "eip155:42161", address: "0xaf88d065e77c8cC2239327C5EDb3A432268e5831", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
         AssetInfo(network: "eip155:421614", address: "0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
         AssetInfo(network: "eip155:43114", address: "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", symbol: "USDC", eip712Name: "USD Coin", eip712Version: "2", decimals: 6),
+        // SPL mints have no EIP-712 domain; the names are left empty.
+        AssetInfo(network: Network.solanaMainnet, address: "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", symbol: "USDC", eip712Name: "", eip712Version: "", decimals: 6),
+        AssetInfo(network: Network.solanaDevnet, address: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", symbol: "USDC", eip712Name: "", eip712Version: "", decimals: 6),
     ]
 }

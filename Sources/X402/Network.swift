@@ -41,14 +41,21 @@ public struct Network: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether this is a known test network (Purse allows only these unless mainnets are named in the config).
     public var isTestnet: Bool {
-        guard let chainId else { return false }
+        guard let chainId else { return caip2 == Self.solanaDevnet }
         return Self.testnetChainIds.contains(chainId)
     }
+
+    /// Solana mainnet (CAIP-2: the genesis hash's first 32 base58 characters).
+    public static let solanaMainnet = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"
+    /// Solana devnet.
+    public static let solanaDevnet = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
 
 
     /// A human name such as "Base Sepolia", when known.
     public var displayName: String? {
-        guard let chainId else { return nil }
+        guard let chainId else {
+            return caip2 == Self.solanaMainnet ? "Solana" : caip2 == Self.solanaDevnet ? "Solana Devnet" : nil
+        }
         return Self.displayNames[chainId]
     }
 

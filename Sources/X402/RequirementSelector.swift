@@ -3,7 +3,7 @@ import PurseCore
 /// Chooses which of a server's payment options to pay, or explains why none can be.
 ///
 /// An option survives only if: it parsed; Purse knows how to pay it (`PaymentMethod.classify`:
-/// `exact` with EIP-3009 or Permit2, `upto` with Permit2, on EVM); its network is known and
+/// `exact` with EIP-3009 or Permit2, `upto` with Permit2, on EVM; `exact` on Solana); its network is known and
 /// allowed; its asset is a known (built-in or configured) asset of that network and allowed;
 /// `payTo` and the token are accounts of that chain; the method's own fields are sound (an
 /// EIP-712 domain for EIP-3009; for `upto`, a facilitator address that can be one); it uses a
@@ -100,6 +100,8 @@ public enum RequirementSelector {
             }
         case .exactPermit2:
             break  // Permit2's domain is fixed; the token's is needed only for an EIP-2612 permit.
+        case .exactSolana:
+            break  // The transaction's terms (fee payer, memo, mint) are checked when it is planned.
         case .uptoPermit2:
             if let text = r.facilitatorAddress {
                 do {

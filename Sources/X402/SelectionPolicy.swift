@@ -20,9 +20,9 @@ public struct SelectionPolicy: Sendable, Equatable {
         self.supportedSchemes = supportedSchemes
     }
 
-    /// The asset entry for an address on a network, compared case-insensitively.
+    /// The asset entry for an address on a network (EVM hex case-insensitively, base58 exactly).
     public func asset(network: String, address: String) -> AssetInfo? {
-        let key = address.lowercased()
+        let key = AssetInfo.key(address)
         return assets.first { $0.network == network && $0.addressKey == key }
     }
 }

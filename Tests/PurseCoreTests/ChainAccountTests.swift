@@ -34,10 +34,12 @@ import Testing
 
     @Test func referencesRoundTripThroughTheirStoredForm() throws {
         let nonce = try Nonce32(bytes: [UInt8](repeating: 0xab, count: 32))
-        for r in [AuthorizationReference.eip3009(nonce: nonce), .permit2(nonce: nonce)] {
+        let digest = try SolanaMessageDigest(bytes: nonce.bytes)
+        for r in [AuthorizationReference.eip3009(nonce: nonce), .permit2(nonce: nonce), .solana(message: digest)] {
             #expect(try AuthorizationReference(kind: r.kind, value: r.value) == r)
         }
         #expect(try AuthorizationReference(kind: nil, value: nonce.hex) == .eip3009(nonce: nonce))
-        #expect(throws: PurseError.self) { try AuthorizationReference(kind: "solana", value: nonce.hex) }
+        #expect(throws: PurseError.self) { try AuthorizationReference(kind: "cosmos", value: nonce.hex) }
+        #expect(throws: PurseError.self) { try AuthorizationReference(kind: "solana", value: "5LzBuKMJqiYfecwxrs3BGYLbJXGNg2V3TDAAMf7e4Qip") }
     }
 }

@@ -23,8 +23,37 @@ import Testing
         #expect(c.policy.maxPerRequest == Micros(100_000))
         #expect(c.policy.sessionBudget == Micros(1_000_000))
         #expect(c.policy.dailyBudget == Micros(5_000_000))
-        #expect(c.allowedNetworks == ["eip155:84532"])
-        #expect(c.allowedAssets.map(\.address) == ["0x036CbD53842c5426634e7929541eC2318f3dCF7e"])
+        #expect(c.allowedNetworks == ["eip155:84532", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"])
+        #expect(c.allowedAssets.map(\.address) == ["0x036CbD53842c5426634e7929541eC2318f3dCF7e", "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"])
+    }
+
+    @Test func solanaKeysNetworksAndMintsParse() throws {
+        let devnet = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
+        let c = try parse(#"""
+        {"key": {"keystore": "/k.json", "passwordEnv": "P", "solana": {"file": "/s.json"}},
+         "networks": {"\#(devnet)": {"rpcUrl": "http://127.0.0.1:8899", "maxComputeUnitPrice": 1000,
+                                     "assets": [{"address": "4p3wozU1dfXe4eYbMfm3RSCi2F9D38bqzyTPbAkc8qnD", "decimals": 6, "symbol": "T22"}]}},
+         "policy": {"allowNetworks": ["\#(devnet)", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"],
+                    "allowAssets": ["4p3wozU1dfXe4eYbMfm3RSCi2F9D38bqzyTPbAkc8qnD", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"]}}
+        """#)
+        #expect(c.solanaKey == .file("/s.json") && c.key == .keystore(path: "/k.json", passwordEnv: "P"))
+        #expect(c.maxComputeUnitPrice(network: devnet) == 1000 && c.maxComputeUnitPrice(network: "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp") == 5_000_000)
+        // Sorted by network: mainnet's id sorts before devnet's.
+        #expect(c.allowedAssets.map(\.address) == ["EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "4p3wozU1dfXe4eYbMfm3RSCi2F9D38bqzyTPbAkc8qnD"])
+        #expect(c.rpcURL(network: devnet) == "http://127.0.0.1:8899")
+        // A Solana key alone: the EVM key then comes from the environment.
+        let alone = try parse(#"{"key": {"solana": {"file": "/s.json"}}}"#)
+        #expect(alone.key == nil && alone.solanaKey == .file("/s.json"))
+        // A configured devnet is a testnet: allowed without being named; mainnet is not.
+        let configured = try parse(#"{"networks": {"\#(devnet)": {}, "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp": {}}}"#)
+        #expect(configured.allowedNetworks == [devnet])
+        expectError(#"{"key": {"solana": {}}}"#, code: "config.missing_key", key: "key.solana.file")
+        expectError(#"{"key": {"solana": {"file": "/s", "seed": "x"}}}"#, code: "config.unknown_key", key: "key.solana.seed")
+        expectError(#"{"networks": {"\#(devnet)": {"assets": [{"address": "0x5FbDB2315678afecb367f032d93F642f64180aa3", "decimals": 6}]}}}"#,
+                    code: "config.bad_value", key: "networks.\(devnet).assets[0].address")
+        expectError(#"{"networks": {"\#(devnet)": {"maxComputeUnitPrice": 5000001}}}"#, code: "config.bad_value", key: "networks.\(devnet).maxComputeUnitPrice")
+        expectError(#"{"networks": {"eip155:84532": {"maxComputeUnitPrice": 1}}}"#, code: "config.unknown_key", key: "networks.eip155:84532.maxComputeUnitPrice")
+        expectError(#"{"networks": {"cosmos:hub": {}}}"#, code: "config.bad_value", key: "networks.cosmos:hub")
     }
 
     @Test func issueExampleParses() throws {
@@ -85,7 +114,7 @@ import Testing
         #expect(Set(c.allowedNetworks) == ["eip155:8453", "eip155:84532"])
         #expect(c.allowedAssets.count == 2)
         let d = try parse(#"{"networks":{"eip155:8453":{"rpcUrl":"https://x"}}}"#)
-        #expect(d.allowedNetworks == ["eip155:84532"])
+        #expect(d.allowedNetworks == PurseConfig.defaultNetworks)
     }
 
     @Test func allowAssetsFilters() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import PurseCore
+import Solana
 import Testing
 @testable import Wallet
 @testable import X402
@@ -77,6 +78,8 @@ enum WalletFixture {
         case let .permit2(p):
             return .permit2(SignedPermit2Transfer(from: p.from, token: p.token, amount: p.amount, spender: p.spender, nonce: p.nonce,
                                                   deadline: p.deadline, witness: p.witness, signature: Array(repeating: 0xcd, count: 65)))
+        case let .solanaExact(p):
+            return .solana(SignedSolanaTransaction(transactionBase64: SolanaTransaction(unsigned: p.message).base64, payerSignature: "1"))
         }
     }
 }

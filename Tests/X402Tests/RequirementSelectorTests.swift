@@ -46,7 +46,7 @@ import PurseCore
         #expect(s.chosen == nil)
         let codes = s.verdicts.map { $0.reasons.map(\.code) }
         #expect(codes[0] == ["option.upto_facilitator_missing"])
-        #expect(codes[1] == ["option.network_not_evm"])
+        #expect(codes[1] == ["option.network_not_allowed", "option.pay_to_invalid"])
         #expect(codes[2] == ["option.network_unknown"])
         #expect(codes[3] == ["option.pay_to_invalid"])
         #expect(codes[4] == ["option.eip712_domain_missing"])

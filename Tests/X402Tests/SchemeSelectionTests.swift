@@ -25,9 +25,10 @@ import PurseCore
         let o = try offer([Fixture.entry(), Self.permit2(), Self.upto(), Fixture.entry(network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
                            Fixture.entry(scheme: "batch")])
         let methods = o.accepts.map { try? PaymentMethod.classify($0).get() }
-        #expect(methods == [.exactEIP3009, .exactPermit2, .uptoPermit2, nil, nil])
-        #expect(methods.compactMap { $0?.transferMethod } == ["eip3009", "permit2", "permit2"])
-        #expect(methods.compactMap { $0?.scheme } == ["exact", "exact", "upto"])
+        #expect(methods == [.exactEIP3009, .exactPermit2, .uptoPermit2, .exactSolana, nil])
+        #expect(methods.compactMap { $0?.transferMethod } == ["eip3009", "permit2", "permit2", "spl"])
+        #expect(methods.compactMap { $0?.scheme } == ["exact", "exact", "upto", "exact"])
+        #expect(methods.compactMap { $0?.family } == [.evm, .evm, .evm, .solana])
         #expect(PaymentMethod.uptoPermit2.settlesActualAmount && !PaymentMethod.exactPermit2.settlesActualAmount)
     }
 
@@ -89,11 +90,21 @@ import PurseCore
         #expect(s.chosen?.index == 1)
     }
 
-    @Test func solanaOptionsAreNamedButNotPaidYet() throws {
-        let s = RequirementSelector.select(try offer([Fixture.entry(network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
-                                                                    payTo: "ASJrSyGX38vgSSRcXkUry1n3i9UiNtABVXNrWMeb1Ci4")]),
-                                           policy: Fixture.policy())
-        #expect(s.verdicts[0].reasons.map(\.code) == ["option.network_not_evm"])
+    @Test func solanaExactIsAMethodOfItsOwnAndDevnetUSDCIsKnown() throws {
+        let devnet = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
+        let usdc = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"
+        let sol = Fixture.entry(network: devnet, asset: usdc, payTo: "ASJrSyGX38vgSSRcXkUry1n3i9UiNtABVXNrWMeb1Ci4")
+        // Not allowed by a policy that names only Base Sepolia.
+        #expect(RequirementSelector.select(try offer([sol]), policy: Fixture.policy()).verdicts[0].reasons.map(\.code) == ["option.network_not_allowed"])
+        let s = RequirementSelector.select(try offer([sol]), policy: Fixture.policy(networks: ["eip155:84532", devnet]))
+        #expect(s.verdicts[0].allowed && s.verdicts[0].method == .exactSolana)
+        #expect(s.verdicts[0].payTo?.family == .solana && s.verdicts[0].token?.solanaAddress?.base58 == usdc)
+        // Base58 is case-sensitive: the same letters in another case are another mint.
+        let other = Fixture.entry(network: devnet, asset: "4zmmc9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", payTo: "ASJrSyGX38vgSSRcXkUry1n3i9UiNtABVXNrWMeb1Ci4")
+        #expect(RequirementSelector.select(try offer([other]), policy: Fixture.policy(networks: [devnet])).verdicts[0].reasons.map(\.code) == ["option.asset_unknown"])
+        // upto and transfer methods are EVM things.
+        let upto = Fixture.entry(network: devnet, asset: usdc, payTo: "ASJrSyGX38vgSSRcXkUry1n3i9UiNtABVXNrWMeb1Ci4", scheme: "upto")
+        #expect(RequirementSelector.select(try offer([upto]), policy: Fixture.policy(networks: [devnet])).verdicts[0].reasons.map(\.code) == ["option.scheme_unsupported"])
     }
 
     @Test func settlementAmountIsReadStrictly() throws {

@@ -16,19 +16,26 @@ public enum AuthorizationReference: Sendable, Hashable, CustomStringConvertible 
     /// big-endian bytes); it is used when bit `nonce & 0xff` of Permit2's
     /// `nonceBitmap(payer, nonce >> 8)` is set.
     case permit2(nonce: Nonce32)
+    /// A Solana `exact` payment: the SHA-256 of its transaction's message, fixed before signing
+    /// (a Solana transfer has no nonce; the message, with its blockhash and memo, is unique). The
+    /// payer's signature, which the message fixes, is in the signed payload stored at `sent`;
+    /// reconcile finds the transaction through the payer's token account and checks both.
+    case solana(message: SolanaMessageDigest)
 
-    /// The stored kind: `eip3009` or `permit2`.
+    /// The stored kind: `eip3009`, `permit2` or `solana`.
     public var kind: String {
         switch self {
         case .eip3009: "eip3009"
         case .permit2: "permit2"
+        case .solana: "solana"
         }
     }
 
-    /// The stored value: the nonce as `0x` + 64 hex digits.
+    /// The stored value: the nonce, or the message digest, as `0x` + 64 hex digits.
     public var value: String {
         switch self {
         case let .eip3009(n), let .permit2(n): n.hex
+        case let .solana(d): d.hex
         }
     }
 
@@ -44,6 +51,8 @@ public enum AuthorizationReference: Sendable, Hashable, CustomStringConvertible 
         switch kind ?? "eip3009" {
         case "eip3009": self = .eip3009(nonce: nonce)
         case "permit2": self = .permit2(nonce: nonce)
+        // 32 bytes always make a digest.
+        case "solana": self = .solana(message: try! SolanaMessageDigest(bytes: nonce.bytes))
         case let other: throw PurseError("ledger.bad_authorization", "unknown authorization kind '\(other.prefix(40))'")
         }
     }

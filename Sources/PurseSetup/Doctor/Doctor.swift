@@ -181,6 +181,12 @@ public struct Doctor: Sendable {
         for network in config.allowedNetworks {
             let title = Network.parse(network)?.displayName ?? network
             let id = "network.\(network)"
+            if Network.parse(network)?.family == .solana {
+                // The chain checks below are EVM calls; `purse balance` reads the Solana side.
+                checks.append(DoctorCheck(id: id, title: "network", status: .skip,
+                                          detail: "\(title) (\(network)): Solana networks are not checked here; `purse balance --network \(network)` reads them"))
+                continue
+            }
             guard let url = config.rpcURL(network: network) else {
                 checks.append(DoctorCheck(id: id, title: "network", status: .fail, detail: "\(title) (\(network)): no RPC endpoint",
                                           fix: "add networks.\(network).rpcUrl to \(configPath)"))

@@ -26,6 +26,10 @@ public struct SolanaExactError: CodedError, Equatable {
         case computePriceTooHigh = "solana.compute_price_too_high"
         /// The compute-unit limit is above what facilitators accept.
         case computeLimitTooHigh = "solana.compute_limit_too_high"
+        /// `extra.computeUnitPrice` is not a whole number of micro-lamports.
+        case badComputePrice = "solana.bad_compute_price"
+        /// The offer asks for instructions beyond the payment's four (`extra.instructions`, …).
+        case instructionsRequested = "solana.instructions_requested"
         /// The mint account is not a mint of SPL Token or Token-2022.
         case notAMint = "solana.not_a_mint"
         /// Instructions other than limit, price, transfer and memo, in that order.

@@ -25,6 +25,16 @@ public struct SolanaExactTerms: Sendable, Hashable {
     public let recentBlockhash: SolanaHash?
     /// The block height after which `recentBlockhash` expires (`extra.lastValidBlockHeight`), when given with it.
     public let lastValidBlockHeight: UInt64?
+    /// The seller's compute-unit price hint in micro-lamports (`extra.computeUnitPrice`), nil for
+    /// the SDK's price. Not in the spec: a seller or facilitator may ask for a priority fee in
+    /// congestion. The fee payer pays it, but a price above the facilitator's cap gets the payment
+    /// refused, so the caller compares it with its cap before signing.
+    public let computeUnitPrice: UInt64?
+
+    /// `extra` members that ask the client to add instructions to the transaction (Lighthouse
+    /// guards, arbitrary instructions). The spec allows only the payment's four, so such an
+    /// offer is refused rather than silently paid without them.
+    public static let instructionRequestKeys: Set<String> = ["instructions", "extraInstructions", "additionalInstructions", "lighthouse"]
 
     /// The longest memo, in UTF-8 bytes (`MAX_MEMO_BYTES`).
     public static let maxMemoBytes = 256
@@ -34,7 +44,7 @@ public struct SolanaExactTerms: Sendable, Hashable {
     /// - Throws: `SolanaExactError` `.badAmount` for zero, `.memoTooLong` past 256 bytes.
     public init(
         mint: SolanaPublicKey, payTo: SolanaPublicKey, amount: UInt64, feePayer: SolanaPublicKey, memo: String? = nil,
-        recentBlockhash: SolanaHash? = nil, lastValidBlockHeight: UInt64? = nil
+        recentBlockhash: SolanaHash? = nil, lastValidBlockHeight: UInt64? = nil, computeUnitPrice: UInt64? = nil
     ) throws(SolanaExactError) {
         guard amount > 0 else { throw SolanaExactError(.badAmount, "the amount is zero") }
         if let memo, memo.utf8.count > Self.maxMemoBytes {
@@ -47,6 +57,7 @@ public struct SolanaExactTerms: Sendable, Hashable {
         self.memo = memo?.isEmpty == true ? nil : memo
         self.recentBlockhash = recentBlockhash
         self.lastValidBlockHeight = recentBlockhash == nil ? nil : lastValidBlockHeight
+        self.computeUnitPrice = computeUnitPrice
     }
 
     /// Reads the terms from a requirement's fields.
@@ -55,9 +66,23 @@ public struct SolanaExactTerms: Sendable, Hashable {
     /// memo" (a random nonce is used), and a `recentBlockhash` that is not a string of base58 for
     /// 32 bytes is ignored. Stricter than the SDK: a `memo` that is neither a string nor null is
     /// refused rather than silently replaced.
-    /// - Throws: `SolanaExactError` `.badAddress`, `.feePayerMissing`, `.badAmount`, `.badMemo`
-    ///   or `.memoTooLong`.
+    /// - Throws: `SolanaExactError` `.badAddress`, `.feePayerMissing`, `.badAmount`, `.badMemo`,
+    ///   `.memoTooLong`, `.instructionsRequested` (a member of `instructionRequestKeys`, or any
+    ///   whose name mentions instructions) or `.badComputePrice`.
     public init(asset: String, payTo: String, amount: UInt64, extra: JSONObject?) throws(SolanaExactError) {
+        if let asked = extra?.keys.first(where: { Self.instructionRequestKeys.contains($0) || $0.lowercased().contains("instruction") }) {
+            throw SolanaExactError(.instructionsRequested, "the offer asks for more instructions (extra.\(asked.prefix(40))); a payment transaction holds only its compute budget, transfer and memo")
+        }
+        var price: UInt64?
+        switch extra?["computeUnitPrice"] {
+        case nil, .null?: price = nil
+        case let .string(text)?: price = UInt64(text)
+        case let .number(text)?: price = UInt64(text)
+        default: price = nil
+        }
+        if price == nil, let given = extra?["computeUnitPrice"], !given.isNull {
+            throw SolanaExactError(.badComputePrice, "extra.computeUnitPrice is not a whole number of micro-lamports")
+        }
         let mint = try Self.key(asset, "asset")
         let payee = try Self.key(payTo, "payTo")
         guard let feePayerText = extra?["feePayer"]?.stringValue, !feePayerText.isEmpty else {
@@ -77,7 +102,8 @@ public struct SolanaExactTerms: Sendable, Hashable {
         case let .number(text)?: lastValid = UInt64(text)
         default: lastValid = nil
         }
-        try self.init(mint: mint, payTo: payee, amount: amount, feePayer: feePayer, memo: memo, recentBlockhash: blockhash, lastValidBlockHeight: lastValid)
+        try self.init(mint: mint, payTo: payee, amount: amount, feePayer: feePayer, memo: memo, recentBlockhash: blockhash,
+                      lastValidBlockHeight: lastValid, computeUnitPrice: price)
     }
 
     private static func key(_ text: String, _ field: String) throws(SolanaExactError) -> SolanaPublicKey {

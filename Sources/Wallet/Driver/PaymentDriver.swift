@@ -236,7 +236,8 @@ public final class PaymentDriver: Sendable {
             payer: signer.address, now: Int64(clock().timeIntervalSince1970), nonce: nonce,
             paymentIdentifier: PaymentIdentifier(random: random(16)), policy: policy, maxPrice: maxPrice,
             validityCeilingSeconds: config.payment.validityCeilingSeconds, maxPaidAttempts: config.payment.maxPaidAttempts,
-            signIn: signIn && config.payment.signIn, offerSigners: config.payment.offerSigners[resource.host] ?? [])
+            signIn: signIn && config.payment.signIn, offerSigners: config.payment.offerSigners[resource.host] ?? [],
+            solanaPayer: signer.solanaAddress, solanaPriceCaps: config.networks.compactMapValues(\.maxComputeUnitPrice))
     }
 
     /// The row a plan reserves: for a payment settled for its actual amount (`upto`), the signed

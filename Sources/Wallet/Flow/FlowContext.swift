@@ -1,4 +1,5 @@
 import PurseCore
+import WalletConfig
 import X402
 
 /// What a payment flow needs from outside, injected so the flow itself does no IO and is
@@ -25,11 +26,16 @@ public struct FlowContext: Sendable {
     public var signIn: Bool
     /// The keys the human trusts to sign offers and receipts for this host (`payment.offerSigners`).
     public var offerSigners: [Address]
+    /// The wallet's Solana account, when it has a Solana key.
+    public var solanaPayer: SolanaAddress?
+    /// The compute-unit price cap of each Solana network (`networks.<id>.maxComputeUnitPrice`);
+    /// a network not listed has `NetworkConfig.defaultMaxComputeUnitPrice`.
+    public var solanaPriceCaps: [String: UInt64]
 
     /// Creates a context.
     public init(payer: Address, now: Int64, nonce: Nonce32, paymentIdentifier: PaymentIdentifier, policy: Policy,
                 maxPrice: Micros?, validityCeilingSeconds: Int64 = 300, maxPaidAttempts: Int = 3, signIn: Bool = true,
-                offerSigners: [Address] = []) {
+                offerSigners: [Address] = [], solanaPayer: SolanaAddress? = nil, solanaPriceCaps: [String: UInt64] = [:]) {
         self.payer = payer
         self.now = now
         self.nonce = nonce
@@ -40,5 +46,12 @@ public struct FlowContext: Sendable {
         self.maxPaidAttempts = maxPaidAttempts
         self.signIn = signIn
         self.offerSigners = offerSigners
+        self.solanaPayer = solanaPayer
+        self.solanaPriceCaps = solanaPriceCaps
+    }
+
+    /// The compute-unit price cap on a Solana network.
+    public func maxComputeUnitPrice(network: String) -> UInt64 {
+        solanaPriceCaps[network] ?? NetworkConfig.defaultMaxComputeUnitPrice
     }
 }

@@ -1,6 +1,8 @@
 import EVM
 import Foundation
 import PurseCore
+import Solana
+import SolanaRPC
 
 /// Finds the wallet's key: `PURSE_PRIVATE_KEY`, else the config's key file (mode 0600 or
 /// stricter), else the config's V3 keystore with its password from a named variable or from
@@ -38,6 +40,22 @@ public enum KeyLoader {
                 throw KeyLoadError(error.code, "keystore \(path): \(error.message)")
             }
         }
+    }
+
+    /// Loads the Solana key, when the wallet has one: `PURSE_SOLANA_KEY` (the 64-byte secret key
+    /// in base58, as Phantom and `solana-keygen` export it), else `key.solana.file` (a Solana CLI
+    /// keypair file, mode 0600 or stricter). Nil when neither is set: the wallet then pays on
+    /// EVM networks only.
+    ///
+    /// - Throws: `KeyLoadError` naming the variable or the file, never the key.
+    public static func loadSolana(config: PurseConfig, environment: [String: String]) throws(KeyLoadError) -> (SolanaKeypair, Source)? {
+        if let text = environment["PURSE_SOLANA_KEY"] {
+            do { return (try SolanaKeypair(base58Secret: text.trimmingCharacters(in: .whitespacesAndNewlines)), .environment) } catch {
+                throw KeyLoadError(error.code, "PURSE_SOLANA_KEY: \(error.message)")
+            }
+        }
+        guard case let .file(path)? = config.solanaKey else { return nil }
+        do { return (try SolanaKeyFile.load(path), .file(path)) } catch { throw KeyLoadError(error.code, error.message) }
     }
 
     /// The keystore password from its configured source.

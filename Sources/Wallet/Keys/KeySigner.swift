@@ -1,28 +1,57 @@
 import EVM
 import PurseCore
+import Solana
 import X402
 
 /// Signs payment authorizations with a secp256k1 private key (libsecp256k1, RFC 6979, low-s):
-/// EIP-3009 transfers, Permit2 witness transfers and their EIP-2612 permits.
+/// EIP-3009 transfers, Permit2 witness transfers and their EIP-2612 permits; and, with a
+/// Solana key beside it, Solana `exact` transactions (Ed25519).
 public struct KeySigner: PaymentSigner {
     private let key: PrivateKey
+    private let solanaKey: SolanaKeypair?
     /// The paying address.
     public let address: Address
+    /// The paying Solana account, when a Solana key was given.
+    public let solanaAddress: SolanaAddress?
 
-    /// Wraps a key; the key stays in memory only.
-    public init(key: PrivateKey) {
+    /// Wraps the keys; they stay in memory only.
+    public init(key: PrivateKey, solana: SolanaKeypair? = nil) {
         self.key = key
         self.address = key.address
+        self.solanaKey = solana
+        self.solanaAddress = solana?.publicKey.account.solanaAddress
     }
 
-    /// Signs the plan's authorization: one case per kind, each building its EIP-712 digest from
-    /// the plan's typed values.
+    /// Signs the plan's authorization: one case per kind, each building what it signs from the
+    /// plan's typed values.
     public func sign(_ plan: PaymentPlan) throws(PurseError) -> SchemePayload {
-        guard plan.payer == .evm(key.address) else { throw PurseError("sign.wrong_payer", "the plan's payer is not this wallet") }
+        let own: ChainAccount? = switch plan.payer.family {
+        case .evm: .evm(key.address)
+        case .solana: solanaKey?.publicKey.account
+        }
+        guard plan.payer == own else { throw PurseError("sign.wrong_payer", "the plan's payer is not this wallet") }
         switch plan.authorization {
         case let .eip3009(a): return .eip3009(try sign(a))
         case let .permit2(p): return .permit2(try sign(p))
+        case let .solanaExact(p): return .solana(try sign(p))
         }
+    }
+
+    /// Builds and signs the planned Solana transaction. `SolanaExactPayment.build` checks it
+    /// again (`SolanaExactValidator`: exactly the payment's four instructions, the amount, payee,
+    /// mint and fee payer of the terms, the price within the cap), and the result must be the
+    /// very message the ledger named before signing, or nothing is returned.
+    func sign(_ p: SolanaExactPlan) throws(PurseError) -> SignedSolanaTransaction {
+        guard let solanaKey, solanaKey.publicKey == p.payer else { throw PurseError("sign.wrong_payer", "the plan's payer is not this wallet's Solana key") }
+        let payment: SolanaExactPayment
+        do {
+            payment = try SolanaExactPayment.build(terms: p.terms, payer: solanaKey, mint: p.mint, recentBlockhash: p.recentBlockhash,
+                                                   computeBudget: p.computeBudget, maxComputeUnitPrice: p.maxComputeUnitPrice, memoNonce: p.memoNonce)
+        } catch { throw PurseError(error.code, error.message) }
+        guard payment.transaction.message == p.message else {
+            throw PurseError("sign.plan_mismatch", "the Solana transaction built for signing is not the planned one")
+        }
+        return SignedSolanaTransaction(transactionBase64: payment.transactionBase64, payerSignature: payment.payerSignature.base58)
     }
 
     func sign(_ a: EIP3009Plan) throws(PurseError) -> SignedAuthorization {

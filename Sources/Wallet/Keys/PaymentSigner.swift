@@ -5,6 +5,8 @@ import X402
 public protocol PaymentSigner: Sendable {
     /// The paying address.
     var address: Address { get }
+    /// The paying Solana account, when the signer holds a Solana key.
+    var solanaAddress: SolanaAddress? { get }
     /// Signs the plan's authorization with exactly the plan's values, whatever its kind
     /// (`plan.authorization`), and returns the scheme payload to send.
     func sign(_ plan: PaymentPlan) throws(PurseError) -> SchemePayload
@@ -13,6 +15,9 @@ public protocol PaymentSigner: Sendable {
 }
 
 extension PaymentSigner {
+    /// A signer without a Solana key pays on EVM only.
+    public var solanaAddress: SolanaAddress? { nil }
+
     /// A signer that does not implement sign-in never signs one: Purse then pays (or refuses) as
     /// if no sign-in had been offered.
     public func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8] {

@@ -6,6 +6,6 @@ import Ledger
 protocol AuthorizationProbe: Sendable {
     /// What the chain says about `row`.
     ///
-    /// - Throws: the RPC's error when the chain could not be asked.
-    func probe(_ row: PaymentRecord) async throws(ChainRPCError) -> ProbeResult
+    /// - Throws: the chain's RPC error (`ChainRPCError`, `SolanaRPCError`) when it could not be asked.
+    func probe(_ row: PaymentRecord) async throws -> ProbeResult
 }

@@ -7,4 +7,8 @@ public enum ProbeResult: Sendable, Equatable {
     /// Used, by `transaction` when it could be found; `charge` is what it moved when the row is
     /// charged its actual amount (`upto`) and the transfer could be read.
     case used(transaction: String?, charge: SettledCharge?)
+    /// Never usable any more, whatever the clock says: a Solana transaction whose blockhash
+    /// expired before it landed, or that landed and failed (no token moved, and the same
+    /// transaction cannot run twice). Released at once.
+    case expired(reason: String)
 }

@@ -3,12 +3,14 @@ import Foundation
 import HTTP
 import Ledger
 import PurseCore
+import SolanaRPC
 import X402
 
 /// Settles the ledger's unresolved rows (reserved, sent, unknown) against the chain.
 ///
 /// For each row it asks the chain, through the probe of the row's kind of authorization
-/// (`probe(for:)`: EIP-3009 `authorizationState`, Permit2 `nonceBitmap`), whether that very
+/// (`probe(for:)`: EIP-3009 `authorizationState`, Permit2 `nonceBitmap`, Solana the signed
+/// transaction's status and transfer), whether that very
 /// authorization was used: used → settled (with the transaction when the probe finds it, searched
 /// only in the blocks whose timestamps fall in the authorization's validity window, found by
 /// binary search over block timestamps, so that nodes capping `eth_getLogs` ranges answer; else
@@ -37,10 +39,10 @@ public struct Reconciler: Sendable {
 
     /// The probe for a row's kind of authorization: the one dispatch on it.
     func probe(for row: PaymentRecord, rpcURL: String) -> any AuthorizationProbe {
-        let rpc = ChainRPCClient(url: rpcURL, http: http)
         switch row.authorization {
-        case .eip3009: return EIP3009Probe(rpc: rpc, skew: searchSkew)
-        case .permit2: return Permit2Probe(rpc: rpc, skew: searchSkew)
+        case .eip3009: return EIP3009Probe(rpc: ChainRPCClient(url: rpcURL, http: http), skew: searchSkew)
+        case .permit2: return Permit2Probe(rpc: ChainRPCClient(url: rpcURL, http: http), skew: searchSkew)
+        case .solana: return SolanaProbe(rpc: SolanaRPCClient(url: rpcURL, http: http))
         }
     }
 
@@ -84,6 +86,12 @@ public struct Reconciler: Sendable {
                     report.entries.append(.init(id: row.id, action: "released", detail: "authorization expired unused"))
                 case .unused:
                     report.entries.append(.init(id: row.id, action: "pending", detail: "unused, valid until \(row.validBefore); still counted"))
+                case let .expired(reason):
+                    let (id, status, at) = (row.id, row.httpStatus, now())
+                    try await LedgerWork.run { () throws(LedgerError) in
+                        try ledger.markFailed(id: id, error: "released by reconcile: \(reason)", httpStatus: status, now: at)
+                    }
+                    report.entries.append(.init(id: row.id, action: "released", detail: reason))
                 }
             } catch {
                 report.entries.append(.init(id: row.id, action: "error", detail: "\(row.network): \(error)"))

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Ledger
 import PurseCore
+import Solana
 
 /// Everything one Purse process pays with: config, key, ledger, session, HTTP client, driver.
 ///
@@ -21,6 +22,8 @@ public final class PurseWallet: Sendable {
     public let signer: KeySigner
     /// Where the key came from.
     public let keySource: KeyLoader.Source
+    /// Where the Solana key came from, when the wallet has one.
+    public let solanaKeySource: KeyLoader.Source?
     /// The client for sellers and RPC.
     public let http: any HTTPClient
     /// The one payment driver.
@@ -33,7 +36,10 @@ public final class PurseWallet: Sendable {
         policy = Policy(config: config)
         let key: PrivateKey
         do { (key, keySource) = try KeyLoader.load(config: config, environment: options.environment) } catch { throw PurseError(error.code, error.message) }
-        signer = KeySigner(key: key)
+        let solana: (SolanaKeypair, KeyLoader.Source)?
+        do { solana = try KeyLoader.loadSolana(config: config, environment: options.environment) } catch { throw PurseError(error.code, error.message) }
+        solanaKeySource = solana?.1
+        signer = KeySigner(key: key, solana: solana?.0)
         do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config)) } catch { throw PurseError(error.code, error.message) }
         do {
             session = try ledger.startSession(kind: options.sessionKind, label: label ?? options.environment["PURSE_SESSION_LABEL"],
@@ -50,8 +56,10 @@ public final class PurseWallet: Sendable {
     /// Catalog search with this wallet's verdict on every result (`discover`).
     public var discovery: Discovery { Discovery(http: http, config: config, driver: driver) }
 
-    /// A balance reader for this wallet's address.
-    public var balances: BalanceReader { BalanceReader(config: config, http: http, address: signer.address.checksummed) }
+    /// A balance reader for this wallet's addresses.
+    public var balances: BalanceReader {
+        BalanceReader(config: config, http: http, address: signer.address.checksummed, solanaAddress: signer.solanaAddress)
+    }
 
     /// Records the MCP client's name on this session (best effort: a name is not worth failing for).
     public func recordClient(name: String) async {

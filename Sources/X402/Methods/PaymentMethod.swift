@@ -14,20 +14,25 @@ public enum PaymentMethod: String, Sendable, Hashable, CaseIterable {
     /// `upto` on EVM: a Permit2 witness transfer of at most the signed maximum, through the upto
     /// proxy, settled for the actual amount by the facilitator named in the witness.
     case uptoPermit2 = "upto/permit2"
+    /// `exact` on Solana: a v0 transaction with one SPL `TransferChecked` (Token or Token-2022),
+    /// partly signed by the payer, that the facilitator co-signs as fee payer and submits.
+    case exactSolana = "exact/solana"
 
     /// The x402 scheme name.
     public var scheme: String {
         switch self {
-        case .exactEIP3009, .exactPermit2: "exact"
+        case .exactEIP3009, .exactPermit2, .exactSolana: "exact"
         case .uptoPermit2: "upto"
         }
     }
 
-    /// How the tokens move, as `quote` shows it: `eip3009` or `permit2`.
+    /// How the tokens move, as `quote` shows it: `eip3009`, `permit2`, or `spl` (a Solana token
+    /// program's `TransferChecked`).
     public var transferMethod: String {
         switch self {
         case .exactEIP3009: "eip3009"
         case .exactPermit2, .uptoPermit2: "permit2"
+        case .exactSolana: "spl"
         }
     }
 
@@ -35,6 +40,7 @@ public enum PaymentMethod: String, Sendable, Hashable, CaseIterable {
     public var family: ChainFamily {
         switch self {
         case .exactEIP3009, .exactPermit2, .uptoPermit2: .evm
+        case .exactSolana: .solana
         }
     }
 
@@ -58,9 +64,17 @@ public enum PaymentMethod: String, Sendable, Hashable, CaseIterable {
         case .evm?:
             break
         case .solana?:
-            return .failure(.init(code: "option.network_not_evm", message: "network \(clip(r.networkText)) is a Solana network, which Purse does not pay yet"))
+            guard r.scheme == "exact" else {
+                return .failure(.init(code: "option.scheme_unsupported",
+                                      message: "scheme '\(clip(r.scheme))' is not supported on Solana (Purse pays 'exact' there)"))
+            }
+            if let other = r.assetTransferMethod {
+                return .failure(.init(code: "option.transfer_method_unsupported",
+                                      message: "assetTransferMethod '\(clip(other))' does not apply to Solana, where a token program's TransferChecked moves the tokens"))
+            }
+            return .success(.exactSolana)
         case nil:
-            return .failure(.init(code: "option.network_not_evm", message: "network \(clip(r.networkText)) is not an EVM network"))
+            return .failure(.init(code: "option.network_unsupported", message: "network \(clip(r.networkText)) is neither an EVM nor a Solana network"))
         }
         let method = r.assetTransferMethod
         switch r.scheme {

@@ -10,12 +10,15 @@ public enum SchemePayload: Sendable, Equatable {
     case eip3009(SignedAuthorization)
     /// Permit2 `PermitWitnessTransferFrom` (`exact` with Permit2, or `upto`).
     case permit2(SignedPermit2Transfer)
+    /// A partly signed Solana transaction (`exact` on Solana).
+    case solana(SignedSolanaTransaction)
 
     /// The scheme payload (`payload` in the x402 `PaymentPayload`).
     public var json: JSONValue {
         switch self {
         case let .eip3009(a): a.json
         case let .permit2(p): p.json
+        case let .solana(t): t.json
         }
     }
 
@@ -23,7 +26,7 @@ public enum SchemePayload: Sendable, Equatable {
     /// nil when none.
     public var extensions: JSONObject? {
         switch self {
-        case .eip3009:
+        case .eip3009, .solana:
             return nil
         case let .permit2(p):
             guard let permit = p.permit else { return nil }

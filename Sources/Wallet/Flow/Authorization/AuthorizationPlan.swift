@@ -13,20 +13,25 @@ public enum AuthorizationPlan: Sendable, Equatable {
     /// Permit2 `PermitWitnessTransferFrom` (`exact` with Permit2, or `upto`), with an EIP-2612
     /// permit when Permit2 has no allowance yet.
     case permit2(Permit2Plan)
+    /// A Solana `exact` transaction (its whole message).
+    case solanaExact(SolanaExactPlan)
 
     /// What identifies the authorization on its chain (stored before signing).
     public var reference: AuthorizationReference {
         switch self {
         case let .eip3009(p): .eip3009(nonce: p.nonce)
         case let .permit2(p): .permit2(nonce: p.nonce)
+        case let .solanaExact(p): .solana(message: p.digest)
         }
     }
 
-    /// The last Unix second it can be used: EIP-3009 `validBefore`, Permit2 `deadline`.
+    /// The last Unix second it can be used: EIP-3009 `validBefore`, Permit2 `deadline`; for
+    /// Solana, an upper bound on the blockhash's life.
     public var validBefore: Int64 {
         switch self {
         case let .eip3009(p): p.validBefore
         case let .permit2(p): p.deadline
+        case let .solanaExact(p): p.validBefore
         }
     }
 
@@ -35,6 +40,7 @@ public enum AuthorizationPlan: Sendable, Equatable {
         switch self {
         case let .eip3009(p): .evm(p.from)
         case let .permit2(p): .evm(p.from)
+        case let .solanaExact(p): p.payer.account
         }
     }
 }

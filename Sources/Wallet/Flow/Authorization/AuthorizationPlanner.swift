@@ -25,6 +25,7 @@ enum AuthorizationPlanner {
 
     /// The first step for `verdict` (an allowed option with a method, payee and token).
     static func start(_ verdict: OptionVerdict, offer: PaymentRequired, context: FlowContext) -> Step {
+        if verdict.method == .exactSolana { return SolanaExactPlanner.start(verdict, context: context) }
         guard let method = verdict.method, let r = verdict.requirement, let chainId = r.network?.chainId,
               let payTo = verdict.payTo?.evmAddress, let token = verdict.token?.evmAddress
         else { return .refuse(.init(code: "option.unplannable", message: "internal error: the option lacks a checked payee, token or chain")) }
@@ -51,11 +52,14 @@ enum AuthorizationPlanner {
             return .ask(.permit2Allowance(Permit2AllowanceQuestion(
                 network: r.network?.caip2 ?? r.networkText, token: token, owner: context.payer, amount: r.amount.value,
                 permitIfShort: permitPossible)))
+        case .exactSolana:
+            return .refuse(.init(code: "option.unplannable", message: "internal error: a Solana option reached the EVM planner"))
         }
     }
 
     /// The step after the chain answered `start`'s question.
     static func finish(_ verdict: OptionVerdict, offer: PaymentRequired, context: FlowContext, answer: ChainAnswer) -> Step {
+        if verdict.method == .exactSolana { return SolanaExactPlanner.finish(verdict, context: context, answer: answer) }
         guard let method = verdict.method, method.usesPermit2, let r = verdict.requirement, let chainId = r.network?.chainId,
               let payTo = verdict.payTo?.evmAddress, let token = verdict.token?.evmAddress,
               case let .permit2Allowance(allowance) = answer

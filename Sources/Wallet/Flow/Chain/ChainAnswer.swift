@@ -2,4 +2,6 @@
 public enum ChainAnswer: Sendable, Equatable {
     /// The answer to `.permit2Allowance`.
     case permit2Allowance(Permit2Allowance)
+    /// The answer to `.solanaPayment`.
+    case solanaPayment(SolanaPaymentFacts)
 }

@@ -11,4 +11,7 @@ public enum ChainQuestion: Sendable, Equatable {
     /// Permit2: how much the payer has approved Permit2 to spend, and what an EIP-2612 permit
     /// would need when that is short.
     case permit2Allowance(Permit2AllowanceQuestion)
+    /// Solana `exact`: the mint's program and decimals, and a recent blockhash when the offer
+    /// gives none.
+    case solanaPayment(SolanaPaymentQuestion)
 }
