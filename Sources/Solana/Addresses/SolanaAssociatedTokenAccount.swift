@@ -1,5 +1,7 @@
 // Purse — Solana module (pure).
 
+import Synchronization
+
 /// Associated token accounts: the one token account per (owner, mint, token program) that
 /// wallets and the x402 `exact` scheme pay from and to.
 public enum SolanaAssociatedTokenAccount {
@@ -14,8 +16,30 @@ public enum SolanaAssociatedTokenAccount {
 
     /// The ATA and its bump seed.
     public static func derive(owner: SolanaPublicKey, mint: SolanaPublicKey, tokenProgram: SolanaTokenProgram) -> SolanaProgramAddress {
+        let key = Seeds(owner: owner, mint: mint, tokenProgram: tokenProgram)
+        if let known = memo.withLock({ $0[key] }) { return known }
         // Three 32-byte seeds are within every limit, and a viable bump exists with
         // overwhelming probability (each candidate is off the curve about half of the time).
-        try! SolanaProgramAddress.find(seeds: [owner.bytes, tokenProgram.id.bytes, mint.bytes], programId: .associatedTokenProgram)
+        let found = try! SolanaProgramAddress.find(seeds: [owner.bytes, tokenProgram.id.bytes, mint.bytes], programId: .associatedTokenProgram)
+        memo.withLock { table in
+            if table.count >= memoCapacity { table.removeAll(keepingCapacity: true) }
+            table[key] = found
+        }
+        return found
     }
+
+    /// The inputs of one derivation.
+    private struct Seeds: Hashable {
+        let owner: SolanaPublicKey
+        let mint: SolanaPublicKey
+        let tokenProgram: SolanaTokenProgram
+    }
+
+    /// Derivations already made. One payment needs the same two accounts (payer's and payee's)
+    /// several times: planning, validating the planned message and rebuilding it to sign; each
+    /// derivation is a search of SHA-256 candidates with a field square root per off-curve check.
+    /// A process pays few distinct (owner, mint) pairs, so a small table that empties when full
+    /// is enough.
+    private static let memo = Mutex<[Seeds: SolanaProgramAddress]>([:])
+    private static let memoCapacity = 256
 }
