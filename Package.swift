@@ -2,7 +2,8 @@
 // Purse: an MCP server that gives AI agents a paying x402 wallet.
 //
 // Module map (arrows point inward, toward the pure core):
-//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
+//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig, MCPUpstream} -> {X402, EVM} -> PurseCore
+// (MCPUpstream, Purse's MCP client for upstream servers, is an edge over HTTP and PurseCore.)
 // PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
 // HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
 // behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
@@ -43,11 +44,13 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Purse's MCP client for upstream servers: stdio children and Streamable HTTP (over HTTP).
+        .target(name: "MCPUpstream", dependencies: ["PurseCore", "HTTP"]),
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
         // The payment pipeline, and its two faces.
-        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger"]),
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "MCPUpstream"]),
         .target(name: "PurseMCP", dependencies: [
             "PurseCore", "Wallet", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
@@ -67,13 +70,14 @@ let package = Package(
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
+        .testTarget(name: "MCPUpstreamTests", dependencies: ["MCPUpstream", "PurseCore", "HTTP", "PurseTesting"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "MCPUpstream", "WalletConfig"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
