@@ -32,10 +32,36 @@ public struct ServeCommand: AsyncParsableCommand {
                 if !report.entries.isEmpty { logger.info("\(report.summary)") }
             }
         }
+        let upstreams = Self.upstreams(wallet, environment: global.environment, logger: logger)
         let server = PurseServer(
-            backend: WalletToolBackend(wallet: wallet), version: PurseVersion.current,
+            backend: WalletToolBackend(wallet: wallet, upstreams: upstreams), version: PurseVersion.current,
             approvalTimeout: .seconds(wallet.config.payment.approvalTimeoutSeconds), logger: logger)
-        try await server.run()
+        upstreams.directory.start()
+        do { try await server.run() } catch {
+            await upstreams.directory.stop()
+            throw error
+        }
+        await upstreams.directory.stop()
+    }
+}
+
+extension ServeCommand {
+    /// The configured upstreams, connected in the background once the server runs (Purse's own
+    /// tools never wait for them); their events go to stderr (`debug` ones too: a child's stderr
+    /// lines, rate-limited).
+    static func upstreams(_ wallet: PurseWallet, environment: [String: String], logger: Logger) -> UpstreamGateway {
+        let directory = UpstreamDirectory(
+            config: wallet.config, http: wallet.http, environment: environment, clientVersion: PurseVersion.current,
+            reservedNames: Set(ToolCatalog.names)) { level, message in
+                switch level {
+                case .debug: logger.debug("\(message)")
+                case .info: logger.info("\(message)")
+                case .warning: logger.warning("\(message)")
+                case .error: logger.error("\(message)")
+                }
+            }
+        return UpstreamGateway(directory: directory, driver: wallet.driver, http: wallet.http, config: wallet.config,
+                               clientVersion: PurseVersion.current)
     }
 }
 

@@ -46,12 +46,13 @@ public struct PurseServer: Sendable {
             capabilities: .init(
                 logging: .init(),
                 resources: .init(subscribe: false, listChanged: false),
-                tools: .init(listChanged: false)),
+                tools: .init(listChanged: backend is any UpstreamToolBackend)),
             configuration: .default)
         let asker = ElicitationApprovalAsker(
             server: server, session: session, transport: transport, timeout: approvalTimeout, logs: logs)
 
         await register(on: server, session: session, logs: logs, calls: calls, asker: asker)
+        (backend as? any UpstreamToolBackend)?.onUpstreamToolsChanged { UpstreamToolRoute.postToolsChanged(session: session, transport: transport) }
 
         let backend = self.backend
         let logger = self.logger
@@ -80,10 +81,21 @@ public struct PurseServer: Sendable {
         let logger = self.logger
 
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: ToolCatalog.tools)
+            ListTools.Result(tools: UpstreamToolRoute.tools(backend) { logger.warning("\($0)") })
         }
 
         await server.withMethodHandler(CallTool.self) { params in
+            if let upstream = UpstreamToolRoute.upstream(backend, for: params.name) {
+                let tool = params.name
+                let arguments = JSONValue(.object(params.arguments ?? [:])).objectValue ?? JSONObject()
+                let context = ToolCallContext(
+                    approval: asker, log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
+                    progress: params._meta?.progressToken.map(logs.progressReporter))
+                let call = calls.start { await upstream.callUpstreamTool(tool, arguments: arguments, context: context) }
+                let result = await call.value
+                if Task.isCancelled { throw CancellationError() }
+                return Self.callResult(result)
+            }
             guard ToolCatalog.names.contains(params.name) else {
                 throw MCPError.invalidParams(PurseMCPError.unknownTool(params.name).message)
             }
@@ -108,7 +120,7 @@ public struct PurseServer: Sendable {
                 logger.info("tool call finished after the client cancelled it; no reply sent", metadata: ["tool": "\(tool)"])
                 throw CancellationError()
             }
-            if !result.isError,
+            if !result.isError, result.raw == nil,
                 let failure = SchemaValidator.validate(result.structured, against: ToolCatalog.outputSchema(tool))
             {
                 logger.warning("backend result does not match the output schema", metadata: [
@@ -141,6 +153,7 @@ public struct PurseServer: Sendable {
     /// no `structuredContent` (clients validate it against the output schema), but the error
     /// JSON as a second text block.
     static func callResult(_ result: ToolResult) -> CallTool.Result {
+        if let raw = result.raw { return UpstreamToolRoute.callResult(raw: raw) }
         let json = result.structured.encoded()
         if result.isError {
             return CallTool.Result(

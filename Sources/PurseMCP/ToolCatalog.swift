@@ -10,29 +10,35 @@ import PurseCore
 public enum ToolCatalog {
     /// The tool names, in listing order.
     public static let names = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"]
+        + upstreamToolNames
 
     /// The tool definitions for `tools/list`.
     public static let tools: [MCP.Tool] = names.map(tool)
 
     /// The input schema of a tool (an empty object schema for an unknown name).
     public static func inputSchema(_ name: String) -> JSONValue {
-        inputSchemas[name] ?? ["type": "object"]
+        inputSchemas[name] ?? upstreamInputSchemas[name] ?? ["type": "object"]
     }
 
     /// The output schema of a tool (an empty object schema for an unknown name).
     public static func outputSchema(_ name: String) -> JSONValue {
-        outputSchemas[name] ?? ["type": "object"]
+        outputSchemas[name] ?? upstreamOutputSchemas[name] ?? ["type": "object"]
+    }
+
+    /// The output schema a tool declares, if any (`paid_tool_call` declares none).
+    static func declaredOutputSchema(_ name: String) -> JSONValue? {
+        outputSchemas[name] ?? upstreamOutputSchemas[name]
     }
 
     // MARK: - Definitions
 
     private static func tool(_ name: String) -> MCP.Tool {
-        let (title, description, annotations) = metadata[name]!
+        let (title, description, annotations) = (metadata[name] ?? upstreamMetadata[name])!
         return MCP.Tool(
             name: name, title: title, description: description,
             inputSchema: inputSchema(name).mcpValue,
             annotations: annotations,
-            outputSchema: outputSchema(name).mcpValue)
+            outputSchema: declaredOutputSchema(name)?.mcpValue)
     }
 
     private static let metadata: [String: (String, String, MCP.Tool.Annotations)] = [
@@ -163,7 +169,7 @@ public enum ToolCatalog {
         ]),
     ]
 
-    private static func objectSchema(
+    static func objectSchema(
         _ properties: [(String, JSONValue)], required: [String] = [], closed: Bool, description: String? = nil
     ) -> JSONValue {
         var o = JSONObject()

@@ -179,7 +179,7 @@ public final class UpstreamLink: ToolCallSender, @unchecked Sendable {
             }
             attempt += 1
             let delay = limits.backoff(attempt: attempt)
-            log(.info, "upstream \(name): next attempt in \(DurationText.seconds(delay))")
+            log(.debug, "upstream \(name): next attempt in \(DurationText.seconds(delay))")
             do { try await Task.sleep(for: delay) } catch { return }
             inner.withLock { $0.restarts += 1 }
         }

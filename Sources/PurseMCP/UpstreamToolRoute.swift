@@ -1,0 +1,48 @@
+// PurseMCP: the MCP face of the Purse wallet.
+import Foundation
+import MCP
+import PurseCore
+
+/// How the server serves upstream tools next to its own: their `tools/list` entries as SDK
+/// tools, their results as SDK results, and `notifications/tools/list_changed`.
+enum UpstreamToolRoute {
+    /// Purse's own tools followed by the upstream tools listed now. An entry the SDK cannot
+    /// represent is left out (and logged by the caller's logger).
+    static func tools(_ backend: any PurseToolBackend, onSkip: (String) -> Void = { _ in }) -> [MCP.Tool] {
+        guard let upstream = backend as? any UpstreamToolBackend else { return ToolCatalog.tools }
+        var tools = ToolCatalog.tools
+        let decoder = JSONDecoder()
+        for definition in upstream.upstreamTools() {
+            do { tools.append(try decoder.decode(MCP.Tool.self, from: Data(JSONValue.object(definition).encodedBytes()))) } catch {
+                onSkip("upstream tool \(definition["name"]?.stringValue ?? "?") cannot be listed: \(error)")
+            }
+        }
+        return tools
+    }
+
+    /// The backend when `name` is an upstream tool it serves (never one of Purse's own names).
+    static func upstream(_ backend: any PurseToolBackend, for name: String) -> (any UpstreamToolBackend)? {
+        guard !ToolCatalog.names.contains(name), let upstream = backend as? any UpstreamToolBackend, upstream.isUpstreamTool(name) else { return nil }
+        return upstream
+    }
+
+    /// An SDK result from a passed-through `tools/call` result; if the SDK cannot represent it,
+    /// an error result that says so (with the result as JSON text).
+    static func callResult(raw: JSONValue) -> CallTool.Result {
+        do { return try JSONDecoder().decode(CallTool.Result.self, from: Data(raw.encodedBytes())) } catch {
+            return CallTool.Result(
+                content: [.text(text: "The upstream's result could not be represented (\(error)); it follows as JSON.", annotations: nil, _meta: nil),
+                          .text(text: raw.encoded(), annotations: nil, _meta: nil)],
+                structuredContent: MCP.Value?.none, isError: true)
+        }
+    }
+
+    /// Posts `notifications/tools/list_changed` on `transport`, once the client has initialized.
+    static func postToolsChanged(session: ClientSession, transport: LineTransport) {
+        guard session.isConnected else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(ToolListChangedNotification.message()) else { return }
+        transport.post(data)
+    }
+}
