@@ -16,7 +16,7 @@ extension WalletToolBackend: UpstreamToolBackend {
 
     public func callUpstreamTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
         guard let upstreams, let result = await upstreams.call(listedName: name, arguments: arguments, approver: AskingApprover(asker: context.approval)) else {
-            return .failure(PurseError("upstream.unknown_tool", Self.unavailable(name, directory: upstreams?.directory)))
+            return .failure(Self.unavailable(name, directory: upstreams?.directory))
         }
         context.log(result.isError ? .warning : .info, "\(name): \(result.outcomeName)\(result.error.map { " (\($0.code))" } ?? "")")
         return .passthrough(result.mcpResult(), summary: result.summary, isError: result.isError)
@@ -46,17 +46,18 @@ extension WalletToolBackend: UpstreamToolBackend {
         return ToolResult(structured: q.json(), summary: q.summary, isError: false)
     }
 
-    /// Why a `NAME__TOOL` call has no tool behind it: the upstream is down (and why), or it lists
-    /// no such tool.
-    static func unavailable(_ name: String, directory: UpstreamDirectory?) -> String {
+    /// Why a `NAME__TOOL` call has no tool behind it: the upstream is not connected now (and why:
+    /// `upstream.not_connected`), or it lists no such tool (`upstream.unknown_tool`).
+    static func unavailable(_ name: String, directory: UpstreamDirectory?) -> PurseError {
         guard let (upstream, tool) = UpstreamToolName.split(name),
               let snapshot = directory?.snapshots().first(where: { $0.name == upstream })
-        else { return "unknown tool \(name)" }
+        else { return PurseError("upstream.unknown_tool", "unknown tool \(name)") }
         switch snapshot.state {
-        case .ready: return "upstream \(upstream) lists no tool \(tool) now"
-        case .starting: return "upstream \(upstream) is still starting; try again shortly"
-        case .down: return "upstream \(upstream) is not available\(snapshot.lastError.map { ": \($0)" } ?? ""); Purse restarts it"
-        case .stopped: return "upstream \(upstream) is stopped"
+        case .ready: return PurseError("upstream.unknown_tool", "upstream \(upstream) lists no tool \(tool) now")
+        case .starting: return PurseError("upstream.not_connected", "upstream \(upstream) is still starting; try again shortly")
+        case .down:
+            return PurseError("upstream.not_connected", "upstream \(upstream) is not available\(snapshot.lastError.map { ": \($0)" } ?? ""); Purse restarts it")
+        case .stopped: return PurseError("upstream.not_connected", "upstream \(upstream) is stopped")
         }
     }
 }

@@ -11,4 +11,12 @@ public struct ServerIdentity: Sendable, Equatable {
     public let version: String
     /// Whether it announced `tools.listChanged` (it may then send `notifications/tools/list_changed`).
     public let toolsListChanged: Bool
+
+    /// Creates an identity.
+    public init(protocolVersion: String, name: String, version: String, toolsListChanged: Bool) {
+        self.protocolVersion = protocolVersion
+        self.name = name
+        self.version = version
+        self.toolsListChanged = toolsListChanged
+    }
 }

@@ -10,6 +10,12 @@ public enum SSEParser {
         public let type: String
         /// The `data:` lines joined with `\n`.
         public let data: String
+
+        /// Creates an event.
+        public init(type: String, data: String) {
+            self.type = type
+            self.data = data
+        }
     }
 
     /// Every event in `body`; a last event without its blank line is still returned.

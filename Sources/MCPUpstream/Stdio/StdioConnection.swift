@@ -148,8 +148,8 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
         var why = "upstream \(name) \(status)"
         let tail = stderr.tail
         if !tail.isEmpty { why += "; its stderr ends: " + String(tail.suffix(300)) }
-        pending.endAll(UpstreamError(.died, why, requestMayHaveBeenSent: true))
         onExit(why)
+        pending.endAll(UpstreamError(.died, why, requestMayHaveBeenSent: true))
     }
 
     private func handle(_ frame: LineSplitter.Frame, invalid: inout Int) {

@@ -59,26 +59,34 @@ public final class UpstreamDirectory: @unchecked Sendable {
 
     /// The tools listed now, and those refused.
     public func listing() -> (tools: [ListedTool], refused: [RefusedTool]) {
+        Self.listing(links.map { ($0.name, $0.tools) }, reserved: reserved, assets: assets)
+    }
+
+    /// The listing of some upstreams' tools: each as `NAME__TOOL` with its declared price, except
+    /// a tool named like one of `reserved` (Purse's own), one whose listed name breaks MCP's
+    /// rule, and a second tool of the same name.
+    public static func listing(_ upstreams: [(name: String, tools: [UpstreamTool])], reserved: Set<String>,
+                               assets: [AssetInfo]) -> (tools: [ListedTool], refused: [RefusedTool]) {
         var tools: [ListedTool] = []
         var refused: [RefusedTool] = []
         var seen = Set<String>()
-        for link in links {
-            for tool in link.tools {
+        for (name, upstreamTools) in upstreams {
+            for tool in upstreamTools {
                 if reserved.contains(tool.name) {
-                    refused.append(RefusedTool(upstream: link.name, tool: tool.name,
+                    refused.append(RefusedTool(upstream: name, tool: tool.name,
                                                reason: "it has the name of Purse's own tool \(tool.name), which it must not be mistaken for"))
                     continue
                 }
-                guard let listed = UpstreamToolName.listed(upstream: link.name, tool: tool.name) else {
-                    refused.append(RefusedTool(upstream: link.name, tool: tool.name,
-                                               reason: "its name cannot be listed as \(link.name)__NAME (MCP tool names: at most \(UpstreamToolName.maxLength) of A-Z a-z 0-9 _ - .)"))
+                guard let listed = UpstreamToolName.listed(upstream: name, tool: tool.name) else {
+                    refused.append(RefusedTool(upstream: name, tool: tool.name,
+                                               reason: "its name cannot be listed as \(name)__NAME (MCP tool names: at most \(UpstreamToolName.maxLength) of A-Z a-z 0-9 _ - .)"))
                     continue
                 }
                 guard !reserved.contains(listed), seen.insert(listed).inserted else {
-                    refused.append(RefusedTool(upstream: link.name, tool: tool.name, reason: "\(listed) is listed already"))
+                    refused.append(RefusedTool(upstream: name, tool: tool.name, reason: "\(listed) is listed already"))
                     continue
                 }
-                tools.append(ListedTool(name: listed, upstream: link.name, tool: tool, price: DeclaredPrice.read(tool, assets: assets)))
+                tools.append(ListedTool(name: listed, upstream: name, tool: tool, price: DeclaredPrice.read(tool, assets: assets)))
             }
         }
         return (tools, refused)

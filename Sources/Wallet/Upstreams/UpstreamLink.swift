@@ -115,7 +115,7 @@ public final class UpstreamLink: ToolCallSender, @unchecked Sendable {
     public func callTool(_ tool: String, arguments: JSONObject, meta: JSONObject?) async throws(UpstreamError) -> RPCReply {
         let (client, watch, why) = inner.withLock { s in (s.state == .ready ? s.client : nil, s.watch, s.lastError) }
         guard let client else {
-            throw UpstreamError(.notConnected, "upstream \(name) is not connected\(why.map { " (\($0))" } ?? ""); nothing was sent",
+            throw UpstreamError(.notConnected, "upstream \(name) is not connected\(why.map { " (\($0))" } ?? ""), so this call was not sent",
                                 requestMayHaveBeenSent: false)
         }
         do {
