@@ -6,7 +6,7 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "demo"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "upstreams", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "demo"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 
@@ -53,5 +53,13 @@ import Testing
 
     @Test func keygenNeverTakesAPasswordOnTheCommandLine() {
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["keygen", "--out", "/tmp/k", "--password", "x"]) }
+    }
+}
+
+@Suite struct UpstreamsCommandTests {
+    @Test func upstreamsParsesJSON() throws {
+        let cmd = try PurseCommand.parseAsRoot(["upstreams", "--json", "--config", "/tmp/c.json"])
+        let upstreams = try #require(cmd as? UpstreamsCommand)
+        #expect(upstreams.json && upstreams.global.config == "/tmp/c.json")
     }
 }
