@@ -10,8 +10,10 @@ extension PaymentDriver {
     /// The work runs in its own task: cancelling the caller never leaves a payment half-recorded.
     public func callTool(_ channel: MCPToolPaymentChannel, maxPrice: Micros?, approver: any PaymentApprover) async -> ToolCallResult {
         let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
-        return ToolCallResult(outcome: run.outcome, reply: run.response, paymentID: run.paymentID, budget: await budget(host: run.outcome.plan?.host),
-                              target: channel.resource.url)
+        // The budget is shown only with a payment (or a refusal of one); a free call, the common
+        // case of a gateway, does not pay for a ledger read.
+        let budget = run.outcome.plan == nil ? nil : await budget(host: run.outcome.plan?.host)
+        return ToolCallResult(outcome: run.outcome, reply: run.response, paymentID: run.paymentID, budget: budget, target: channel.resource.url)
     }
 
     /// Calls the tool unpaid and says what Purse would pay: `dryRun` over the same channel,
