@@ -121,23 +121,6 @@ final class ChildProcess: @unchecked Sendable {
         if first { _ = close(stdinFD) }
     }
 
-    /// Writes all of `bytes` to the child's stdin (blocking; run it off the cooperative pool).
-    /// Returns how many bytes were written before a failure, or nil when all were.
-    func writeAll(_ bytes: [UInt8]) -> Int? {
-        var done = 0
-        let closed = state.withLock { $0.stdinClosed }
-        if closed { return 0 }
-        while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { write(stdinFD, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return done
-            }
-            done += n
-        }
-        return nil
-    }
-
     /// The exit status if the child has been reaped (or exits now); nil while it runs.
     func exitStatus() -> Int32? {
         state.withLock { s in

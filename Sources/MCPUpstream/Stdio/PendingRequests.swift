@@ -58,9 +58,6 @@ final class PendingRequests: @unchecked Sendable {
         return true
     }
 
-    /// Whether request `id` is open.
-    func isOpen(_ id: Int) -> Bool { lock.withLock { entries[id] != nil } }
-
     /// How many requests are open.
     var count: Int { lock.withLock { entries.count } }
 

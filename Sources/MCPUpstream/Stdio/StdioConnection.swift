@@ -17,8 +17,9 @@ import PurseCore
 ///   gets `.tooLarge` at once;
 /// - stderr is drained continuously by another (`StderrDrain`), so a flooding child never stalls;
 /// - every request has a timeout; cancelling the caller fails its request, never the connection;
-/// - writes run on a serial queue off the cooperative pool, so a child that stops reading blocks
-///   nothing but its own requests (which then time out);
+/// - writes go through a `PipeWriter`: at once when the pipe has room, else on a serial queue off
+///   the cooperative pool, so a child that stops reading blocks nothing but its own requests
+///   (which then time out);
 /// - when stdout ends the child is reaped (TERM, then KILL) and every open request fails with
 ///   `upstream.died`, naming the exit status and the end of its stderr.
 ///
@@ -28,7 +29,7 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
     private let process: ChildProcess
     private let stderr: StderrDrain
     private let pending = PendingRequests()
-    private let writer: DispatchQueue
+    private let writer: PipeWriter
     private let maxMessageBytes: Int
     private let name: String
     private let log: @Sendable (String) -> Void
@@ -57,7 +58,7 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
         self.log = log
         self.onNotification = onNotification
         self.onExit = onExit
-        self.writer = DispatchQueue(label: "purse.upstream-writer.\(name)")
+        self.writer = PipeWriter(fd: process.stdinFD, name: name)
         self.stderr = StderrDrain(fd: process.stderrFD, name: name) { log("stderr: \($0)") }
         let thread = Thread { [self] in readLoop() }
         thread.name = "purse.upstream-stdout.\(name)"
@@ -79,13 +80,12 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
         var message: JSONObject = ["jsonrpc": "2.0", "id": .integer(id), "method": .string(method)]
         if let params { message["params"] = params }
         let line = Self.line(.object(message))
-        let (pending, process, writer, name) = (self.pending, self.process, self.writer, self.name)
+        let (pending, writer, name) = (self.pending, self.writer, self.name)
         let result: Result<RPCReply, UpstreamError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: PendingRequests.Completion) in
                 pending.register(id, c)
-                writer.async {
-                    guard pending.isOpen(id) else { return }
-                    if let written = process.writeAll(line) {
+                writer.write(line) { written in
+                    if let written {
                         pending.complete(id, .failure(UpstreamError(
                             .died, "could not write to upstream \(name) (its stdin is closed)", requestMayHaveBeenSent: written > 0)))
                     }
@@ -106,14 +106,13 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
     public func notify(_ method: String, params: JSONValue?) async {
         var message: JSONObject = ["jsonrpc": "2.0", "method": .string(method)]
         if let params { message["params"] = params }
-        let line = Self.line(.object(message))
-        let process = self.process
-        writer.async { _ = process.writeAll(line) }
+        writer.write(Self.line(.object(message))) { _ in }
     }
 
     /// Ends the child (stdin closed, then TERM after 2 s, KILL after 2 more) and waits for it.
     public func close() async {
         let process = self.process
+        writer.close()
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
                 process.terminate(grace: .seconds(2))
@@ -124,6 +123,7 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
 
     /// Kills the child at once (for tests and a hung child).
     public func kill() {
+        writer.close()
         process.killNow()
     }
 
@@ -142,6 +142,7 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
         if let last = splitter.finish() { handle(last, invalid: &invalid) }
         closeDescriptor(process.stdoutFD)
         alive.withLock { $0 = false }
+        writer.close()
         process.terminate(grace: .seconds(2))
         stderr.waitForEnd(.seconds(1))
         let status = process.exitStatus().map(ChildProcess.describe) ?? "closed its stdout"
@@ -176,9 +177,7 @@ public final class StdioConnection: MCPConnection, @unchecked Sendable {
             let answer: JSONValue = method == "ping"
                 ? ["jsonrpc": "2.0", "id": id, "result": [:]]
                 : ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": .string("Method not found: Purse's MCP client does not serve \(method)")]]
-            let line = Self.line(answer)
-            let process = self.process
-            writer.async { _ = process.writeAll(line) }
+            writer.write(Self.line(answer)) { _ in }
         case let .notification(method, params):
             onNotification(method, params)
         case let .invalid(why):
