@@ -29,12 +29,51 @@ enum UpstreamToolRoute {
     /// An SDK result from a passed-through `tools/call` result; if the SDK cannot represent it,
     /// an error result that says so (with the result as JSON text).
     static func callResult(raw: JSONValue) -> CallTool.Result {
+        if let direct = directResult(raw) { return direct }
         do { return try JSONDecoder().decode(CallTool.Result.self, from: Data(raw.encodedBytes())) } catch {
             return CallTool.Result(
                 content: [.text(text: "The upstream's result could not be represented (\(error)); it follows as JSON.", annotations: nil, _meta: nil),
                           .text(text: raw.encoded(), annotations: nil, _meta: nil)],
                 structuredContent: MCP.Value?.none, isError: true)
         }
+    }
+
+    /// The common shapes built directly (text, image and audio blocks without annotations),
+    /// without a JSON round trip through the SDK's decoder, which compiles a regular expression
+    /// for every string it reads as a `Value` (its data-URL check): this is the hot path of a
+    /// gateway. Anything else returns nil and takes the decoder.
+    static func directResult(_ raw: JSONValue) -> CallTool.Result? {
+        guard case let .object(o) = raw, case let .array(blocks)? = o["content"] else { return nil }
+        var content: [MCP.Tool.Content] = []
+        content.reserveCapacity(blocks.count)
+        for block in blocks {
+            guard case let .object(b) = block, b["annotations"] == nil, b["_meta"] == nil else { return nil }
+            switch b["type"]?.stringValue {
+            case "text":
+                guard let text = b["text"]?.stringValue, b.members.count == 2 else { return nil }
+                content.append(.text(text: text, annotations: nil, _meta: nil))
+            case "image", "audio":
+                guard let data = b["data"]?.stringValue, let mime = b["mimeType"]?.stringValue, b.members.count == 3 else { return nil }
+                content.append(b["type"] == "image" ? .image(data: data, mimeType: mime, annotations: nil, _meta: nil)
+                                                    : .audio(data: data, mimeType: mime, annotations: nil, _meta: nil))
+            default: return nil
+            }
+        }
+        var isError: Bool?
+        if let e = o["isError"] {
+            guard case let .bool(flag) = e else { return nil }
+            isError = flag
+        }
+        var meta: Metadata?
+        if let m = o["_meta"] {
+            guard case let .object(fields) = m else { return nil }
+            var d: [String: MCP.Value] = [:]
+            for f in fields.members { d[f.key] = f.value.mcpValue }
+            meta = Metadata(additionalFields: d)
+        }
+        let known: Set<String> = ["content", "structuredContent", "isError", "_meta"]
+        guard o.keys.allSatisfy(known.contains) else { return nil }
+        return CallTool.Result(content: content, structuredContent: o["structuredContent"]?.mcpValue, isError: isError, _meta: meta)
     }
 
     /// Posts `notifications/tools/list_changed` on `transport`, once the client has initialized.

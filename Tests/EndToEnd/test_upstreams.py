@@ -120,6 +120,18 @@ def reconcile(p) -> None:
     assert r.rc == EXIT_OK, str(r)
 
 
+# mode -> {code, calls, rows, transfers, settled_rows}: printed by test_hostile_upstreams_summary.
+HOSTILE_RESULTS: dict[str, dict] = {}
+
+
+def note(mode: str, code: str | None, calls: int, p, world) -> None:
+    """Records one hostile mode's outcome: the error code, how many calls were made, how many ledger
+    rows (signatures) they left, the payer's on-chain transfers, and the rows settled in the ledger."""
+    rs = rows(p)
+    HOSTILE_RESULTS[mode] = {"code": code, "calls": calls, "rows": len(rs), "transfers": count_transfers(world, sender=p.address),
+                             "settled": sum(1 for r in rs if row_status(r) == "settled")}
+
+
 async def own_tools_work(s: PurseMCP) -> None:
     """Purse's own tools answer (they never wait for an upstream)."""
     t = time.monotonic()
@@ -278,6 +290,7 @@ def test_killing_an_upstream_mid_call(world, purse, upstream, purse_bin):
     finally:
         srv.kill()
     assert rows(p) == [] and count_transfers(world, sender=p.address) == 0
+    note("killed mid-call (SIGKILL)", "upstream.died", 1, p, world)
 
 
 @pytest.mark.parametrize("mode,settles", [("dies-after-settle", True), ("dies-before-settle", False)])
@@ -308,6 +321,7 @@ def test_upstream_dying_during_the_paid_call(mode, settles, world, purse, upstre
     else:
         assert row_status(row) in ("unknown", "failed")
     assert p.balance() == 1_000_000 - (PRICE if settles else 0)
+    note(mode, "payment.unknown", 1, p, world)
 
 
 # ---- hostile upstreams -------------------------------------------------------------------------
@@ -328,6 +342,7 @@ def test_hostile_offers_are_refused_before_signing(mode, world, purse, upstream)
     run(go())
     assert up.stats()["paymentsReceived"] == 0
     assert rows(p) == [] and count_transfers(world, sender=p.address) == 0
+    note(mode, "policy.no_acceptable_option", 1, p, world)
 
 
 def test_hostile_loop_gets_one_signature(world, purse, upstream):
@@ -349,6 +364,7 @@ def test_hostile_loop_gets_one_signature(world, purse, upstream):
     reconcile(p)
     (row,) = rows(p)
     assert row_status(row) == "settled" and row_tx(row) == up.stats()["transactions"][0].lower()
+    note("loop", "payment.failed", 1, p, world)
 
 
 def test_hostile_big_result(world, purse, upstream):
@@ -372,6 +388,7 @@ def test_hostile_big_result(world, purse, upstream):
     reconcile(p)
     (row,) = rows(p)
     assert row_status(row) == "settled" and count_transfers(world, sender=p.address) == 1
+    note("big-result", "payment.unknown", 1, p, world)
 
 
 def test_hostile_stderr_flood(world, purse, upstream):
@@ -391,6 +408,7 @@ def test_hostile_stderr_flood(world, purse, upstream):
 
     run(go())
     assert up.stats()["settlements"] == 1 and count_transfers(world, sender=p.address) == 1
+    note("stderr-flood", None, 4, p, world)
 
 
 @pytest.mark.parametrize("transport", BOTH)
@@ -409,6 +427,7 @@ def test_hostile_never_answers(transport, world, purse, upstream):
 
     run(go())
     assert rows(p) == [] and up.stats()["paymentsReceived"] == 0
+    note(f"never-answers ({transport})", "upstream.timeout", 1, p, world)
 
 
 def test_hostile_malformed_receipts(world, purse, upstream):
@@ -433,6 +452,7 @@ def test_hostile_malformed_receipts(world, purse, upstream):
     settled = rows(p)
     assert sorted(row_status(r) for r in settled) == ["settled"] * 5
     assert {row_tx(r) for r in settled} == {t.lower() for t in up.stats()["transactions"]}
+    note("malformed-meta (5 kinds)", "(delivered; payment unknown)", 5, p, world)
 
 
 def test_hostile_shadow_tool_is_not_listed(world, purse, upstream):
@@ -451,6 +471,7 @@ def test_hostile_shadow_tool_is_not_listed(world, purse, upstream):
 
     run(go())
     assert "paid_fetch" not in up.stats().get("tools", {})
+    note("shadow", "upstream.unknown_tool", 1, p, world)
 
 
 # ---- unconfigured servers, the CLI, the child's environment ------------------------------------
@@ -548,3 +569,16 @@ def test_a_stdio_child_gets_only_its_declared_environment(world, purse, tmp_path
     assert p.key[2:].lower() not in json.dumps(env).lower()
     # Nothing but PATH, HOME, what was declared, and what the interpreter itself sets.
     assert set(env) - {"PATH", "HOME", "UPSTREAM_TOKEN", "LC_CTYPE"} == set(), env
+
+
+def test_hostile_upstreams_summary():
+    """Prints the hostile upstream modes and the one-line summary (runs last in this module)."""
+    print("\n\nHOSTILE UPSTREAMS")
+    print(f"{'mode':28} {'code':34} {'calls':>5} {'rows':>4} {'transfers':>9} {'settled':>7}")
+    for mode, r in HOSTILE_RESULTS.items():
+        print(f"{mode:28} {str(r['code']):34} {r['calls']:>5} {r['rows']:>4} {r['transfers']:>9} {r['settled']:>7}")
+    at_most_one = all(r["rows"] <= r["calls"] for r in HOSTILE_RESULTS.values())
+    agrees = all(r["transfers"] == r["settled"] for r in HOSTILE_RESULTS.values())
+    print(f"HOSTILE UPSTREAMS: {len(HOSTILE_RESULTS)} modes tried; at most one signature per call: {'yes' if at_most_one else 'NO'}; "
+          f"every on-chain transfer settled in the ledger: {'yes' if agrees else 'NO'}")
+    assert at_most_one and agrees

@@ -69,3 +69,28 @@ final class FakeUpstreamBackend: PurseToolBackend, UpstreamToolBackend, @uncheck
         #expect(r.isError == true && r.content.count == 2)
     }
 }
+
+@Suite struct UpstreamToolRouteDirectTests {
+    /// The direct build and the SDK's decoder give the same result for the common shapes.
+    @Test(arguments: [
+        #"{"content":[{"type":"text","text":"pong"}],"isError":false}"#,
+        #"{"content":[{"type":"text","text":"{}"},{"type":"image","data":"AAAA","mimeType":"image/png"}],"structuredContent":{"a":[1,2.5,"x",null,true]},"_meta":{"purse/payment":{"amount":"0.01","status":"settled"}}}"#,
+        #"{"content":[]}"#,
+    ])
+    func directEqualsDecoded(text: String) throws {
+        let raw = try JSONValue.parse(Array(text.utf8))
+        let direct = try #require(UpstreamToolRoute.directResult(raw))
+        let decoded = try JSONDecoder().decode(CallTool.Result.self, from: Data(text.utf8))
+        #expect(direct == decoded)
+    }
+
+    @Test(arguments: [
+        #"{"content":[{"type":"text","text":"a","annotations":{"priority":1}}]}"#,
+        #"{"content":[{"type":"resource_link","uri":"file:///x","name":"x"}]}"#,
+        #"{"content":[{"type":"text","text":"a"}],"isError":"no"}"#,
+        #"{"content":[{"type":"text","text":"a"}],"other":1}"#,
+    ])
+    func otherShapesTakeTheDecoder(text: String) throws {
+        #expect(UpstreamToolRoute.directResult(try JSONValue.parse(Array(text.utf8))) == nil)
+    }
+}
