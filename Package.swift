@@ -2,12 +2,17 @@
 // Purse: an MCP server that gives AI agents a paying x402 wallet.
 //
 // Module map (arrows point inward, toward the pure core):
-//   purse -> PurseCLI -> PurseMCP -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig, MCPUpstream} -> {X402, EVM} -> PurseCore
+//   purse -> PurseCLI -> {PurseMCP, PurseSetup} -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig, MCPUpstream} -> {X402, EVM} -> PurseCore
+//   PurseCLI -> SpendReport -> {Ledger (its record and report types only), PurseCore}
 // (MCPUpstream, Purse's MCP client for upstream servers, is an edge over HTTP and PurseCore.)
-// PurseCore, EVM, X402 and WalletConfig do no IO; PurseCore holds the typed values (Address,
-// HostName, Micros, Nonce32) and the one budget check. The edges (HTTP over libcurl, Ledger
-// behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP, PurseMCP over stdio)
-// sit behind small protocols. PurseTesting holds test doubles and test-only helpers.
+// PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
+// into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
+// typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
+// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
+// PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
+// helpers.
+// Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
+// SolanaRPC (JSON-RPC over HTTP, the keypair file) beside ChainRPC: SolanaRPC -> {Solana, HTTP} -> PurseCore.
 import PackageDescription
 
 let package = Package(
@@ -37,27 +42,39 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "X402", dependencies: ["PurseCore"]),
+        // Solana: base58, keys, our own off-curve test and ATA derivation, v0 transactions, the
+        // x402 `exact` payment and its validator. Pure (Ed25519 and SHA-256 from swift-crypto).
+        .target(name: "Solana", dependencies: ["PurseCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The human's configuration file: parsing and validation only (no network, no database).
         .target(name: "WalletConfig", dependencies: ["PurseCore", "X402"]),
 
         // Edges.
         .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
+        // Solana's edges: JSON-RPC over HTTP, and the Solana CLI keypair file on disk.
+        .target(name: "SolanaRPC", dependencies: ["PurseCore", "Solana", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Purse's MCP client for upstream servers: stdio children and Streamable HTTP (over HTTP).
         .target(name: "MCPUpstream", dependencies: ["PurseCore", "HTTP"]),
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
+        // The spend report page (HTML + inline SVG), pure: data in, text out.
+        .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
+
         // The payment pipeline, and its two faces.
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "MCPUpstream"]),
+        // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
+        // backups, atomic writes) and `purse doctor` (every check a payment depends on).
+        .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Wallet"]),
         .target(name: "PurseMCP", dependencies: [
-            "PurseCore", "Wallet", "X402", "HTTP",
+            "PurseCore", "Wallet", "Ledger", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP",
+            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -65,7 +82,7 @@ let package = Package(
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseTesting"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
@@ -74,11 +91,15 @@ let package = Package(
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
+        .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"], exclude: ["Support"]),
+        .testTarget(name: "SolanaRPCTests", dependencies: ["SolanaRPC", "Solana", "HTTP", "PurseCore", "PurseTesting"], exclude: ["Support"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "MCPUpstream", "WalletConfig"]),
-        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )

@@ -14,7 +14,8 @@ Items (keys of the JSON):
   floor_two_rtt_ms     two plain keep-alive round trips to /plain with the same httpx client.
   seller_verify_ms     the fast seller's own verify time (X-Verify-Micros).
   mcp                  spawn → `initialize` reply over raw JSON-RPC on pipes, and idle RSS ~1 s
-                       after it, for `purse serve` and the Python MCP peers.
+                       after it, for `purse serve` and the Python MCP peers; for `purse serve`
+                       also spawn → `server/discover` reply (MCP 2026-07-28, no handshake).
   py_sqlite            Python sqlite3 reservations/s with 1 and 4 processes (WAL, synchronous=FULL,
                        BEGIN IMMEDIATE, SUM over the day, INSERT), counting overspends.
 
@@ -51,6 +52,11 @@ INIT_REQUEST = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
                 "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                            "clientInfo": {"name": "purse-peers-bench", "version": "0"}}}
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+# MCP 2026-07-28 has no handshake: a client's first request is `server/discover` (the official
+# client's probe) with the per-request envelope in `_meta`.
+DISCOVER_REQUEST = {"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"}}}}
 
 
 def log(msg: str) -> None:
@@ -303,10 +309,11 @@ def vm_rss_mib(pid: int) -> float | None:
 
 
 def spawn_initialize(cmd: list[str], env: dict[str, str], cwd: str, stderr_path: str,
-                     idle_s: float = 1.0, timeout_s: float = 30.0) -> tuple[float, float | None]:
-    """Spawns `cmd`, writes `initialize`, times until its reply line; then `initialized`, waits
-    `idle_s` and reads VmRSS. Returns (ms, MiB)."""
-    line = (json.dumps(INIT_REQUEST, separators=(",", ":")) + "\n").encode()
+                     idle_s: float = 1.0, timeout_s: float = 30.0, request: dict = INIT_REQUEST,
+                     followup: dict | None = INITIALIZED) -> tuple[float, float | None]:
+    """Spawns `cmd`, writes `request` (`initialize` by default), times until its reply line; then
+    `followup` (`initialized`), waits `idle_s` and reads VmRSS. Returns (ms, MiB)."""
+    line = (json.dumps(request, separators=(",", ":")) + "\n").encode()
     with open(stderr_path, "ab") as err:
         proc = None
         try:
@@ -332,8 +339,9 @@ def spawn_initialize(cmd: list[str], env: dict[str, str], cwd: str, stderr_path:
             t1 = time.perf_counter_ns()
             if "result" not in msg:
                 raise RuntimeError(f"{cmd[0]}: initialize failed: {msg}")
-            proc.stdin.write((json.dumps(INITIALIZED) + "\n").encode())
-            proc.stdin.flush()
+            if followup is not None:
+                proc.stdin.write((json.dumps(followup) + "\n").encode())
+                proc.stdin.flush()
             time.sleep(idle_s)
             rss = vm_rss_mib(proc.pid)
             return ms(t1 - t0), rss
@@ -349,12 +357,13 @@ def _tail(path: str, n: int = 600) -> str:
         return ""
 
 
-def measure_mcp(name: str, cmd: list[str], env: dict[str, str], cwd: str, runs: int, workdir: str) -> dict:
+def measure_mcp(name: str, cmd: list[str], env: dict[str, str], cwd: str, runs: int, workdir: str,
+                **first: Any) -> dict:
     stderr_path = os.path.join(workdir, f"{name}.stderr.log")
-    spawn_initialize(cmd, env, cwd, stderr_path)  # warm-up: page cache, .pyc files, a fresh ledger
+    spawn_initialize(cmd, env, cwd, stderr_path, **first)  # warm-up: page cache, .pyc files, a fresh ledger
     inits, rss = [], []
     for i in range(runs):
-        t, m = spawn_initialize(cmd, env, cwd, stderr_path)
+        t, m = spawn_initialize(cmd, env, cwd, stderr_path, **first)
         inits.append(t)
         if m is not None:
             rss.append(m)
@@ -389,6 +398,13 @@ def bench_mcp(runs: int, purse: str | None, workdir: str) -> dict:
         except Exception as e:  # noqa: BLE001
             out["purse"] = {"error": str(e)}
             log(f"mcp: purse failed: {e}")
+        log(f"mcp: purse serve, 2026-07-28 (spawn → server/discover)")
+        try:
+            out["purse_stateless"] = measure_mcp("purse-stateless", cmd, env, workdir, runs, workdir,
+                                                 request=DISCOVER_REQUEST, followup=None) | {"binary": purse}
+        except Exception as e:  # noqa: BLE001
+            out["purse_stateless"] = {"error": str(e)}
+            log(f"mcp: purse (2026-07-28) failed: {e}")
     else:
         out["purse"] = {"error": f"no purse binary at {purse!r} (pass --purse PATH)"}
         log(out["purse"]["error"])

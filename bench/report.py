@@ -45,8 +45,20 @@ def main() -> int:
         row("  vs the SDK as shipped (no coincurve)", "", f"{num(shipped['median']):.3f}", ratio(shipped["median"], same["median"]))
     dur = client["with_durable_reservation_ms"]
     row("client work + durable reservation (ms)", f"{num(dur['median']):.4f} / {num(dur['p99']):.4f}", "", "", "< 1 ms")
-    inter = client["interceptor_in_memory_ms"]
-    row("whole interceptor, in-memory transport (ms)", f"{num(inter['median']):.4f} / {num(inter['p99']):.4f}")
+    inter = client.get("driver_in_memory_ms") or client["interceptor_in_memory_ms"]
+    row("whole driver, in-memory transport (ms)", f"{num(inter['median']):.4f} / {num(inter['p99']):.4f}")
+
+    upto = client.get("upto")
+    if upto:
+        # upto (Permit2 witness, max 0.05 settled at 0.0123) next to EIP-3009's numbers above.
+        for name, s in upto["stages"].items():
+            row(f"  upto stage: {name}", f"{num(s['median']):.4f} / {num(s['p99']):.4f}")
+        u = upto["same_stages_as_peer_ms"]
+        row("upto client work, same stages (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}", "", ratio(u["median"], same["median"]) + " of EIP-3009's")
+        u = upto["with_durable_reservation_and_settlement_ms"]
+        row("upto + durable reservation + charge recorded (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}")
+        u = upto["driver_in_memory_ms"]
+        row("upto whole driver, in-memory transport and chain (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}")
 
     paid = e2e["purse_paid_request_ms"]
     floor = e2e["floor_two_plain_round_trips_ms"]
@@ -66,6 +78,10 @@ def main() -> int:
             row(f"spawn -> initialize (ms) vs {q['name'][:40]}", f"{num(p['init_ms_median']):.1f}",
                 f"{num(q['init_ms_median']):.0f}", ratio(q["init_ms_median"], p["init_ms_median"]), "< 30 ms, >= 30x")
             row("  idle RSS (MiB)", f"{num(p['rss_mib']):.1f}", f"{num(q['rss_mib']):.1f}", ratio(q["rss_mib"], p["rss_mib"]), "< 16 MiB, >= 4x")
+
+    ps = mcp.get("purse_stateless")
+    if ps and "init_ms_median" in ps:
+        row("spawn -> server/discover (ms), MCP 2026-07-28", f"{num(ps['init_ms_median']):.1f}", "", "", "< 30 ms")
 
     pys = peers.get("py_sqlite", {})
     for k, label in (("1_process", "1 process"), ("4_processes", "4 processes")):

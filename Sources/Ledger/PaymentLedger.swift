@@ -58,7 +58,24 @@ public protocol PaymentLedger: Sendable {
     /// (including `failed`) becomes `settled`. The chain is the truth.
     func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError)
 
+    /// `sent | unknown → settled` for a payment whose charge is known only at settlement
+    /// (`upto`): in the same transaction the row's amount becomes `charge`, which frees the rest
+    /// of the reserved maximum at once. The signed maximum stays (`maxAmountAtomic`); `receipt` is
+    /// kept as for `markSettled(id:txHash:httpStatus:receipt:now:)`.
+    ///
+    /// - Throws: `.badAmount` when `charge` exceeds the reserved amount (the maximum), or is negative.
+    func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
+    /// Reconcile only: the chain's transfer says what a payment moved. Any status (`settled`
+    /// included, to replace a receipt's or the maximum's word) becomes `settled` at `charge`.
+    ///
+    /// - Throws: `.badAmount` when `charge` exceeds the reserved maximum, or is negative.
+    func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError)
+
     // MARK: Queries
+
+    /// `settled` rows whose charge is counted at the signed maximum because the receipt gave no
+    /// usable amount (`amountSource == .maximum`), oldest first: reconcile reads their transfers.
+    func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord]
 
     /// Rows not yet resolved (`reserved`, `sent`, `unknown`), oldest first: the reconcile worklist.
     func unresolved() throws(LedgerError) -> [PaymentRecord]
@@ -72,6 +89,38 @@ public protocol PaymentLedger: Sendable {
     func payment(id: Int64) throws(LedgerError) -> PaymentRecord?
     /// Payments matching the filter, newest first.
     func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord]
+
+    // MARK: Health
+
+    /// Checks the ledger for `purse doctor`: schema version, the backend's full integrity check,
+    /// and an empty write transaction (proving the lock can be taken). Writes no row.
+    ///
+    /// - Throws: only when the ledger cannot be reached at all; a failed check is reported in
+    ///   the result.
+    func health() throws(LedgerError) -> LedgerHealth
+
+    // MARK: Terminal approvals
+
+    /// Files a payment for the human to approve from the terminal (`purse approve ID`); the row
+    /// is committed before this returns, so another process (the CLI) sees it at once.
+    func createApproval(_ approval: NewApproval, now: Date) throws(LedgerError) -> ApprovalRecord
+    /// One approval by id, or nil.
+    func approval(id: String) throws(LedgerError) -> ApprovalRecord?
+    /// Approvals newest first: with `pendingOnly`, those still waiting for the human at `now`
+    /// (pending and not expired).
+    func approvals(pendingOnly: Bool, now: Date, limit: Int?) throws(LedgerError) -> [ApprovalRecord]
+    /// The human's answer: `pending → approved | denied`, or `approved → denied` (withdrawn
+    /// before use). Approving an approved one again changes nothing.
+    ///
+    /// - Throws: `.unknown`, `.expired`, `.used`, `.denied` (approving a denied one), `.ledger`.
+    func decideApproval(id: String, approve: Bool, now: Date) throws(ApprovalError) -> ApprovalRecord
+    /// Uses an approval for one payment, atomically: it must be approved, not expired at `now`,
+    /// never used, and `payment` must be within its terms (`ApprovalTerms.mismatch`). On success
+    /// it is `used` (with `reference`, the payment's authorization reference) and no other call can use it.
+    ///
+    /// - Throws: `.unknown`, `.pending`, `.denied`, `.expired`, `.used`, `.mismatch`, `.ledger`;
+    ///   a refused use changes nothing.
+    func useApproval(id: String, payment: ApprovalTerms, reference: AuthorizationReference, now: Date) throws(ApprovalError) -> ApprovalRecord
 }
 
 extension PaymentLedger {
@@ -88,6 +137,11 @@ extension PaymentLedger {
     /// `sent | unknown → settled`, keeping no receipt.
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
         try markSettled(id: id, txHash: txHash, httpStatus: httpStatus, receipt: nil, now: now)
+    }
+
+    /// `sent | unknown → settled` at `charge`, keeping no receipt.
+    public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, now: Date) throws(LedgerError) {
+        try markSettled(id: id, charge: charge, txHash: txHash, httpStatus: httpStatus, receipt: nil, now: now)
     }
 
     /// `sent → unknown`, with no transaction known.

@@ -12,6 +12,7 @@ import X402
 ///     purse-bench e2e --seller URL [--runs N]              paid request vs two plain round trips
 ///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
 ///     purse-bench ledger-worker DB N LIMIT                 (internal) one contending process
+///     purse-bench report [--rows N] [--runs N] [--purse P] `purse report` time and size on an N-row ledger
 @main
 struct BenchMain {
     static func main() async throws {
@@ -27,11 +28,14 @@ struct BenchMain {
         case "e2e": result = try await EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200).run()
         case "ledger":
             result = try LedgerBench(procs: Int(opt("--procs", "4")) ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500).run()
+        case "report":
+            result = try ReportBench(rows: Int(opt("--rows", "100000")) ?? 100_000, runs: Int(opt("--runs", "5")) ?? 5,
+                                     purse: args.contains("--purse") ? opt("--purse", "") : nil).run()
         case "ledger-worker":
             try LedgerBench.worker(db: args[1], attempts: Int(args[2])!, limit: Int64(args[3])!)
             return
         default:
-            FileHandle.standardError.write(Data("usage: purse-bench client|e2e|ledger …\n".utf8))
+            FileHandle.standardError.write(Data("usage: purse-bench client|e2e|ledger|report …\n".utf8))
             exit(2)
         }
         print(result.encoded())

@@ -29,8 +29,8 @@ struct ClientWorkBench {
             let t0 = nowMs()
             let offer = try time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
             let selection = time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPrice: nil)) }
-            guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo, let token = chosen.token,
-                  let micros = chosen.micros else { throw PurseError("bench", "no option") }
+            guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,
+                  let token = chosen.token?.evmAddress, let micros = chosen.micros else { throw PurseError("bench", "no option") }
             let nonce = try time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
             let now = Int64(Date().timeIntervalSince1970)
             let payment = NewPayment(
@@ -71,7 +71,9 @@ struct ClientWorkBench {
         }
         let flow = try await driverClientWork(rig: rig)
         let peer = Stats(peerStages), total = Stats(all)
+        let upto = try await UptoClientWorkBench(runs: runs).run()
         return [
+            "upto": upto,
             "runs": .integer(runs),
             "stages": .object(stageJSON),
             "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],

@@ -19,11 +19,16 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (status, headers, body, payment, budget) instead.")
     var json = false
 
+    @Option(name: .long, help: "Pay using this approval (from `purse approve`), as paid_fetch's approval_id does.")
+    var approvalId: String?
+
     func run() async throws {
         let cap = try global.maxPrice(maxPrice)
         let req = try request.request()
         let wallet = try global.openWallet(kind: "fetch")
-        let result = await wallet.driver.fetch(req, maxPrice: cap)
+        // Above policy.confirmAbove the human approves at the terminal, as for an MCP client
+        // without elicitation: an approval_required result, `purse approve`, then --approval-id.
+        let result = await wallet.driver.fetch(req, maxPrice: cap, approver: wallet.driver.terminalApprover(approvalID: approvalId))
         if json {
             stdout(result.json().encoded() + "\n")
         } else {

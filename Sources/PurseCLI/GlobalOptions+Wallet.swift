@@ -23,6 +23,12 @@ extension GlobalOptions {
         try LedgerLocation.open(ledgerLocation(config))
     }
 
+    /// The approvals desk over the ledger of `config` (no key needed: approving is the human's act).
+    func approvalDesk() throws -> ApprovalDesk {
+        let config = try loadConfig()
+        return ApprovalDesk(ledger: try openLedger(config), policy: Policy(config: config))
+    }
+
     /// Parses `--max-price` (`MaxPrice`), as a usage error.
     func maxPrice(_ text: String?) throws -> Micros? {
         do { return try MaxPrice.parse(text, field: "--max-price") } catch { throw ValidationError(error.message) }

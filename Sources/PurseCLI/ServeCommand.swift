@@ -22,7 +22,20 @@ public struct ServeCommand: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "purse")
-        let wallet = try global.openWallet(kind: "serve")
+        let wallet: PurseWallet
+        do {
+            wallet = try PurseWallet(options: WalletOptions(configPath: global.config, dbPath: global.db, environment: global.environment,
+                                                            sessionKind: "serve"))
+        } catch {
+            // Start anyway: a host shows only "server failed" for a server that exits, while one
+            // that answers every tool with the error and its fix lets the agent tell its human.
+            let advice = SetupAdvice(error: error, configPath: PurseConfig.defaultPath(explicit: global.config, environment: global.environment))
+            logger.error("\(advice.summary)")
+            let server = PurseServer(backend: UnconfiguredToolBackend(advice: advice), version: PurseVersion.current,
+                                     instructions: advice.summary, logger: logger)
+            try await server.run()
+            return
+        }
         logger.info("purse serve: session \(wallet.session.id), wallet \(wallet.signer.address), networks \(wallet.policy.allowedNetworks.joined(separator: ","))")
         if !noReconcile {
             // In the background: `initialize` must not wait for an RPC round trip.
@@ -35,7 +48,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let upstreams = Self.upstreams(wallet, environment: global.environment, logger: logger)
         let server = PurseServer(
             backend: WalletToolBackend(wallet: wallet, upstreams: upstreams), version: PurseVersion.current,
-            approvalTimeout: .seconds(wallet.config.payment.approvalTimeoutSeconds), logger: logger)
+            approvalTimeout: .seconds(wallet.config.payment.approvalTimeoutSeconds), instructions: Self.instructions, logger: logger)
         upstreams.directory.start()
         do { try await server.run() } catch {
             await upstreams.directory.stop()
@@ -63,6 +76,17 @@ extension ServeCommand {
         return UpstreamGateway(directory: directory, driver: wallet.driver, http: wallet.http, config: wallet.config,
                                clientVersion: PurseVersion.current)
     }
+}
+
+extension ServeCommand {
+    /// What the client's model is told about this server (at `initialize` and `server/discover`).
+    static let instructions = """
+        Purse is an x402 wallet: paid_fetch fetches a URL and pays its HTTP 402 price within the human's budget; \
+        quote shows a price without paying. Payments above the human's threshold need their approval: if a result's \
+        outcome is approval_required, ask the human to run the command it gives, then repeat the call with approval_id. \
+        Tools named NAME__TOOL belong to the MCP servers the human configured (upstream NAME) and may cost money per \
+        call, paid under the same budget; paid_tool_call calls a tool on an MCP server discover found, tool_quote prices it.
+        """
 }
 
 /// The version Purse reports.

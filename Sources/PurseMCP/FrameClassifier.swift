@@ -35,13 +35,21 @@ enum FrameClassifier {
     }
 
     /// Classifies one incoming line (without its newline).
-    static func incoming(_ line: [UInt8]) -> Incoming {
+    static func incoming(_ line: [UInt8]) -> Incoming { classify(line).kind }
+
+    /// Classifies one incoming line and returns the parsed value with it (nil when it did not
+    /// parse), so that routing (`StatelessServer.divert`) needs no second parse.
+    static func classify(_ line: [UInt8]) -> (kind: Incoming, value: JSONValue?) {
         let value: JSONValue
         do {
             value = try parser.parse(line)
         } catch {
-            return .unparseable(error.message)
+            return (.unparseable(error.message), nil)
         }
+        return (kind(of: value), value)
+    }
+
+    private static func kind(of value: JSONValue) -> Incoming {
         switch value {
         case let .object(o):
             return single(o)

@@ -54,6 +54,8 @@ public actor LineTransport: Transport {
     private nonisolated let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     /// Fires when the input reaches EOF (or fails); approval prompts stop waiting then.
     nonisolated let inputClosed = Latch()
+    /// Offered every valid incoming message before the SDK; set once, before `connect()`.
+    private nonisolated let router = TransportRouter()
     private var connected = false
 
     /// Creates a transport reading frames from `input` and writing them to `output`.
@@ -114,6 +116,13 @@ public actor LineTransport: Transport {
     /// The incoming frames, in order; finishes after EOF once every request was answered.
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         stream
+    }
+
+    /// Offers every valid incoming message (parsed) to `divert` before the SDK: when it returns
+    /// true the message is its to answer (through `send`) and the SDK never sees it. Called on
+    /// the reader thread, in input order, so it must not block. Set before `connect()`.
+    nonisolated func route(with divert: @escaping @Sendable (JSONValue) -> Bool) {
+        router.divert = divert
     }
 
     /// The JSON-RPC id of the elicitation request that carried `tag` in `_meta`, if it was sent.
@@ -203,7 +212,8 @@ public actor LineTransport: Transport {
         while let first = line.first, first == 0x20 || first == 0x09 { line.removeFirst() }
         guard !line.isEmpty else { return }
         let bytes = Array(line)
-        switch FrameClassifier.incoming(bytes) {
+        let (kind, value) = FrameClassifier.classify(bytes)
+        switch kind {
         case let .unparseable(reason):
             logger.warning("unparseable input line", metadata: ["reason": "\(reason)"])
             writer.enqueue(FrameClassifier.errorFrame(id: .null, code: -32700, message: "Parse error: \(reason)"))
@@ -211,8 +221,13 @@ public actor LineTransport: Transport {
             logger.warning("invalid JSON-RPC message", metadata: ["reason": "\(reason)"])
             writer.enqueue(FrameClassifier.errorFrame(id: id, code: -32600, message: "Invalid Request: \(reason)"))
         case let .message(requests, cancels):
+            // Counted before anyone can answer, whichever layer does.
             tracker.received(requests)
-            continuation.yield(Data(bytes))
+            if let value, let divert = router.divert, divert(value) {
+                // Our stateless layer took it (2026-07-28): the SDK never sees it.
+            } else {
+                continuation.yield(Data(bytes))
+            }
             tracker.settled(cancels)
         }
     }

@@ -11,10 +11,24 @@ struct LogRouter: Sendable {
     let transport: LineTransport
     let logger: Logger
 
+    /// Which client level applies to a log line.
+    enum Gate: Sendable {
+        /// The handshake session's: `logging/setLevel`, `info` by default, nothing before `initialize`.
+        case session
+        /// A 2026-07-28 request's own `io.modelcontextprotocol/logLevel`; nil (not opted in)
+        /// sends nothing to the client.
+        case request(LogLevel?)
+    }
+
     /// Logs one message from `source` (the MCP `logger` field).
-    func log(_ level: LogLevel, _ message: String, source: String = "purse") {
+    func log(_ level: LogLevel, _ message: String, source: String = "purse", gate: Gate = .session) {
         logger.log(level: level.swiftLog, "\(message)", metadata: ["source": "\(source)"])
-        guard session.isConnected, level >= session.logLevel else { return }
+        switch gate {
+        case .session:
+            guard session.isConnected, level >= session.logLevel else { return }
+        case let .request(minimum):
+            guard let minimum, level >= minimum else { return }
+        }
         post(LogMessageNotification.message(.init(level: level.mcp, logger: source, data: .string(message))))
     }
 

@@ -4,30 +4,41 @@ import Logging
 import MCP
 import PurseCore
 
-/// The Purse MCP server: the SDK's `Server` over our `LineTransport`, with the six tools, the
-/// two resources, `logging/setLevel`, elicitation-based approval and a clean shutdown.
+/// The Purse MCP server, for every revision on one stdio transport (our `LineTransport`):
+/// - the handshake revisions (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25) through the SDK's
+///   `Server`: Purse's tools, the two resources, `logging/setLevel`, approval by
+///   `elicitation/create`; the configured upstreams' tools (`NAME__TOOL`) beside Purse's own,
+///   with `notifications/tools/list_changed` when their set changes;
+/// - the stateless revision 2026-07-28 through our `StatelessServer`, which the SDK does not
+///   know: `server/discover`, the per-request envelope, approval by an input-required round trip.
+/// The client's first request decides which (`ProtocolEra`); both run every tool call through the
+/// same `ToolInvoker`, and a client that cannot ask its human gets the terminal approval style.
 public struct PurseServer: Sendable {
     private let backend: any PurseToolBackend
     private let name: String
     private let version: String
     private let approvalTimeout: Duration
+    private let instructions: String?
     private let logger: Logger
 
     /// Creates a server.
     /// - Parameters:
-    ///   - backend: The wallet.
-    ///   - name: The server name reported at `initialize`.
-    ///   - version: The server version reported at `initialize`.
-    ///   - approvalTimeout: How long a payment approval prompt waits for the human.
+    ///   - backend: The wallet (or, when it could not be opened, `UnconfiguredToolBackend`).
+    ///   - name: The server name reported at `initialize` and in the `serverInfo` stamp.
+    ///   - version: The server version reported likewise.
+    ///   - approvalTimeout: How long a payment approval prompt (or input-required round trip)
+    ///     waits for the human.
+    ///   - instructions: Guidance for the client's model, sent at `initialize` and `server/discover`.
     ///   - logger: Where our logs go; it must write to stderr (stdout carries JSON-RPC only).
     public init(
         backend: any PurseToolBackend, name: String = "purse", version: String,
-        approvalTimeout: Duration = .seconds(120), logger: Logger
+        approvalTimeout: Duration = .seconds(120), instructions: String? = nil, logger: Logger
     ) {
         self.backend = backend
         self.name = name
         self.version = version
         self.approvalTimeout = approvalTimeout
+        self.instructions = instructions
         self.logger = logger
     }
 
@@ -41,17 +52,22 @@ public struct PurseServer: Sendable {
         let session = ClientSession()
         let logs = LogRouter(session: session, transport: transport, logger: logger)
         let calls = CallTracker()
+        let invoker = ToolInvoker(backend: backend, calls: calls, logger: logger)
         let server = Server(
-            name: name, version: version,
+            name: name, version: version, instructions: instructions,
             capabilities: .init(
                 logging: .init(),
                 resources: .init(subscribe: false, listChanged: false),
-                tools: .init(listChanged: backend is any UpstreamToolBackend)),
+                tools: .init(listChanged: UpstreamToolRoute.servesUpstreams(backend))),
             configuration: .default)
         let asker = ElicitationApprovalAsker(
             server: server, session: session, transport: transport, timeout: approvalTimeout, logs: logs)
+        let stateless = StatelessServer(
+            name: name, version: version, transport: transport, invoker: invoker, backend: backend, logs: logs,
+            approvalTimeout: approvalTimeout, instructions: instructions, logger: logger)
+        transport.route { stateless.divert($0) }
 
-        await register(on: server, session: session, logs: logs, calls: calls, asker: asker)
+        await register(on: server, session: session, logs: logs, invoker: invoker, asker: asker)
         (backend as? any UpstreamToolBackend)?.onUpstreamToolsChanged { UpstreamToolRoute.postToolsChanged(session: session, transport: transport) }
 
         let backend = self.backend
@@ -74,8 +90,7 @@ public struct PurseServer: Sendable {
     }
 
     private func register(
-        on server: Server, session: ClientSession, logs: LogRouter, calls: CallTracker,
-        asker: ElicitationApprovalAsker
+        on server: Server, session: ClientSession, logs: LogRouter, invoker: ToolInvoker, asker: ElicitationApprovalAsker
     ) async {
         let backend = self.backend
         let logger = self.logger
@@ -85,49 +100,17 @@ public struct PurseServer: Sendable {
         }
 
         await server.withMethodHandler(CallTool.self) { params in
-            if let upstream = UpstreamToolRoute.upstream(backend, for: params.name) {
-                let tool = params.name
-                let arguments = JSONValue(.object(params.arguments ?? [:])).objectValue ?? JSONObject()
-                let context = ToolCallContext(
-                    approval: asker, log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
-                    progress: params._meta?.progressToken.map(logs.progressReporter))
-                let call = calls.start { await upstream.callUpstreamTool(tool, arguments: arguments, context: context) }
-                let result = await call.value
-                if Task.isCancelled { throw CancellationError() }
-                return Self.callResult(result)
-            }
-            guard ToolCatalog.names.contains(params.name) else {
-                throw MCPError.invalidParams(PurseMCPError.unknownTool(params.name).message)
-            }
-            let arguments = JSONValue(.object(params.arguments ?? [:]))
-            let schema = ToolCatalog.inputSchema(params.name)
-            if let failure = SchemaValidator.validate(arguments, against: schema) {
-                let error = PurseMCPError.badArguments(tool: params.name, argument: failure.path, reason: failure.reason)
-                logger.info("rejected tool call", metadata: ["tool": "\(params.name)", "error": "\(error)"])
-                return Self.callResult(ToolResult.failure(error))
-            }
-            let filled = SchemaValidator.fillingDefaults(arguments.objectValue ?? JSONObject(), from: schema)
             let tool = params.name
-            let context = ToolCallContext(
-                approval: asker,
-                log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
-                progress: params._meta?.progressToken.map(logs.progressReporter))
-
-            // An unstructured task: cancelling this request must not cancel a payment.
-            let call = calls.start { await backend.callTool(tool, arguments: filled, context: context) }
-            let result = await call.value
-            if Task.isCancelled {
-                logger.info("tool call finished after the client cancelled it; no reply sent", metadata: ["tool": "\(tool)"])
-                throw CancellationError()
+            do {
+                let result = try await invoker.call(
+                    tool, arguments: params.arguments.map { JSONValue(.object($0)).objectValue ?? JSONObject() },
+                    style: .elicitation(asker),
+                    log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
+                    progress: params._meta?.progressToken.map(logs.progressReporter))
+                return Self.callResult(result)
+            } catch let error as RPCError {
+                throw MCPError.invalidParams(error.message)
             }
-            if !result.isError, result.raw == nil,
-                let failure = SchemaValidator.validate(result.structured, against: ToolCatalog.outputSchema(tool))
-            {
-                logger.warning("backend result does not match the output schema", metadata: [
-                    "tool": "\(tool)", "path": "\(failure.path)", "reason": "\(failure.reason)",
-                ])
-            }
-            return Self.callResult(result)
         }
 
         await server.withMethodHandler(ListResources.self) { _ in
@@ -152,6 +135,7 @@ public struct PurseServer: Sendable {
     /// summary (and, for clients without structured output, the JSON) as text. An error carries
     /// no `structuredContent` (clients validate it against the output schema), but the error
     /// JSON as a second text block.
+    /// An upstream tool's result (`raw`) is passed through as it is.
     static func callResult(_ result: ToolResult) -> CallTool.Result {
         if let raw = result.raw { return UpstreamToolRoute.callResult(raw: raw) }
         let json = result.structured.encoded()

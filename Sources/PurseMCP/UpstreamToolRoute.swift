@@ -20,6 +20,11 @@ enum UpstreamToolRoute {
         return tools
     }
 
+    /// Whether `backend` has configured upstreams (whose tools can come and go).
+    static func servesUpstreams(_ backend: any PurseToolBackend) -> Bool {
+        (backend as? any UpstreamToolBackend)?.hasUpstreams ?? false
+    }
+
     /// The backend when `name` is an upstream tool it serves (never one of Purse's own names).
     static func upstream(_ backend: any PurseToolBackend, for name: String) -> (any UpstreamToolBackend)? {
         guard !ToolCatalog.names.contains(name), let upstream = backend as? any UpstreamToolBackend, upstream.isUpstreamTool(name) else { return nil }

@@ -10,12 +10,19 @@ extension WalletToolBackend: UpstreamToolBackend {
         upstreams?.directory.listing().tools.map(\.definition) ?? []
     }
 
+    public var hasUpstreams: Bool { !(upstreams?.directory.isEmpty ?? true) }
+
+    public func upstreamToolDeclares(_ name: String, argument: String) -> Bool {
+        guard let (_, tool) = upstreams?.directory.resolve(name) else { return false }
+        return tool.inputSchema["properties"]?[argument] != nil
+    }
+
     public func isUpstreamTool(_ name: String) -> Bool {
         upstreams?.directory.claims(name) ?? false
     }
 
     public func callUpstreamTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
-        guard let upstreams, let result = await upstreams.call(listedName: name, arguments: arguments, approver: AskingApprover(asker: context.approval)) else {
+        guard let upstreams, let result = await upstreams.call(listedName: name, arguments: arguments, approver: context.approver) else {
             return .failure(Self.unavailable(name, directory: upstreams?.directory))
         }
         context.log(result.isError ? .warning : .info, "\(name): \(result.outcomeName)\(result.error.map { " (\($0.code))" } ?? "")")
@@ -33,7 +40,7 @@ extension WalletToolBackend: UpstreamToolBackend {
         let url = a["server_url"]?.stringValue ?? ""
         let tool = a["tool"]?.stringValue ?? ""
         let result = await upstreams.callAdHoc(serverURL: url, tool: tool, arguments: a["arguments"]?.objectValue ?? JSONObject(),
-                                               maxPrice: cap, approver: AskingApprover(asker: context.approval))
+                                               maxPrice: cap, approver: context.approver)
         context.log(result.isError ? .warning : .info, "paid_tool_call \(url) \(tool): \(result.outcomeName)")
         return .passthrough(result.mcpResult(), summary: result.summary, isError: result.isError)
     }

@@ -18,7 +18,11 @@ public final class WalletToolBackend: PurseToolBackend {
     }
 
     public func clientConnected(name: String, version: String) async {
-        await wallet.recordClient(name: "\(name) \(version)")
+        await wallet.recordClient(name: version.isEmpty ? name : "\(name) \(version)")
+    }
+
+    public func terminalApprover(approvalID: String?) -> any PaymentApprover {
+        wallet.driver.terminalApprover(approvalID: approvalID)
     }
 
     public func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
@@ -65,11 +69,14 @@ public final class WalletToolBackend: PurseToolBackend {
     private func paidFetch(_ a: JSONObject, context: ToolCallContext) async -> ToolResult {
         let cap: Micros?
         do { cap = try MaxPrice.parse(a["max_price"]?.stringValue, field: "max_price") } catch { return .failure(error) }
-        let result = await wallet.driver.fetch(Self.request(a), maxPrice: cap, approver: AskingApprover(asker: context.approval))
+        let result = await wallet.driver.fetch(Self.request(a), maxPrice: cap, approver: context.approver)
         context.log(.info, "paid_fetch \(a["url"]?.stringValue ?? ""): \(result.outcomeName)")
+        // approval_required is not an error: the call did its part (the approval is filed) and
+        // the structured result carries what the agent needs next (`approval`).
         let isError: Bool
         switch result.outcome.kind {
         case .notPaymentRequired, .signedIn, .paid: isError = false
+        case .refused where result.approval != nil: isError = false
         default: isError = true
         }
         return ToolResult(structured: result.json(), summary: result.summary, isError: isError)

@@ -8,6 +8,9 @@ public struct PaymentConfig: Sendable, Equatable {
     public var maxPaidAttempts: Int = 3
     /// How long to wait for a human's approval, in seconds (default 120).
     public var approvalTimeoutSeconds: Int = 120
+    /// How long a terminal approval (`purse approve`) stays usable after it was asked for, in
+    /// seconds (default 600): the human has this long to approve and the agent to repeat the call.
+    public var approvalValiditySeconds: Int = 600
     /// Whether Purse answers a `sign-in-with-x` challenge of a resource this wallet already paid
     /// by signing in (an EIP-4361 signature, no money) before paying again (default true).
     public var signIn: Bool = true

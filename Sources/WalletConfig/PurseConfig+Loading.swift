@@ -67,10 +67,11 @@ extension PurseConfig {
         }
         if let p = root["payment"] {
             let o = try r.object(p, "payment")
-            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "signIn", "offerSigners"], "payment")
+            try r.only(o, ["validityCeilingSeconds", "maxPaidAttempts", "approvalTimeoutSeconds", "approvalValiditySeconds", "signIn", "offerSigners"], "payment")
             if let v = o["validityCeilingSeconds"] { c.payment.validityCeilingSeconds = Int64(try r.int(v, "payment.validityCeilingSeconds", 10...3_600)) }
             if let v = o["maxPaidAttempts"] { c.payment.maxPaidAttempts = try r.int(v, "payment.maxPaidAttempts", 1...5) }
             if let v = o["approvalTimeoutSeconds"] { c.payment.approvalTimeoutSeconds = try r.int(v, "payment.approvalTimeoutSeconds", 5...3_600) }
+            if let v = o["approvalValiditySeconds"] { c.payment.approvalValiditySeconds = try r.int(v, "payment.approvalValiditySeconds", 5...86_400) }
             if let v = o["signIn"] {
                 guard case let .bool(b) = v else { throw ConfigError(.wrongType, key: "payment.signIn", "must be true or false, got \(v.typeName)") }
                 c.payment.signIn = b
@@ -279,13 +280,34 @@ private struct Reader {
             return .file(try string(f, "key.file"))
         }
         if let k = o["keystore"] {
-            try only(o, ["keystore", "passwordEnv"], "key")
-            guard let p = o["passwordEnv"] else {
-                throw ConfigError(.missingKey, key: "key.passwordEnv", "a keystore needs the name of the environment variable that holds its password")
+            try only(o, ["keystore", "passwordEnv", "passwordCommand", "passwordCommandTimeoutSeconds"], "key")
+            let path = try string(k, "key.keystore")
+            switch (o["passwordEnv"], o["passwordCommand"]) {
+            case let (env?, nil):
+                if o["passwordCommandTimeoutSeconds"] != nil {
+                    throw ConfigError(.badValue, key: "key.passwordCommandTimeoutSeconds", "applies to key.passwordCommand only")
+                }
+                return .keystore(path: path, password: .environment(try string(env, "key.passwordEnv")))
+            case let (nil, command?):
+                if case .string = command {
+                    throw ConfigError(.wrongType, key: "key.passwordCommand", "must be an array (no shell parses it): the program, then each argument, such as [\"pass\", \"show\", \"purse\"]")
+                }
+                let argv = try strings(command, "key.passwordCommand")
+                guard !argv.isEmpty else {
+                    throw ConfigError(.badValue, key: "key.passwordCommand", "give the command as an array: the program, then its arguments, such as [\"secret-tool\", \"lookup\", \"service\", \"purse\"]")
+                }
+                var timeout = KeystorePassword.defaultCommandTimeoutSeconds
+                if let t = o["passwordCommandTimeoutSeconds"] {
+                    timeout = try int(t, "key.passwordCommandTimeoutSeconds", KeystorePassword.commandTimeoutRange)
+                }
+                return .keystore(path: path, password: .command(argv: argv, timeoutSeconds: timeout))
+            case (_?, _?):
+                throw ConfigError(.badValue, key: "key.passwordCommand", "give key.passwordEnv or key.passwordCommand, not both")
+            case (nil, nil):
+                throw ConfigError(.missingKey, key: "key.passwordEnv", "a keystore needs its password: \"passwordEnv\": NAME (an environment variable) or \"passwordCommand\": [PROGRAM, ARG…] (a command that prints it)")
             }
-            return .keystore(path: try string(k, "key.keystore"), passwordEnv: try string(p, "key.passwordEnv"))
         }
-        throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME}")
+        throw ConfigError(.missingKey, key: "key", "give either {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME} (or \"passwordCommand\": [PROGRAM, ARG…] instead of passwordEnv)")
     }
 
     func network(_ v: JSONValue, _ path: String) throws(ConfigError) -> NetworkConfig {

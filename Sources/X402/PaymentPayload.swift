@@ -18,10 +18,12 @@ public struct PaymentPayload: Sendable, Equatable {
     /// `accepted`, the offer's `resource`, and every extension the offer advertised exactly as
     /// given (a seller's resource server refuses a payment whose echo lacks an advertised field),
     /// adding only the client's `info.id` to a declared `payment-identifier` (replacing any id a
-    /// server put there: the idempotency key is the client's). Nothing is invented: an offer
-    /// without `extensions` gets none. v1 names the scheme and network exactly as the server
-    /// wrote them.
-    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: PaymentIdentifier?) {
+    /// server put there: the idempotency key is the client's) and `schemeExtensions`, what the
+    /// signed scheme contributes to a declared extension (an `eip2612GasSponsoring` permit),
+    /// laid under the server's fields. Nothing is invented: an offer without `extensions` gets
+    /// none. v1 names the scheme and network exactly as the server wrote them.
+    public init(offer: PaymentRequired, requirement: PaymentRequirement, scheme payload: JSONValue, paymentIdentifier: PaymentIdentifier?,
+                schemeExtensions: JSONObject? = nil) {
         var doc = JSONObject()
         if requirement.x402Version == 1 {
             doc["x402Version"] = 1
@@ -41,12 +43,34 @@ public struct PaymentPayload: Sendable, Equatable {
                     pid["info"] = .object(info)
                     ext[PaymentIdentifier.extensionKey] = .object(pid)
                 }
+                for member in schemeExtensions?.members ?? [] {
+                    // Only into an extension the server declared, under its own fields.
+                    guard case let .object(declared)? = ext[member.key], case let .object(mine) = member.value else { continue }
+                    ext[member.key] = .object(Self.overlay(declared, mine))
+                }
                 doc["extensions"] = .object(ext)
             }
         }
         self.x402Version = requirement.x402Version
         self.document = .object(doc)
         self.base64 = Base64.encode(document.encodedBytes())
+    }
+
+    /// A server's declared extension with the client's data laid under it, as the reference
+    /// clients merge them: objects merge recursively, a key only the client has is added, and on
+    /// a conflicting leaf the server's value stays (its `schema` and `info.version` are echoed
+    /// untouched; a strict server refuses an echo that dropped them).
+    static func overlay(_ server: JSONObject, _ client: JSONObject) -> JSONObject {
+        var out = server
+        for member in client.members {
+            let (key, value) = (member.key, member.value)
+            if case let .object(s)? = out[key], case let .object(c) = value {
+                out[key] = .object(overlay(s, c))
+            } else if out[key] == nil {
+                out[key] = value
+            }
+        }
+        return out
     }
 
     /// `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1).

@@ -13,7 +13,7 @@ public struct SelectionPolicy: Sendable, Equatable {
     public var supportedSchemes: Set<String>
 
     /// Creates a selection policy.
-    public init(allowedNetworks: Set<String>, assets: [AssetInfo], maxPerRequest: Micros, supportedSchemes: Set<String> = ["exact"]) {
+    public init(allowedNetworks: Set<String>, assets: [AssetInfo], maxPerRequest: Micros, supportedSchemes: Set<String> = ["exact", "upto"]) {
         self.allowedNetworks = allowedNetworks
         self.assets = assets
         self.maxPerRequest = maxPerRequest

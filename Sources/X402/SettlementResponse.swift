@@ -12,6 +12,9 @@ public struct SettlementResponse: Sendable, Equatable {
     public let payer: String?
     /// The failure reason, such as `invalid_exact_evm_insufficient_balance`.
     public let errorReason: String?
+    /// The amount the seller says it settled (`amount`, v2; `upto` reports the actual charge),
+    /// exactly as written; nil when absent. Read it through `settledAmount`.
+    public let amount: String?
     /// The decoded document.
     public let raw: JSONValue
 
@@ -64,19 +67,34 @@ public struct SettlementResponse: Sendable, Equatable {
         let payer = try str("payer")
         let reason = try str("errorReason")
         let reasonMessage = try str("errorMessage")
+        // `amount` is informational for `exact`; a malformed one is kept as text (and, for
+        // `upto`, treated as no amount) rather than making the whole receipt unreadable.
+        var amount: String?
+        if let a = o["amount"], !a.isNull { amount = a.stringValue ?? a.encoded() }
         return SettlementResponse(
             success: success, transaction: tx.flatMap(normalizeTransaction), network: network,
-            payer: payer, errorReason: reason ?? reasonMessage, raw: doc)
+            payer: payer, errorReason: reason ?? reasonMessage, amount: amount, raw: doc)
     }
 
-    /// Normalizes a transaction hash written with or without `0x` (some facilitators omit it).
+    /// The settled amount in atomic units when `amount` is a string of decimal digits that fits
+    /// 63 bits (zero included); nil when absent or malformed.
+    public var settledAmount: Int64? {
+        guard let amount, !amount.isEmpty, amount.utf8.count <= 19, amount.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(amount)
+    }
+
+    /// Normalizes a transaction id: an EVM hash written with or without `0x` (some facilitators
+    /// omit it) becomes `0x` + 64 lower-case hex digits; a Solana transaction signature (base58
+    /// of 64 bytes) is kept as written; anything else is nil.
     public static func normalizeTransaction(_ text: String) -> String? {
-        var t = Substring(text.trimmingSpaces)
+        let trimmed = text.trimmingSpaces
+        var t = Substring(trimmed)
         if t.hasPrefix("0x") || t.hasPrefix("0X") { t = t.dropFirst(2) }
-        guard t.utf8.count == 64, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) else {
-            return nil
+        if t.utf8.count == 64, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) {
+            return "0x" + t.lowercased()
         }
-        return "0x" + t.lowercased()
+        if trimmed.utf8.count <= 90, (try? Base58.decode(trimmed, length: 64)) != nil { return trimmed }
+        return nil
     }
 }
 

@@ -303,11 +303,25 @@ def test_asset_list_refused(world, purse):
     assert count_transfers(world, p.address) == 0
 
 
-def test_confirm_above_unsupported_in_cli(world, purse):
+def test_confirm_above_in_cli_asks_for_a_terminal_approval(world, purse):
+    """`purse fetch` above confirmAbove files a terminal approval (exit 3, outcome
+    approval_required); `purse approve ID --yes`, then `fetch --approval-id ID` pays once."""
     p = purse(base_config(world, confirmAbove="0.005"))
-    d = refused_with(p.fetch(world["sellerUrl"] + "/weather"), "approval.unsupported")
-    assert d["error"]["message"]
+    url = world["sellerUrl"] + "/weather"
+    r = p.fetch(url)
+    assert r.rc == EXIT_REFUSED, str(r)
+    d = r.data
+    assert d["outcome"] == "approval_required" and d["paid"] is False and d["error"]["code"] == "approval.required", str(r)
+    ticket = d["approval"]
+    assert ticket["command"] == f"purse approve {ticket['id']}" and ticket["amount"] == "0.01"
     assert count_transfers(world, p.address) == 0
+    approved = p.run("approve", ticket["id"], "--yes")
+    assert approved.rc == EXIT_OK, str(approved)
+    paid = p.fetch(url, "--approval-id", ticket["id"])
+    assert paid.rc == EXIT_OK and paid.data["outcome"] == "paid", str(paid)
+    again = p.fetch(url, "--approval-id", ticket["id"])
+    assert again.rc == EXIT_REFUSED and again.data["error"]["code"] == "approval.reused", str(again)
+    assert count_transfers(world, p.address) == 1
 
 
 # ---- 5. the spend log: three formats, the chain, empty and corrupt databases --------------------

@@ -108,7 +108,7 @@ def test_connect_failure_is_an_error_not_a_refusal(world, purse):
 
 
 @pytest.mark.parametrize("answer,code", [("accept", None), ("decline", "approval.declined"),
-                                         ("cancel", "approval.declined"), (None, "approval.unsupported")])
+                                         ("cancel", "approval.declined"), (None, "approval.required")])
 def test_confirm_above_asks_the_human_through_elicitation(world, purse, answer, code):
     p = purse(local_only(world, confirmAbove="0.005"))
     url = world["sellerUrl"] + "/weather"
@@ -128,6 +128,11 @@ def test_confirm_above_asks_the_human_through_elicitation(world, purse, answer, 
     if code is None:
         assert not res["isError"] and tool_json(res)["outcome"] == "paid", res
         assert count_transfers(world, p.address) == 1
+    elif code == "approval.required":
+        # No elicitation: the terminal style (not an error; the result says what to run).
+        d = tool_json(res)
+        assert not res["isError"] and d["outcome"] == "approval_required" and d["error"]["code"] == code, res
+        assert count_transfers(world, p.address) == 0 and p.balance() == 100_000_000
     else:
         assert res["isError"] and tool_json(res)["error"]["code"] == code, res
         assert count_transfers(world, p.address) == 0 and p.balance() == 100_000_000

@@ -1,8 +1,9 @@
 """`purse serve` under the official MCP Python client (mcp 2.3.0), against the offline world.
 
-Shows: every protocol version negotiates; the six tools with schemas and annotations; paid
-fetches (v2 and v1) whose receipts are on chain; a session budget that holds under eight parallel
-calls; approval by elicitation (accept, decline, no capability); a paid call whose reply is still
+Shows: every handshake protocol version negotiates; the six tools with schemas and annotations;
+paid fetches (v2 and v1) whose receipts are on chain; a session budget that holds under eight
+parallel calls; approval by elicitation/create at 2025-11-25 (accept, decline; no capability gives
+the terminal style); a paid call whose reply is still
 written after stdin closes; a cancelled call that gets no reply while its payment completes; a
 3 MiB reply framed correctly for a slow reader; and nothing but JSON-RPC on stdout.
 """
@@ -200,9 +201,10 @@ def test_elicitation(elicit, world, purse_bin, tmp_path):
         async with e.mcp(elicit=elicit) as s:
             caps = s.session._build_capabilities(s.negotiated_version)
             r = await s.call("paid_fetch", {"url": e.url("/weather")})
-            return r, s.elicitations, caps, s.logs
+            return r, s.elicitations, caps, s.logs, s.negotiated_version
 
-    r, elicitations, caps, logs = run(go())
+    r, elicitations, caps, logs, version = run(go())
+    assert version == "2025-11-25", "the official client's handshake offers its latest handshake revision"
     data = r["structuredContent"] if not r["isError"] else result_json(r)
     print(f"\nelicit={elicit}: client elicitation capability={caps.elicitation is not None}; isError={r['isError']} "
           f"outcome={data.get('outcome')} code={code_of(r)} elicitations={len(elicitations)}")
@@ -218,11 +220,12 @@ def test_elicitation(elicit, world, purse_bin, tmp_path):
         assert len(elicitations) == 1
         assert e.transfers() == 0 and rows == ["failed"]
     else:
+        # No elicitation: the terminal style (test_mcp_approvals.py follows it to the payment).
         assert caps.elicitation is None, "elicit=None must mean: no elicitation capability declared"
-        assert r["isError"] and code_of(r) == "approval.unsupported"
+        assert not r["isError"] and data["outcome"] == "approval_required" and code_of(r) == "approval.required"
         assert elicitations == []
-        assert "confirmAbove" in result_json(r)["error"]["message"], result_json(r)
-        print("  message:", result_json(r)["error"]["message"])
+        assert data["approval"]["command"] in r["text"], r["text"]
+        print("  text:", r["text"][:300])
         assert e.transfers() == 0 and rows == ["failed"]
     assert data["paid"] is (elicit == "accept")
 
@@ -330,7 +333,7 @@ def test_stdout_is_only_jsonrpc(world, purse_bin, tmp_path):
             ("tools/call", {"name": "wallet_balance", "arguments": {}}),
             ("tools/call", {"name": "wallet_balance", "arguments": {"network": "eip155:1"}}),
             ("tools/call", {"name": "quote", "arguments": {"url": e.url("/weather")}}),
-            ("tools/call", {"name": "paid_fetch", "arguments": {"url": e.url("/weather")}}),  # approval.unsupported
+            ("tools/call", {"name": "paid_fetch", "arguments": {"url": e.url("/weather")}}),  # approval_required
             ("tools/call", {"name": "paid_fetch", "arguments": {"url": e.url("/health")}}),
             ("tools/call", {"name": "paid_fetch", "arguments": {"url": "ftp://x"}}),
             ("tools/call", {"name": "paid_fetch", "arguments": {"url": "http://127.0.0.1:1/refused"}}),

@@ -98,6 +98,6 @@ import Testing
         }
         for _ in 0..<4 { done.wait() }
         #expect(errors.otherErrors == [])
-        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4")
+        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4,v5,v6")
     }
 }

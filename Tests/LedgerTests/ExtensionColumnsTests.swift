@@ -51,7 +51,7 @@ import Testing
         func pay(_ nonce: Int, resource: String?, settle: Bool, payer: String? = nil) throws -> Int64 {
             var p = usdc(s, 10_000, nonce: nonce)
             p.resource = resource
-            if let payer { p.payer = try Address(parsing: payer) }
+            if let payer { p.payer = .evm(try Address(parsing: payer)) }
             let row = try ledger.reserve(p, limits: .none, now: t0.addingTimeInterval(Double(nonce)))
             try ledger.markSent(id: row.id, now: t0)
             if settle { try ledger.markSettled(id: row.id, txHash: "0x1", httpStatus: 200, now: t0) }

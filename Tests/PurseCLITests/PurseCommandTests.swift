@@ -6,7 +6,8 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "upstreams", "spend-log", "budget", "balance", "address", "keygen", "reconcile", "demo"])
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "upstreams", "spend-log", "budget", "balance", "address", "keygen", "init",
+                              "doctor", "reconcile", "report", "demo", "approvals", "approve", "deny"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 
@@ -38,6 +39,17 @@ import Testing
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--status", "paid"]) }
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--since", "yesterday"]) }
         #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["spend-log", "--limit", "0"]) }
+    }
+
+    @Test func reportParsesAndValidatesItsFlags() throws {
+        let cmd = try PurseCommand.parseAsRoot(["report", "--out", "r.html", "--since", "30d", "--session", "last", "--open"])
+        let report = try #require(cmd as? ReportCommand)
+        #expect(report.out == "r.html" && report.since == "30d" && report.session == "last" && report.open)
+        let defaults = try #require(try PurseCommand.parseAsRoot(["report"]) as? ReportCommand)
+        #expect(defaults.out == "purse-report.html" && defaults.since == nil && !defaults.open)
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--since", "last week"]) }
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", "-", "--open"]) }
+        #expect(throws: (any Error).self) { try PurseCommand.parseAsRoot(["report", "--out", ""]) }
     }
 
     @Test func sinceAcceptsDurationsAndDates() throws {

@@ -41,14 +41,14 @@ struct ElicitationTests {
     func declined(answer: String) async throws {
         let result = try JSONValue.parse(answer)
         let (decision, _) = try await approve { $0["method"] == "elicitation/create" ? result : nil }
-        #expect(decision == "declined")
+        #expect(decision == "approval.declined")
     }
 
     @Test("no answer within the timeout → timedOut, and the prompt is cancelled")
     func timedOut() async throws {
         let start = ContinuousClock.now
         let (decision, h) = try await approve(responder: nil, timeout: .milliseconds(300))
-        #expect(decision == "timedOut")
+        #expect(decision == "approval.timeout")
         #expect(ContinuousClock.now - start >= .milliseconds(300))
         let prompt = try #require(h.lines.first { $0["method"] == "elicitation/create" })
         let cancel = try #require(h.lines.first { $0["method"] == "notifications/cancelled" })
@@ -64,16 +64,40 @@ struct ElicitationTests {
         let start = ContinuousClock.now
         try await h.finish()
         #expect(ContinuousClock.now - start < .seconds(20))  // far below the 60 s approval timeout
-        #expect(h.lines.first { $0["id"] == 1 }?["result"]?["structuredContent"]?["body"] == "timedOut")
+        #expect(h.lines.first { $0["id"] == 1 }?["result"]?["structuredContent"]?["body"] == "approval.timeout")
     }
 
-    @Test("a client without the capability → unsupported, and nothing is sent", arguments: [
+    @Test("a client without the capability → the terminal style (approval.required), and nothing is sent", arguments: [
         JSONValue.object([:]), ["elicitation": ["url": [:]]], ["sampling": [:]],
     ])
     func unsupported(capabilities: JSONValue) async throws {
         let (decision, h) = try await approve(
             responder: { _ in Issue.record("no request expected"); return nil }, capabilities: capabilities)
-        #expect(decision == "unsupported")
+        #expect(decision == "approval.required")
         #expect(!h.lines.contains { $0["method"] == "elicitation/create" })
+        #expect(h.backend.events.contains("terminal:-"))
+    }
+
+    @Test("a client whose elicitation fails with method-not-found also falls back to the terminal")
+    func methodNotFoundFallsBack() async throws {
+        let (decision, h) = try await approve { request in
+            request["method"] == "elicitation/create" ? ["error": ["code": -32601, "message": "Method not found"]] : nil
+        }
+        #expect(decision == "approval.required")
+        #expect(h.lines.contains { $0["method"] == "elicitation/create" })
+        #expect(h.backend.events.contains("terminal:-"))
+    }
+
+    @Test("an approval_id is used as a terminal approval, and elicitation is not tried", arguments: [
+        ("apr_good", "approved"), ("apr_forged", "approval.unknown"),
+    ])
+    func approvalIDSkipsElicitation(id: String, expected: String) async throws {
+        let h = PipeHarness(approvalTimeout: .seconds(60), responder: { _ in Issue.record("no request expected"); return nil })
+        try await h.initialize(capabilities: Self.capable)
+        let reply = try await h.callTool(1, "paid_fetch", ["url": "https://api.example.com/approve", "approval_id": .string(id)])
+        try await h.finish()
+        #expect(reply["result"]?["structuredContent"]?["body"] == .string(expected))
+        #expect(h.backend.events.contains("terminal:\(id)"))
+        #expect(h.backend.calls.last?.1["approval_id"] == nil, "the backend never sees approval_id")
     }
 }

@@ -1,32 +1,10 @@
 import Foundation
+import Logging
 import MCP
 import PurseCore
 import Testing
 import Wallet
 @testable import PurseMCP
-
-/// A backend with one upstream tool, for the routing of `NAME__TOOL` next to Purse's own tools.
-final class FakeUpstreamBackend: PurseToolBackend, UpstreamToolBackend, @unchecked Sendable {
-    static let definition: JSONObject = [
-        "name": "weather__get_weather", "title": "Weather",
-        "description": "[weather] Costs 0.01 USDC per call (Purse pays within your budget). Current weather.",
-        "inputSchema": ["type": "object", "properties": ["city": ["type": "string", "minLength": 1]], "required": ["city"]],
-        "outputSchema": ["type": "object", "properties": ["temperature": ["type": "number"]]],
-        "annotations": ["readOnlyHint": true, "idempotentHint": true],
-    ]
-
-    func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
-        .failure(PurseError("test", "not used"))
-    }
-    func readResource(_ uri: String) async -> JSONValue? { nil }
-    func clientConnected(name: String, version: String) async {}
-    func upstreamTools() -> [JSONObject] { [Self.definition, ["name": "broken__tool"]] }
-    func isUpstreamTool(_ name: String) -> Bool { name.hasPrefix("weather__") }
-    func callUpstreamTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
-        .passthrough(["content": [["type": "text", "text": "sunny"]], "isError": false], summary: "ok", isError: false)
-    }
-    func onUpstreamToolsChanged(_ handler: @escaping @Sendable () -> Void) {}
-}
 
 @Suite struct UpstreamToolRouteTests {
     @Test func upstreamToolsFollowPursesOwnWithTheirSchemasUnchanged() throws {
@@ -61,6 +39,48 @@ final class FakeUpstreamBackend: PurseToolBackend, UpstreamToolBackend, @uncheck
         #expect(back["structuredContent"] == ["t": 21] && back["isError"] == false)
         #expect(back["_meta"]?["purse/payment"]?["status"] == "settled")
         #expect(back["content"]?.arrayValue?.count == 2 && back["content"]?.arrayValue?.first?["text"] == "{\"t\":21}")
+    }
+
+    // MARK: - The one call path (ToolInvoker) for upstream tools
+
+    private static func invoke(_ backend: FakeUpstreamBackend, _ name: String, _ arguments: JSONObject,
+                               style: ApprovalStyle = .terminal) async throws -> ToolResult {
+        let invoker = ToolInvoker(backend: backend, calls: CallTracker(), logger: Logger(label: "test"))
+        return try await invoker.call(name, arguments: arguments, style: style, log: { _, _ in }, progress: nil)
+    }
+
+    @Test func anUpstreamToolsArgumentsGoThroughUnvalidatedButForPursesApprovalID() async throws {
+        let b = FakeUpstreamBackend()
+        // The upstream validates its own arguments: Purse passes even ones its schema would refuse.
+        let r = try await Self.invoke(b, "weather__get_weather", ["city": 7, "approval_id": "apr_good"])
+        #expect(r.raw?["content"]?.arrayValue?.first?["text"] == "approved")
+        #expect(b.calls.map(\.1) == [["city": 7]], "approval_id is Purse's, never the upstream's")
+        #expect(b.terminalIDs == ["apr_good"])
+    }
+
+    @Test func withoutAnApprovalIDTheCallGetsTheStylesApprover() async throws {
+        let b = FakeUpstreamBackend()
+        let r = try await Self.invoke(b, "weather__get_weather", ["city": "Oslo"])
+        #expect(r.raw?["content"]?.arrayValue?.first?["text"] == "approval.required")
+        #expect(b.terminalIDs == ["-"])
+    }
+
+    @Test func aToolThatDeclaresApprovalIDKeepsIt() async throws {
+        let b = FakeUpstreamBackend()
+        _ = try await Self.invoke(b, "weather__own_approval", ["approval_id": "theirs"])
+        #expect(b.calls.map(\.1) == [["approval_id": "theirs"]])
+        #expect(b.terminalIDs == ["-"], "the tool's own approval_id names no Purse approval")
+    }
+
+    @Test func aNameNoUpstreamClaimsIsAnUnknownTool() async {
+        await #expect(throws: RPCError.self) { _ = try await Self.invoke(FakeUpstreamBackend(), "other__tool", [:]) }
+    }
+
+    @Test func aPassedThroughResultIsNotJudgedByPursesOutputSchemas() async throws {
+        // paid_tool_call declares no output schema, and a NAME__TOOL result is the upstream's own.
+        #expect(ToolCatalog.declaredOutputSchema("paid_tool_call") == nil)
+        #expect(ToolCatalog.inputSchema("paid_tool_call")["properties"]?["approval_id"] != nil)
+        #expect(ToolCatalog.payingTools.contains("paid_tool_call") && !ToolCatalog.payingTools.contains("tool_quote"))
     }
 
     @Test func aResultTheSDKCannotRepresentBecomesAnErrorThatCarriesIt() throws {

@@ -11,14 +11,10 @@ import Wallet
     static let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
     static let seller = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 
-    struct Never: ApprovalAsker {
-        func ask(_ request: ApprovalRequest) async -> ApprovalDecision { .unsupported }
-    }
-
     let dir: URL
     let backend: WalletToolBackend
     let wallet: PurseWallet
-    let context = ToolCallContext(approval: Never(), log: { _, _ in })
+    let context = ToolCallContext(approver: NoApprover(), log: { _, _ in })
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-backend-\(UUID().uuidString)")

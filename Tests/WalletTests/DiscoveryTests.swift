@@ -16,7 +16,7 @@ final class CountingSigner: PaymentSigner, @unchecked Sendable {
     init(_ inner: KeySigner) { self.inner = inner }
     var address: Address { inner.address }
     var count: Int { lock.withLock { n } }
-    func sign(_ plan: PaymentPlan) throws(PurseError) -> SignedAuthorization {
+    func sign(_ plan: PaymentPlan) throws(PurseError) -> SchemePayload {
         lock.withLock { n += 1 }
         return try inner.sign(plan)
     }

@@ -112,8 +112,8 @@ final class Latch: @unchecked Sendable {
         let row = try #require(try r.ledger.payment(id: id))
         #expect(row.status == .settled)
         #expect(row.txHash == result.outcome.receipt?.transaction)
-        #expect(row.amountAtomic == 10_000 && row.payer == WalletFixture.payerAddress && row.micros == Micros(10_000))
-        #expect(row.nonce == result.outcome.plan?.nonce && row.host == HostName("seller.test"))
+        #expect(row.amountAtomic == 10_000 && row.payer == .evm(WalletFixture.payerAddress) && row.micros == Micros(10_000))
+        #expect(row.authorization == result.outcome.plan?.reference && row.host == HostName("seller.test"))
         #expect(result.budget?.sessionSpent == Micros(10_000))
         #expect(result.json()["payment"]?["transaction"]?.stringValue == row.txHash)
     }

@@ -46,11 +46,12 @@ import Testing
         guard case let .reserve(plan) = f.unpaidAnswered(.offer(offer)) else { Issue.record("expected reserve"); return }
         #expect(plan.requirement.index == 1)
         #expect(plan.micros == Micros(20_000))
-        #expect(plan.validAfter == 1_800_000_000 - 600)
+        let a = try #require(plan.eip3009)
+        #expect(a.validAfter == 1_800_000_000 - 600)
         #expect(plan.validBefore == 1_800_000_000 + 60)  // min(maxTimeoutSeconds 60, ceiling 300)
-        #expect(plan.nonce == WalletFixture.nonce)
+        #expect(a.nonce == WalletFixture.nonce && plan.reference == .eip3009(nonce: WalletFixture.nonce))
         #expect(plan.host == HostName("seller.test"))
-        #expect(plan.payTo == WalletFixture.sellerAddress && plan.token == WalletFixture.tokenAddress && plan.payer == WalletFixture.payerAddress)
+        #expect(plan.payTo == .evm(WalletFixture.sellerAddress) && plan.token == .evm(WalletFixture.tokenAddress) && plan.payer == .evm(WalletFixture.payerAddress))
         #expect(f.offer == offer && f.selection?.chosen?.index == 1)
     }
 
@@ -70,7 +71,7 @@ import Testing
         let (payload, plan) = try toPaid(&f)
         #expect(payload.httpHeaderName == "PAYMENT-SIGNATURE")
         #expect(payload.document["accepted"] == plan.requirement.raw)
-        #expect(payload.document["payload"]?["authorization"]?["nonce"]?.stringValue == plan.nonce.hex)
+        #expect(payload.document["payload"]?["authorization"]?["nonce"]?.stringValue == plan.eip3009?.nonce.hex)
         #expect(payload.document["payload"]?["authorization"]?["validBefore"]?.stringValue == String(plan.validBefore))
         #expect(payload.document["accepted"]?["extra"]?.isNull == false)
         #expect(try JSONValue.parse(try Base64.decode(payload.base64)) == payload.document)

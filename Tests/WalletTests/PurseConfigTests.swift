@@ -49,6 +49,20 @@ import Testing
         expectError(#"{"policy":"#, code: "config.not_json", key: "")
     }
 
+    @Test func passwordCommandIsAnArgvWithABoundedTimeout() throws {
+        let c = try parse(#"{"key":{"keystore":"/k","passwordCommand":["secret-tool","lookup","service","purse"]}}"#)
+        #expect(c.key == .keystore(path: "/k", password: .command(argv: ["secret-tool", "lookup", "service", "purse"], timeoutSeconds: 30)))
+        let t = try parse(#"{"key":{"keystore":"/k","passwordCommand":["pass"],"passwordCommandTimeoutSeconds":5}}"#)
+        #expect(t.key == .keystore(path: "/k", password: .command(argv: ["pass"], timeoutSeconds: 5)))
+        expectError(#"{"key":{"keystore":"/k","passwordCommand":"pass show purse"}}"#, code: "config.wrong_type", key: "key.passwordCommand")
+        expectError(#"{"key":{"keystore":"/k","passwordCommand":[]}}"#, code: "config.bad_value", key: "key.passwordCommand")
+        expectError(#"{"key":{"keystore":"/k","passwordCommand":[""]}}"#, code: "config.bad_value", key: "key.passwordCommand[0]")
+        expectError(#"{"key":{"keystore":"/k","passwordCommand":["p"],"passwordEnv":"PW"}}"#, code: "config.bad_value", key: "key.passwordCommand")
+        expectError(#"{"key":{"keystore":"/k","passwordCommand":["p"],"passwordCommandTimeoutSeconds":0}}"#, code: "config.bad_value", key: "key.passwordCommandTimeoutSeconds")
+        expectError(#"{"key":{"keystore":"/k","passwordEnv":"PW","passwordCommandTimeoutSeconds":5}}"#, code: "config.bad_value", key: "key.passwordCommandTimeoutSeconds")
+        expectError(#"{"key":{"keystore":"/k","passwordCmd":["p"]}}"#, code: "config.unknown_key", key: "key.passwordCmd")
+    }
+
     @Test func httpsCAFileSignInAndOfferSigners() throws {
         let d = try parse("{}")
         #expect(d.http.caFile == nil && d.payment.signIn && d.payment.offerSigners.isEmpty)

@@ -68,9 +68,29 @@ enum WalletFixture {
         return o
     }
 
-    /// A signature-shaped authorization for the plan (the bytes do not matter to the flow).
-    static func authorization(_ plan: PaymentPlan) -> SignedAuthorization {
-        SignedAuthorization(from: plan.payer, to: plan.payTo, value: plan.requirement.amount.value, validAfter: plan.validAfter,
-                            validBefore: plan.validBefore, nonce: plan.nonce, signature: Array(repeating: 0xcd, count: 65))
+    /// A signature-shaped payload for the plan (the bytes do not matter to the flow).
+    static func authorization(_ plan: PaymentPlan) -> SchemePayload {
+        switch plan.authorization {
+        case let .eip3009(a):
+            return .eip3009(SignedAuthorization(from: a.from, to: a.to, value: a.value, validAfter: a.validAfter,
+                                                validBefore: a.validBefore, nonce: a.nonce, signature: Array(repeating: 0xcd, count: 65)))
+        case let .permit2(p):
+            return .permit2(SignedPermit2Transfer(from: p.from, token: p.token, amount: p.amount, spender: p.spender, nonce: p.nonce,
+                                                  deadline: p.deadline, witness: p.witness, signature: Array(repeating: 0xcd, count: 65)))
+        }
+    }
+}
+
+extension PaymentPlan {
+    /// The EIP-3009 part of the plan (tests of the default method read its fields).
+    var eip3009: EIP3009Plan? {
+        if case let .eip3009(a) = authorization { return a }
+        return nil
+    }
+
+    /// The Permit2 part of the plan.
+    var permit2: Permit2Plan? {
+        if case let .permit2(p) = authorization { return p }
+        return nil
     }
 }

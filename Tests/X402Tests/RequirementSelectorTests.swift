@@ -38,14 +38,14 @@ import PurseCore
             Fixture.entry(network: "mystery-net"),
             Fixture.entry(payTo: "not-an-address"),
             Fixture.entry(extra: ["name": "USDC"]),
-            Fixture.entry(extra: ["name": "USDC", "version": "2", "assetTransferMethod": "permit2"]),
+            Fixture.entry(extra: ["name": "USDC", "version": "2", "assetTransferMethod": "erc7710"]),
             Fixture.entry(extra: ["name": "USDC", "version": "2", "paymentFlow": "escrow"]),
             Fixture.entry(amount: "200000"),
         ])
         let s = RequirementSelector.select(o, policy: Fixture.policy())
         #expect(s.chosen == nil)
         let codes = s.verdicts.map { $0.reasons.map(\.code) }
-        #expect(codes[0] == ["option.scheme_unsupported"])
+        #expect(codes[0] == ["option.upto_facilitator_missing"])
         #expect(codes[1] == ["option.network_not_evm"])
         #expect(codes[2] == ["option.network_unknown"])
         #expect(codes[3] == ["option.pay_to_invalid"])

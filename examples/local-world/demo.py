@@ -8,8 +8,10 @@ client, against the local x402 world. TEST/DEMO ONLY (throw-away key, local chai
 
 Steps: start the world; create and fund a throw-away wallet; launch `purse serve`; show the
 wallet, its balance, the 402 offer, the paid fetch with its receipt and content, the balance
-after and the on-chain delta; print `purse spend-log`. Everything started is stopped, also on
-error; any failure exits non-zero.
+after and the on-chain delta; print `purse spend-log`; write the HTML spend report (`purse
+report`) and print its path. The report outlives the demo's temporary directory: it goes to
+$PURSE_DEMO_REPORT when set, else to a new directory under the system's temporary directory.
+Everything started is stopped, also on error; any failure exits non-zero.
 """
 
 from __future__ import annotations
@@ -227,6 +229,15 @@ def main() -> int:
             print(r.stdout.rstrip())
             if r.returncode != 0:
                 raise DemoError(f"purse spend-log exited {r.returncode}: {r.stderr.strip()}")
+
+            step("7. purse report")
+            out = os.environ.get("PURSE_DEMO_REPORT") or str(
+                Path(tempfile.mkdtemp(prefix="purse-demo-report-")) / "purse-report.html")
+            r = subprocess.run([purse_bin, "report", "--config", str(cfg), "--db", str(db), "--out", out], env=env,
+                               capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+            if r.returncode != 0:
+                raise DemoError(f"purse report exited {r.returncode}: {r.stderr.strip()}")
+            print(f"   spend report (one self-contained HTML file, open it in a browser): {r.stdout.strip()}")
             print("\n== Done: paid once, on chain, within budget.")
             return 0
     except DemoError as e:

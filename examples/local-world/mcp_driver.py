@@ -10,10 +10,17 @@ Async API, for tests:
         text = await s.read("purse://budget")
         s.logs                                               # notifications/message received
 
+    # MCP 2026-07-28 (stateless): `mode="2026-07-28"` adopts the revision with no probe and no
+    # fallback (every request carries the `_meta` envelope); `mode="auto"` probes
+    # `server/discover` and falls back to the handshake. Approvals then come as input-required
+    # results, which `call` resolves through the same `elicit` policy; `call_raw` sends one
+    # round by hand (to see the InputRequiredResult, or to retry with an altered requestState).
+    async with PurseMCP(cmd, env, elicit="accept", mode="2026-07-28") as s: ...
+
 CLI, for manual use:
 
-    python mcp_driver.py [--env K=V ...] [--protocol 2025-03-26] [--elicit accept|decline]
-        [--call TOOL JSON]... [--read URI]... -- COMMAND ARGS...
+    python mcp_driver.py [--env K=V ...] [--protocol 2025-03-26 | --mode 2026-07-28|auto]
+        [--elicit accept|decline] [--call TOOL JSON]... [--read URI]... -- COMMAND ARGS...
 
 Notes:
 - The child does NOT inherit the environment (the SDK passes only PATH, HOME, USER, SHELL, TERM,
@@ -34,7 +41,7 @@ from contextlib import AsyncExitStack
 from typing import Any, Callable
 
 import mcp_types as types
-from mcp import ClientSession, StdioServerParameters
+from mcp import Client, ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 ElicitPolicy = str | Callable[[Any], Any] | None  # "accept" | "decline" | "cancel" | fn(params)
@@ -43,11 +50,16 @@ ElicitPolicy = str | Callable[[Any], Any] | None  # "accept" | "decline" | "canc
 class PurseMCP:
     def __init__(self, command: list[str], env: dict[str, str] | None = None, *, elicit: ElicitPolicy = None,
                  elicit_content: dict | None = None, protocol_version: str | None = None,
-                 read_timeout: float = 60.0, cwd: str | None = None):
+                 read_timeout: float = 60.0, cwd: str | None = None, mode: str | None = None,
+                 log_level: str | None = None):
         self.command, self.env, self.cwd = command, env or {}, cwd
         self.elicit_policy, self.elicit_content = elicit, elicit_content
         self.protocol_version = protocol_version
         self.read_timeout = read_timeout
+        # None: the handshake through ClientSession (as before); "2026-07-28" or "auto": mcp.Client.
+        self.mode = mode
+        self.log_level = log_level  # the 2026-07-28 per-request log opt-in
+        self.client: Client | None = None
         self.logs: list[dict] = []           # notifications/message params, in order
         self.elicitations: list[dict] = []   # every elicitation request seen
         self.init_result: types.InitializeResult | None = None
@@ -81,6 +93,16 @@ class PurseMCP:
         try:
             params = StdioServerParameters(command=self.command[0], args=list(self.command[1:]),
                                            env=dict(self.env), cwd=self.cwd)
+            if self.mode is not None:
+                # The unified Client: it stamps the envelope on every request and drives the
+                # input-required rounds of call_tool through the elicitation callback. No
+                # response cache: every call must reach the server.
+                self.client = Client(params, mode=self.mode, logging_callback=self._on_log, log_level=self.log_level,
+                                     read_timeout_seconds=self.read_timeout, cache=None,
+                                     elicitation_callback=self._on_elicit if self.elicit_policy is not None else None)
+                await self._stack.enter_async_context(self.client)
+                self.session = self.client.session
+                return self
             read, write = await self._stack.enter_async_context(stdio_client(params))
             kwargs: dict[str, Any] = {"logging_callback": self._on_log, "read_timeout_seconds": self.read_timeout}
             if self.elicit_policy is not None:
@@ -112,7 +134,14 @@ class PurseMCP:
 
     @property
     def negotiated_version(self) -> str | None:
+        if self.client is not None:
+            return self.client.protocol_version
         return self.init_result.protocol_version if self.init_result else None
+
+    @property
+    def discover_result(self) -> types.DiscoverResult | None:
+        """The server/discover result a 2026-07-28 connection adopted (None on the handshake)."""
+        return self.session.discover_result if self.session else None
 
     # ---- calls ---------------------------------------------------------------------------
 
@@ -124,8 +153,25 @@ class PurseMCP:
 
     async def call(self, name: str, arguments: dict | None = None) -> dict:
         """tools/call → {"isError", "structuredContent", "data" (structuredContent, else the text
-        parsed as JSON, else None), "text", "content", "meta"}."""
-        r = await self.session.call_tool(name, arguments or {})
+        parsed as JSON, else None), "text", "content", "meta"}. On 2026-07-28 the client answers
+        input-required rounds itself (through the elicit policy) before this returns."""
+        if self.client is not None:
+            r = await self.client.call_tool(name, arguments or {})
+        else:
+            r = await self.session.call_tool(name, arguments or {})
+        return self._result(r)
+
+    async def call_raw(self, name: str, arguments: dict | None = None, *, input_responses: dict | None = None,
+                       request_state: str | None = None) -> dict:
+        """One tools/call round, by hand (2026-07-28): the result as a dict, an input_required one
+        included ({"resultType": "input_required", "inputRequests", "requestState"})."""
+        r = await self.session.call_tool(name, arguments or {}, input_responses=input_responses,
+                                         request_state=request_state, allow_input_required=True)
+        if isinstance(r, types.InputRequiredResult):
+            return r.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return self._result(r)
+
+    def _result(self, r) -> dict:
         d = r.model_dump(mode="json", by_alias=True, exclude_none=True)
         texts = [c.get("text", "") for c in d.get("content", []) if c.get("type") == "text"]
         text = "\n".join(texts)
@@ -143,15 +189,16 @@ class PurseMCP:
                 for x in (await self.session.list_resources()).resources]
 
     async def read(self, uri: str) -> str:
-        r = await self.session.read_resource(uri)
+        r = await (self.client.read_resource(uri) if self.client is not None else self.session.read_resource(uri))
         return "\n".join(getattr(c, "text", "") or "" for c in r.contents)
 
 
 async def _cli(args) -> int:
     env = dict(kv.split("=", 1) for kv in args.env)
-    async with PurseMCP(args.command, env, elicit=args.elicit, protocol_version=args.protocol) as s:
+    async with PurseMCP(args.command, env, elicit=args.elicit, protocol_version=args.protocol, mode=args.mode) as s:
+        info = s.init_result.server_info if s.init_result else s.session.server_info
         out: dict[str, Any] = {"protocolVersion": s.negotiated_version,
-                               "server": s.init_result.server_info.model_dump(mode="json", exclude_none=True),
+                               "server": info.model_dump(mode="json", exclude_none=True) if info else None,
                                "tools": await s.tool_names()}
         calls = []
         for name, js in args.call or []:
@@ -166,6 +213,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="Drive a stdio MCP server (e.g. `purse serve`).")
     ap.add_argument("--env", action="append", default=[], help="K=V passed to the child (nothing is inherited)")
     ap.add_argument("--protocol", help="force the protocolVersion offered in initialize")
+    ap.add_argument("--mode", help="2026-07-28 (stateless, no fallback) or auto (discover, else handshake)")
     ap.add_argument("--elicit", choices=["accept", "decline", "cancel"], help="answer elicitations so")
     ap.add_argument("--call", nargs=2, action="append", metavar=("TOOL", "JSON"))
     ap.add_argument("--read", action="append", metavar="URI")

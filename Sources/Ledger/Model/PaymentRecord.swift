@@ -28,10 +28,16 @@ public struct PaymentRecord: Sendable, Equatable {
     /// The seller's signed receipt and how it was checked (JSON text), when one was expected or came.
     public var receipt: String?
 
+    /// For a payment settled for its actual amount (`upto`): whose word the settled amount is
+    /// (`receipt`, `chain`, or `maximum` while the real transfer is unread); nil otherwise.
+    public var amountSource: SettledCharge.Source?
+    /// Why the settled amount is not the seller's word (a claim above the signed maximum, …).
+    public var amountNote: String?
+
     /// Creates a record (the ledger creates them; tests and reports may too).
     public init(id: Int64, payment: NewPayment, createdAt: Date, updatedAt: Date, status: PaymentStatus,
                 txHash: String? = nil, error: String? = nil, httpStatus: Int? = nil, signedPayload: String? = nil,
-                receipt: String? = nil) {
+                receipt: String? = nil, amountSource: SettledCharge.Source? = nil, amountNote: String? = nil) {
         self.id = id
         self.payment = payment
         self.createdAt = createdAt
@@ -42,6 +48,8 @@ public struct PaymentRecord: Sendable, Equatable {
         self.httpStatus = httpStatus
         self.signedPayload = signedPayload
         self.receipt = receipt
+        self.amountSource = amountSource
+        self.amountNote = amountNote
     }
 
     /// A reserved field, read through `payment`.

@@ -5,7 +5,7 @@ extension SpendLogReport {
     public static let csvColumns = [
         "id", "created_at", "session_id", "host", "method", "url", "amount", "symbol", "amount_atomic", "decimals",
         "micros", "network", "asset", "pay_to", "payer", "status", "tx_hash", "http_status", "error", "nonce",
-        "valid_before", "scheme", "x402_version", "updated_at",
+        "valid_before", "scheme", "x402_version", "updated_at", "max_amount",
     ]
 
     /// RFC 4180 CSV: a header, then one CRLF-terminated row per payment.
@@ -19,9 +19,9 @@ extension SpendLogReport {
             let cells: [String] = [
                 String(p.id), Self.timestamp(p.createdAt, iso: true), p.sessionID, p.host.name, p.method, p.url,
                 Self.amount(p), p.assetSymbol, String(p.amountAtomic), String(p.decimals), String(p.micros.value), p.network,
-                p.asset.checksummed, p.payTo.checksummed, p.payer.checksummed, p.status.rawValue, p.txHash ?? "", p.httpStatus.map(String.init) ?? "",
-                p.error ?? "", p.nonce.hex, String(p.validBefore), p.scheme, String(p.x402Version),
-                Self.timestamp(p.updatedAt, iso: true),
+                p.asset.text, p.payTo.text, p.payer.text, p.status.rawValue, p.txHash ?? "", p.httpStatus.map(String.init) ?? "",
+                p.error ?? "", p.authorization.value, String(p.validBefore), p.scheme, String(p.x402Version),
+                Self.timestamp(p.updatedAt, iso: true), Self.maxAmount(p) ?? "",
             ]
             out += cells.map(Self.csvField).joined(separator: ",") + "\r\n"
         }

@@ -41,6 +41,13 @@ extension SQLiteLedger {
         if let st = filter.status { request = request.filter(Column("status") == st.rawValue) }
         request = request.order(Column("created_at").desc, Column("id").desc)
         if let limit = filter.limit { request = request.limit(max(0, limit)) }
-        return try read { [request] db in try request.fetchAll(db) }
+        // One decoder for the whole read: column indexes found once, addresses parsed once.
+        return try read { [request] db in
+            var decoder = PaymentRowDecoder()
+            var out: [PaymentRecord] = []
+            let rows = try Row.fetchCursor(db, request)
+            while let row = try rows.next() { out.append(try decoder.record(row)) }
+            return out
+        }
     }
 }

@@ -17,6 +17,13 @@ extension Address: DatabaseValueConvertible {
     }
 }
 
+extension ChainAccount: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { text.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ChainAccount? {
+        String.fromDatabaseValue(dbValue).flatMap { try? ChainAccount(parsing: $0) }
+    }
+}
+
 extension Nonce32: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { hex.databaseValue }
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Nonce32? {
@@ -35,13 +42,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "payment"
 
     public init(row: Row) throws {
-        let raw: String = row["status"]
-        guard let status = PaymentStatus(rawValue: raw) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "payment has unknown status \(raw)")
-        }
-        self.init(id: row["id"], payment: try NewPayment(row: row), createdAt: SQLiteLedger.date(row["created_at"]),
-                  updatedAt: SQLiteLedger.date(row["updated_at"]), status: status, txHash: row["tx_hash"], error: row["error"],
-                  httpStatus: row["http_status"], signedPayload: row["signed_payload"], receipt: row["receipt"])
+        var decoder = PaymentRowDecoder()
+        self = try decoder.record(row)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -55,6 +57,8 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
         container["http_status"] = httpStatus
         container["signed_payload"] = signedPayload
         container["receipt"] = receipt
+        container["amount_source"] = amountSource?.rawValue
+        container["amount_note"] = amountNote
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -76,5 +80,27 @@ extension SessionRecord: FetchableRecord, PersistableRecord {
         container["client_name"] = clientName
         container["pid"] = Int64(pid)
         container["machine"] = machine
+    }
+}
+
+extension ApprovalRecord: FetchableRecord {
+    /// Reads an `approval` row; an unknown status or a malformed stored value is corruption.
+    public init(row: Row) throws {
+        let raw: String = row["status"]
+        guard let status = ApprovalStatus(rawValue: raw) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has unknown status \(raw)")
+        }
+        guard let asset: ChainAccount = row["asset"], let payTo: ChainAccount = row["pay_to"], let payer: ChainAccount = row["payer"] else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has a malformed address")
+        }
+        let terms = ApprovalTerms(host: row["host"], network: row["network"], asset: asset, payTo: payTo, payer: payer,
+                                  amountAtomic: row["amount_atomic"])
+        let approval = NewApproval(
+            id: row["id"], sessionID: row["session_id"], method: row["method"], url: row["url"], assetSymbol: row["asset_symbol"],
+            decimals: row["decimals"], micros: row["micros"], paymentFlow: row["payment_flow"], terms: terms,
+            expiresAt: SQLiteLedger.date(row["expires_at"]))
+        self.init(approval: approval, createdAt: SQLiteLedger.date(row["created_at"]), status: status,
+                  decidedAt: (row["decided_at"] as Int64?).map(SQLiteLedger.date), usedAt: (row["used_at"] as Int64?).map(SQLiteLedger.date),
+                  usedNonce: row["used_nonce"])
     }
 }

@@ -79,6 +79,50 @@ enum SQLiteSchema {
                 CREATE INDEX payment_resource ON payment(resource, payer, status);
                 """)
         }
+        // Terminal approvals (`purse approve`): payments above confirmAbove that a human approves
+        // from a shell because the MCP client cannot ask. They live in the ledger so that the CLI
+        // and any `serve` process (including one started after a restart) see the same answer,
+        // and so that using one is atomic with every other process. Plain columns: integer money
+        // in the token's smallest unit, UTC milliseconds.
+        m.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE TABLE approval (
+                    id TEXT PRIMARY KEY NOT NULL,         -- apr_ + 24 hex
+                    session_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,          -- Unix milliseconds
+                    expires_at INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending','approved','denied','used')),
+                    decided_at INTEGER,
+                    used_at INTEGER,
+                    used_nonce TEXT,
+                    method TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    network TEXT NOT NULL,
+                    asset TEXT NOT NULL,
+                    asset_symbol TEXT NOT NULL,
+                    decimals INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+                    pay_to TEXT NOT NULL,
+                    payer TEXT NOT NULL,
+                    amount_atomic INTEGER NOT NULL CHECK (amount_atomic >= 0),
+                    micros INTEGER NOT NULL CHECK (micros >= 0),
+                    payment_flow TEXT NOT NULL
+                );
+                CREATE INDEX approval_status_created_at ON approval(status, created_at);
+                """)
+        }
+        // Payments of other schemes and chains: the authorization reference's kind (`eip3009`,
+        // `permit2`; its value stays in `nonce`), and for payments settled for their actual amount
+        // (`upto`) the signed maximum, whose word the settled amount is, and why. Existing rows are
+        // EIP-3009 with a fixed amount. Plain columns, so every ledger backend can hold the same state.
+        m.registerMigration("v6") { db in
+            try db.execute(sql: """
+                ALTER TABLE payment ADD COLUMN authorization_kind TEXT NOT NULL DEFAULT 'eip3009';
+                ALTER TABLE payment ADD COLUMN max_amount_atomic INTEGER CHECK (max_amount_atomic IS NULL OR max_amount_atomic >= 0);
+                ALTER TABLE payment ADD COLUMN amount_source TEXT CHECK (amount_source IS NULL OR amount_source IN ('receipt','chain','maximum'));
+                ALTER TABLE payment ADD COLUMN amount_note TEXT;
+                """)
+        }
         return m
     }()
 

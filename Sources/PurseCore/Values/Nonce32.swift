@@ -1,4 +1,5 @@
-/// A 32-byte authorization nonce (EIP-3009's `bytes32 nonce`).
+/// A 32-byte authorization nonce: EIP-3009's `bytes32 nonce`, or a Permit2 `uint256` nonce as its 32
+/// big-endian bytes.
 ///
 /// Chosen once per payment from the system's CSPRNG and stored in the ledger row before
 /// anything is signed: reconcile asks the chain whether exactly this nonce was used, so it must

@@ -21,11 +21,13 @@ public struct ApprovalRequest: Sendable, Equatable {
     /// The option's `extra.paymentFlow`: `authorization` (the default: pay only when the content
     /// is served) or `upfront` (settled first: a failed request still costs).
     public var paymentFlow: String
+    /// Whether `amount` is a maximum the seller settles below or at (`upto`), not a price.
+    public var isMaximum: Bool
 
     /// Creates a request.
     public init(
         amount: String, symbol: String, asset: String, network: String, payTo: String,
-        host: String, url: String, budgetLeft: String, paymentFlow: String = "authorization"
+        host: String, url: String, budgetLeft: String, paymentFlow: String = "authorization", isMaximum: Bool = false
     ) {
         self.amount = amount
         self.symbol = symbol
@@ -36,16 +38,15 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.url = url
         self.budgetLeft = budgetLeft
         self.paymentFlow = paymentFlow
+        self.isMaximum = isMaximum
     }
 
-    /// The one-paragraph text shown to the human (elicitation schemas cannot carry
-    /// read-only fields, so every detail is in the message).
     /// The request for `plan`, with the budget left as text.
     public init(plan: PaymentPlan, budgetLeft: String) {
         self.init(
             amount: AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals), symbol: plan.asset.symbol,
-            asset: plan.token.checksummed, network: plan.network, payTo: plan.payTo.checksummed, host: plan.host.name,
-            url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow)
+            asset: plan.token.text, network: plan.network, payTo: plan.payTo.text, host: plan.host.name,
+            url: plan.resource.url, budgetLeft: budgetLeft, paymentFlow: plan.paymentFlow, isMaximum: plan.method.settlesActualAmount)
     }
 
     /// The payment flow for a human.
@@ -57,9 +58,11 @@ public struct ApprovalRequest: Sendable, Equatable {
         }
     }
 
+    /// The text shown to the human (elicitation schemas cannot carry read-only fields, so every
+    /// detail is in the message); the terminal shows the same lines.
     public var message: String {
         """
-        Pay \(amount) \(symbol) on \(network) to \(payTo) for \(url)?
+        Pay \(isMaximum ? "up to " : "")\(amount) \(symbol) on \(network) to \(payTo) for \(url)?
         Host: \(host)
         Asset: \(asset)
         Payment flow: \(paymentFlowText)

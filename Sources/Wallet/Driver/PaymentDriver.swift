@@ -12,6 +12,7 @@ public final class PaymentDriver: Sendable {
     let http: any HTTPClient
     let ledger: any PaymentLedger
     let signer: any PaymentSigner
+    let chain: any ChainReader
     let config: PurseConfig
     /// The policy in effect.
     public let policy: Policy
@@ -20,13 +21,16 @@ public final class PaymentDriver: Sendable {
     let clock: @Sendable () -> Date
     let random: @Sendable (Int) -> [UInt8]
 
-    /// Creates a driver for one session.
+    /// Creates a driver for one session. `chain` answers the flow's read-only chain questions
+    /// (a Permit2 allowance); by default the configured RPC nodes over `http`.
     public init(http: any HTTPClient, ledger: any PaymentLedger, signer: any PaymentSigner, config: PurseConfig, sessionID: String,
+                chain: (any ChainReader)? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() },
                 random: @escaping @Sendable (Int) -> [UInt8] = PaymentDriver.systemRandom) {
         self.http = http
         self.ledger = ledger
         self.signer = signer
+        self.chain = chain ?? RPCChainReader(config: config, http: http)
         self.config = config
         self.policy = Policy(config: config)
         self.sessionID = sessionID
@@ -69,6 +73,13 @@ public final class PaymentDriver: Sendable {
                            signIn: run.signIn)
     }
 
+    /// The terminal approver for one call of this session (`TerminalApprover`): with
+    /// `approvalID`, it uses that approval; without, it files a new one for the human.
+    public func terminalApprover(approvalID: String?) -> TerminalApprover {
+        TerminalApprover(ledger: ledger, sessionID: sessionID, validitySeconds: config.payment.approvalValiditySeconds,
+                         approvalID: approvalID, clock: clock)
+    }
+
     // MARK: - Any channel
 
     /// Pays over `channel` if it asks and everything allows: the one payment loop.
@@ -84,6 +95,8 @@ public final class PaymentDriver: Sendable {
             switch action {
             case .sendUnpaid:
                 (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
+            case let .readChain(question):
+                action = flow.chainAnswered(await chain.answer(question))
             case let .findPriorPayment(payer, resource):
                 action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
@@ -111,9 +124,9 @@ public final class PaymentDriver: Sendable {
                 if let refusal = await approver.approve(p, budgetLeft: left) { action = flow.declined(refusal) } else { action = flow.approved() }
             case let .sign(p):
                 do {
-                    let authorization = try signer.sign(p)
+                    let signed = try signer.sign(p)
                     FaultInjection.point("signed")
-                    action = flow.signed(authorization)
+                    action = flow.signed(signed)
                 } catch { action = flow.signingFailed(FlowRefusal(error)) }
             case let .sendPaid(payload, attempt, delay):
                 if attempt == 1, let id = rowID {
@@ -149,6 +162,9 @@ public final class PaymentDriver: Sendable {
             switch action {
             case .sendUnpaid:
                 (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
+            case let .readChain(question):
+                // Read-only, so a dry run asks it too: its verdict is then the payment's.
+                action = flow.chainAnswered(await chain.answer(question))
             case let .findPriorPayment(payer, resource):
                 action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
             case let .signIn(message):
@@ -223,12 +239,15 @@ public final class PaymentDriver: Sendable {
             signIn: signIn && config.payment.signIn, offerSigners: config.payment.offerSigners[resource.host] ?? [])
     }
 
+    /// The row a plan reserves: for a payment settled for its actual amount (`upto`), the signed
+    /// maximum, kept as `maxAmountAtomic` once the charge replaces the amount.
     private func newPayment(_ plan: PaymentPlan) -> NewPayment {
         NewPayment(
             sessionID: sessionID, method: plan.resource.method, url: plan.resource.url, host: plan.host, network: plan.network,
             asset: plan.token, assetSymbol: plan.asset.symbol, decimals: plan.asset.decimals, payTo: plan.payTo,
             amountAtomic: plan.requirement.amount.value, micros: plan.micros, scheme: plan.requirement.scheme,
-            x402Version: plan.requirement.x402Version, nonce: plan.nonce, validBefore: plan.validBefore, payer: plan.payer,
+            x402Version: plan.requirement.x402Version, authorization: plan.reference, validBefore: plan.validBefore,
+            payer: plan.payer, maxAmountAtomic: plan.method.settlesActualAmount ? plan.requirement.amount.value : nil,
             paymentId: plan.paymentIdentifier?.value, resource: plan.resource.key, offer: plan.offerEvidence?.json.encoded())
     }
 
@@ -243,7 +262,12 @@ public final class PaymentDriver: Sendable {
                     case .none: break
                     case let .release(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
                     case let .settle(tx):
-                        try ledger.markSettled(id: id, txHash: tx, httpStatus: status, receipt: outcome.receiptEvidence?.json.encoded(), now: now)
+                        let receipt = outcome.receiptEvidence?.json.encoded()
+                        if let charge = outcome.charge {
+                            try ledger.markSettled(id: id, charge: charge, txHash: tx, httpStatus: status, receipt: receipt, now: now)
+                        } else {
+                            try ledger.markSettled(id: id, txHash: tx, httpStatus: status, receipt: receipt, now: now)
+                        }
                     case let .fail(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
                     case let .unknown(why):
                         try ledger.markUnknown(id: id, error: why, httpStatus: status, txHash: outcome.receipt?.transaction, now: now)

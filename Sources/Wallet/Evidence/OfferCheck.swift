@@ -21,7 +21,7 @@ public enum OfferCheck {
     ///   - resourceURL: the URL the offer must be for (the 402's `resource.url`, else the request's).
     ///   - now: Unix seconds.
     ///   - trustedSigners: the keys configured for this host (`payment.offerSigners`).
-    public static func verify(offer: PaymentRequired, requirement: PaymentRequirement, payTo: Address, resourceURL: String, now: Int64,
+    public static func verify(offer: PaymentRequired, requirement: PaymentRequirement, payTo: ChainAccount, resourceURL: String, now: Int64,
                               trustedSigners: [Address]) -> Result<OfferEvidence?, X402Error> {
         guard let (offers, problems) = SignedOffer.offers(in: offer) else { return .success(nil) }
         let checkable = offers.filter { $0.format == "eip712" && $0.terms != nil }
@@ -46,7 +46,7 @@ public enum OfferCheck {
     }
 
     /// Verifies one matching offer: version, expiry, signature, signer.
-    static func check(_ offer: SignedOffer, payTo: Address, now: Int64, trustedSigners: [Address]) -> Result<OfferEvidence, X402Error> {
+    static func check(_ offer: SignedOffer, payTo: ChainAccount, now: Int64, trustedSigners: [Address]) -> Result<OfferEvidence, X402Error> {
         let t = offer.terms!
         guard t.version == 1 else { return .failure(mismatch("the signed offer has version \(t.version); only version 1 is defined")) }
         if t.validUntil != 0, Int64(clamping: t.validUntil) <= now {
@@ -62,7 +62,7 @@ public enum OfferCheck {
             return .failure(mismatch("the signed offer's signature is bad (\(error.message))"))
         }
         let authorization: SignerAuthorization
-        if signer == payTo {
+        if ChainAccount.evm(signer) == payTo {
             authorization = .payTo
         } else if trustedSigners.contains(signer) {
             authorization = .configured

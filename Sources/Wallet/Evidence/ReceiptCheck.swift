@@ -33,7 +33,7 @@ public enum ReceiptCheck {
         if t.network != plan.network { problems.append("it names network \(t.network), not \(plan.network)") }
         let resourceURL = expectedResourceURL(plan)
         if t.resourceUrl != resourceURL { problems.append("it names resource \(t.resourceUrl), not \(resourceURL)") }
-        if !OfferCheck.sameAddress(t.payer, plan.payer.checksummed) { problems.append("it names payer \(t.payer), not this wallet \(plan.payer.checksummed)") }
+        if !OfferCheck.sameAddress(t.payer, plan.payer.text) { problems.append("it names payer \(t.payer), not this wallet \(plan.payer.text)") }
         if !t.transaction.isEmpty {
             let named = SettlementResponse.normalizeTransaction(t.transaction)
             if named == nil || named != settlement.transaction {
@@ -49,7 +49,7 @@ public enum ReceiptCheck {
                                         issuedAt: UInt256(t.issuedAt), transaction: t.transaction)
             let s = try signature.recoverAddress(digest: data.digest)
             signer = s
-            if s == plan.payTo { authorization = .payTo } else if trustedSigners.contains(s) { authorization = .configured } else if s == plan.offerEvidence?.signer {
+            if ChainAccount.evm(s) == plan.payTo { authorization = .payTo } else if trustedSigners.contains(s) { authorization = .configured } else if s == plan.offerEvidence?.signer {
                 authorization = .offerSigner
             } else {
                 authorization = .unverified

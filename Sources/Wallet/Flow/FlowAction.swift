@@ -12,12 +12,15 @@ public enum FlowAction: Sendable, Equatable {
     case signIn(SignInMessage)
     /// Send the caller's request again with this `SIGN-IN-WITH-X` credential, unpaid.
     case sendSignedIn(SignInCredential)
+    /// Ask the chain a read-only question the plan depends on (a Permit2 allowance); a dry run
+    /// asks it too. Answer with `PaymentFlow.chainAnswered`.
+    case readChain(ChainQuestion)
     /// Reserve the plan's amount in the ledger (refusing if a budget would be crossed). A dry
     /// run (`quote`) stops here and checks the budget without reserving.
     case reserve(PaymentPlan)
     /// Ask the human to approve the plan.
     case askApproval(PaymentPlan)
-    /// Sign the plan's authorization.
+    /// Sign the plan's authorization (`PaymentSigner.sign`), answering with `PaymentFlow.signed`.
     case sign(PaymentPlan)
     /// Send the request with this payment attached. On attempt 1 the driver first marks the
     /// ledger row `sent`; later attempts carry the very same payload, after waiting

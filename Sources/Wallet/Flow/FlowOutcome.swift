@@ -1,3 +1,4 @@
+import Ledger
 import X402
 
 /// How a call ended, and what the ledger must record.
@@ -52,9 +53,14 @@ public struct FlowOutcome: Sendable, Equatable {
     /// The seller's signed receipt and how it checked out, when there is one to keep.
     public var receiptEvidence: ReceiptEvidence?
 
+    /// For a settled payment charged its actual amount (`upto`): what it was charged; nil when
+    /// the reserved amount stands.
+    public var charge: SettledCharge?
+
     /// Creates an outcome.
     public init(kind: Kind, plan: PaymentPlan? = nil, receipt: SettlementResponse? = nil, resolution: Resolution = .none,
-                signatures: Int = 0, paidAttempts: Int = 0, signIn: SignInNote? = nil, receiptEvidence: ReceiptEvidence? = nil) {
+                signatures: Int = 0, paidAttempts: Int = 0, signIn: SignInNote? = nil, receiptEvidence: ReceiptEvidence? = nil,
+                charge: SettledCharge? = nil) {
         self.kind = kind
         self.plan = plan
         self.receipt = receipt
@@ -63,5 +69,6 @@ public struct FlowOutcome: Sendable, Equatable {
         self.paidAttempts = paidAttempts
         self.signIn = signIn
         self.receiptEvidence = receiptEvidence
+        self.charge = charge
     }
 }

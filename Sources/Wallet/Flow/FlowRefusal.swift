@@ -12,12 +12,15 @@ public struct FlowRefusal: CodedError, Equatable {
     public let message: String
     /// True when the request never reached the server (transport failure before paying).
     public let isTransportFailure: Bool
+    /// The pending terminal approval that would lift this refusal (`approval.required`), if any.
+    public let approval: ApprovalTicket?
 
     /// Creates a refusal.
-    public init(code: String, message: String, isTransportFailure: Bool = false) {
+    public init(code: String, message: String, isTransportFailure: Bool = false, approval: ApprovalTicket? = nil) {
         self.code = code
         self.message = message
         self.isTransportFailure = isTransportFailure
+        self.approval = approval
     }
 
     /// Captures any coded error.

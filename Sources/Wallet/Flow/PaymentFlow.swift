@@ -1,3 +1,4 @@
+import Ledger
 import PurseCore
 import X402
 
@@ -5,9 +6,9 @@ import X402
 ///
 /// The driver (`PaymentDriver`) calls one method per event and carries out the action each
 /// returns: send unpaid → (payment required) [sign-in: prior payment? → sign → send signed in]
-/// → policy, selection and the seller's signed offer → reserve → (approve) → sign → send paid →
-/// finish. The flow knows nothing of HTTP or MCP: a channel classifies the answers
-/// (`UnpaidAnswer`, `SignInAnswer`, `PaidAnswer`) and attaches the payload or the sign-in.
+/// → policy and selection → (read the chain) → the seller's signed offer → reserve → (approve)
+/// → sign → send paid → finish. The flow knows nothing of HTTP or MCP: a channel classifies the
+/// answers (`UnpaidAnswer`, `SignInAnswer`, `PaidAnswer`) and attaches the payload or the sign-in.
 ///
 /// Invariants the machine guarantees, whatever the events: nothing is signed before the
 /// reservation is committed; at most one payment signature and one sign-in signature per call;
@@ -21,6 +22,8 @@ public struct PaymentFlow: Sendable {
         case awaitingPriorPayment(PaymentRequired, SignInChallenge)
         case awaitingSignIn(PaymentRequired, SignInMessage)
         case awaitingSignInAnswer(PaymentRequired, SignInMessage)
+        case planning
+        case awaitingChain(OptionVerdict)
         case awaitingReservation(PaymentPlan)
         case awaitingApproval(PaymentPlan)
         case awaitingSignature(PaymentPlan)
@@ -36,10 +39,13 @@ public struct PaymentFlow: Sendable {
     private var signatures = 0
     /// The offer, once a payment-required answer was read (the latest one, after a sign-in).
     public private(set) var offer: PaymentRequired?
-    /// The verdict on every offered option, once an offer was read.
+    /// The verdict on every offered option, once an offer was read (with the reasons learned
+    /// after selection, such as a missing Permit2 allowance).
     public private(set) var selection: Selection?
     /// What became of a sign-in challenge, when the 402 offered one.
     public private(set) var signInNote: SignInNote?
+    /// Reasons options were refused after selection, in the order they were tried.
+    private var lateRefusals: [OptionVerdict.Reason] = []
 
     /// Creates the flow for one call.
     public init(resource: PaymentResource, context: FlowContext) {
@@ -152,6 +158,18 @@ public struct PaymentFlow: Sendable {
         }
     }
 
+    /// The chain answered the question of `.readChain` (or could not be asked): finish planning
+    /// the option, or refuse it and go on to the next cheapest.
+    public mutating func chainAnswered(_ answer: Result<ChainAnswer, FlowRefusal>) -> FlowAction {
+        guard case let .awaitingChain(verdict) = state, let offer else { return misuse() }
+        switch answer {
+        case let .success(a):
+            return advance(verdict, AuthorizationPlanner.finish(verdict, offer: offer, context: context, answer: a))
+        case let .failure(e):
+            return refuseAndContinue(verdict, .init(code: "chain.read_failed", message: "the chain could not be asked what this payment needs: \(e.message) [\(e.code)]"))
+        }
+    }
+
     /// The ledger reserved the amount; the row is committed.
     public mutating func reserved() -> FlowAction {
         guard case let .awaitingReservation(plan) = state else { return misuse() }
@@ -183,11 +201,11 @@ public struct PaymentFlow: Sendable {
     }
 
     /// The authorization was signed: build the payload once and send it.
-    public mutating func signed(_ authorization: SignedAuthorization) -> FlowAction {
+    public mutating func signed(_ signed: SchemePayload) -> FlowAction {
         guard case let .awaitingSignature(plan) = state else { return misuse() }
         signatures += 1
-        let payload = PaymentPayload(offer: plan.offer, requirement: plan.requirement, scheme: authorization.json,
-                                     paymentIdentifier: plan.paymentIdentifier)
+        let payload = PaymentPayload(offer: plan.offer, requirement: plan.requirement, scheme: signed.json,
+                                     paymentIdentifier: plan.paymentIdentifier, schemeExtensions: signed.extensions)
         state = .awaitingPaid(plan, payload, attempt: 1, ambiguous: false)
         return .sendPaid(payload, attempt: 1, delayMilliseconds: 0)
     }
@@ -261,46 +279,84 @@ public struct PaymentFlow: Sendable {
         }
     }
 
-    /// Policy before money: host lists, then the options (network, asset, scheme, flow, cap),
-    /// then the seller's signed offer for the chosen option, then a plan with every value fixed.
-    /// The same steps, in the same order, for a payment and a dry run.
+    /// Policy before money: host lists, then the options (network, asset, scheme, flow, cap), then
+    /// the cheapest allowed option's authorization (asking the chain when its method needs it),
+    /// then the seller's signed offer for it, then a plan with every value fixed. The same steps,
+    /// in the same order, for a payment and a dry run.
     private mutating func decide(_ offer: PaymentRequired) -> FlowAction {
         if let refusal = context.policy.hostRefusal(resource.host) { return finish(FlowOutcome(kind: .refused(FlowRefusal(refusal)))) }
-        let selection = RequirementSelector.select(offer, policy: context.policy.selectionPolicy(maxPrice: context.maxPrice))
-        self.selection = selection
-        guard let chosen = selection.chosen, let requirement = chosen.requirement, let asset = chosen.asset,
-              let micros = chosen.micros, let payTo = chosen.payTo, let token = chosen.token,
-              let chainId = requirement.network?.chainId
-        else {
-            var why = "no acceptable payment option:\n" + selection.refusalSummary
-            if let e = offer.error { why += "\n(server said: \(e))" }
+        self.offer = offer
+        lateRefusals = []
+        selection = RequirementSelector.select(offer, policy: context.policy.selectionPolicy(maxPrice: context.maxPrice))
+        return planNext()
+    }
+
+    /// Plans the best remaining candidate, or refuses when none is left.
+    private mutating func planNext() -> FlowAction {
+        guard let offer, let selection else { return misuse() }
+        guard let chosen = selection.chosen else {
+            let said = offer.error.map { "\n(server said: \($0))" } ?? ""
+            // When options passed the policy but the chain ruled them out (a missing Permit2
+            // allowance), the cheapest one's reason is the answer, with its own code.
+            if let first = lateRefusals.first {
+                let others = selection.verdicts.count > 1 ? "\nevery option:\n" + selection.refusalSummary : ""
+                return finish(FlowOutcome(kind: .refused(FlowRefusal(code: first.code, message: first.message + others + said))))
+            }
+            let why = "no acceptable payment option:\n" + selection.refusalSummary + said
             return finish(FlowOutcome(kind: .refused(FlowRefusal(code: "policy.no_acceptable_option", message: why))))
         }
-        let resourceURL = offer.resource?["url"]?.stringValue ?? requirement.resource ?? resource.url
-        let evidence: OfferEvidence?
-        switch OfferCheck.verify(offer: offer, requirement: requirement, payTo: payTo, resourceURL: resourceURL, now: context.now,
-                                 trustedSigners: context.offerSigners) {
-        case let .success(e): evidence = e
-        case let .failure(error): return finish(FlowOutcome(kind: .refused(FlowRefusal(error))))
+        guard let method = chosen.method, context.payerAccount(method.family) != nil else {
+            return refuseAndContinue(chosen, .init(code: "option.no_key", message: "this wallet has no key for \(chosen.method?.family.rawValue ?? "this") network"))
         }
-        let window = min(requirement.maxTimeoutSeconds, context.validityCeilingSeconds)
-        let plan = PaymentPlan(
-            offer: offer, requirement: requirement, asset: asset, token: token, payTo: payTo, micros: micros,
-            resource: resource, payer: context.payer, chainId: chainId, validAfter: context.now - 600,
-            validBefore: context.now + window, nonce: context.nonce,
-            paymentIdentifier: offer.advertisesPaymentIdentifier ? context.paymentIdentifier : nil, offerEvidence: evidence)
-        state = .awaitingReservation(plan)
-        return .reserve(plan)
+        return advance(chosen, AuthorizationPlanner.start(chosen, offer: offer, context: context))
+    }
+
+    /// Carries out one planning step for `verdict`.
+    private mutating func advance(_ verdict: OptionVerdict, _ step: AuthorizationPlanner.Step) -> FlowAction {
+        switch step {
+        case let .ask(question):
+            state = .awaitingChain(verdict)
+            return .readChain(question)
+        case let .refuse(reason):
+            return refuseAndContinue(verdict, reason)
+        case let .ready(authorization):
+            guard let offer, let requirement = verdict.requirement, let method = verdict.method, let asset = verdict.asset,
+                  let micros = verdict.micros, let payTo = verdict.payTo, let token = verdict.token
+            else { return misuse() }
+            let resourceURL = offer.resource?["url"]?.stringValue ?? requirement.resource ?? resource.url
+            let evidence: OfferEvidence?
+            switch OfferCheck.verify(offer: offer, requirement: requirement, payTo: payTo, resourceURL: resourceURL, now: context.now,
+                                     trustedSigners: context.offerSigners) {
+            case let .success(e): evidence = e
+            case let .failure(error): return finish(FlowOutcome(kind: .refused(FlowRefusal(error))))
+            }
+            let plan = PaymentPlan(
+                offer: offer, requirement: requirement, method: method, asset: asset, token: token, payTo: payTo, micros: micros,
+                resource: resource, authorization: authorization,
+                paymentIdentifier: offer.advertisesPaymentIdentifier ? context.paymentIdentifier : nil, offerEvidence: evidence)
+            state = .awaitingReservation(plan)
+            return .reserve(plan)
+        }
+    }
+
+    /// Refuses `verdict` for a reason found after selection and plans the next candidate.
+    private mutating func refuseAndContinue(_ verdict: OptionVerdict, _ reason: OptionVerdict.Reason) -> FlowAction {
+        lateRefusals.append(reason)
+        selection = selection?.refusing(index: verdict.index, reason)
+        state = .planning
+        return planNext()
     }
 
     private func paid(_ plan: PaymentPlan, _ kind: FlowOutcome.Kind, receipt: SettlementResponse? = nil,
                       resolution: FlowOutcome.Resolution, attempts: Int) -> FlowOutcome {
         var evidence: ReceiptEvidence?
+        var charge: SettledCharge?
         if case .settle = resolution {
             evidence = ReceiptCheck.check(settlement: receipt, plan: plan, now: context.now, trustedSigners: context.offerSigners)
+            charge = SettledChargeDecision.charge(plan: plan, receipt: receipt)
         }
         return FlowOutcome(kind: kind, plan: plan, receipt: receipt, resolution: resolution, signatures: signatures, paidAttempts: attempts,
-                           receiptEvidence: evidence)
+                           receiptEvidence: evidence, charge: charge)
     }
 
     private func unconfirmed(_ plan: PaymentPlan, status: Int, receipt: SettlementResponse?, attempts: Int) -> FlowOutcome {

@@ -3,7 +3,8 @@ import Foundation
 import PurseCore
 
 /// Finds the wallet's key: `PURSE_PRIVATE_KEY`, else the config's key file (mode 0600 or
-/// stricter), else the config's V3 keystore with its password from a named variable.
+/// stricter), else the config's V3 keystore with its password from a named variable or from
+/// `key.passwordCommand`.
 public enum KeyLoader {
     /// Where the key came from, for humans (never the key).
     public enum Source: Sendable, Equatable {
@@ -24,20 +25,33 @@ public enum KeyLoader {
         }
         switch config.key {
         case nil:
-            throw KeyLoadError("key.not_configured", "no key: set PURSE_PRIVATE_KEY (0x + 64 hex), or name a key file or keystore in the config (\"key\": {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME}); `purse keygen --out PATH` makes a keystore")
+            throw KeyLoadError("key.not_configured", "no key: set PURSE_PRIVATE_KEY (0x + 64 hex), or name a key file or keystore in the config (\"key\": {\"file\": PATH} or {\"keystore\": PATH, \"passwordEnv\": NAME}); `purse init` sets one up, `purse keygen --out PATH` makes a keystore")
         case let .file(path):
             let text = try readPrivate(path, what: "key file")
             do { return (try PrivateKey(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), .file(path)) } catch {
                 throw KeyLoadError(error.code, "key file \(path): \(error.message)")
             }
-        case let .keystore(path, passwordEnv):
-            guard let password = environment[passwordEnv] else {
-                throw KeyLoadError("key.password_missing", "the keystore password variable \(passwordEnv) is not set")
-            }
+        case let .keystore(path, source):
             let text = try readPrivate(path, what: "keystore", requireOwnerOnly: false)
+            let password = try password(source, environment: environment)
             do { return (try Keystore.decrypt(json: Array(text.utf8), password: password), .keystore(path)) } catch {
                 throw KeyLoadError(error.code, "keystore \(path): \(error.message)")
             }
+        }
+    }
+
+    /// The keystore password from its configured source.
+    ///
+    /// - Throws: `key.password_missing` (the variable is not set), or `PasswordCommand`'s errors.
+    public static func password(_ source: KeystorePassword, environment: [String: String]) throws(KeyLoadError) -> String {
+        switch source {
+        case let .environment(name):
+            guard let password = environment[name] else {
+                throw KeyLoadError("key.password_missing", "the keystore password variable \(name) is not set")
+            }
+            return password
+        case let .command(argv, timeoutSeconds):
+            return try PasswordCommand(argv: argv, timeoutSeconds: Double(timeoutSeconds)).run(environment: environment)
         }
     }
 

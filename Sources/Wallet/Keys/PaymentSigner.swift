@@ -5,8 +5,9 @@ import X402
 public protocol PaymentSigner: Sendable {
     /// The paying address.
     var address: Address { get }
-    /// Signs the plan's `TransferWithAuthorization` with exactly the plan's values.
-    func sign(_ plan: PaymentPlan) throws(PurseError) -> SignedAuthorization
+    /// Signs the plan's authorization with exactly the plan's values, whatever its kind
+    /// (`plan.authorization`), and returns the scheme payload to send.
+    func sign(_ plan: PaymentPlan) throws(PurseError) -> SchemePayload
     /// Signs an EIP-4361 sign-in message (EIP-191 `personal_sign`); it can move no money.
     func signIn(_ message: SignInMessage) throws(PurseError) -> [UInt8]
 }

@@ -1,9 +1,11 @@
 import HTTP
+import Ledger
 import PurseCore
 import X402
 
 extension FetchResult {
     /// `not_required`, `signed_in` (let in by a signed sign-in, nothing paid), `paid`, `refused`,
+    /// `approval_required` (refused until the human runs `purse approve`; see `approval`),
     /// `error` (the request could not be made; nothing signed), `failed` (including a payment that
     /// settled up front while the content failed) or `unknown`.
     public var outcomeName: String {
@@ -11,6 +13,7 @@ extension FetchResult {
         case .notPaymentRequired: "not_required"
         case .signedIn: "signed_in"
         case .paid: "paid"
+        case let .refused(e) where e.approval != nil: "approval_required"
         case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
         case .paymentFailed, .notDelivered: "failed"
         case .unknown: "unknown"
@@ -23,6 +26,12 @@ extension FetchResult {
     public var paid: Bool {
         if case .paid = outcome.kind { return true }
         return false
+    }
+
+    /// The pending terminal approval, when the outcome is `approval_required`.
+    public var approval: ApprovalTicket? {
+        if case let .refused(e) = outcome.kind { return e.approval }
+        return nil
     }
 
     /// Whether a signed authorization left the process (then `payment` is reported).
@@ -63,12 +72,13 @@ extension FetchResult {
         }
         o["paid"] = .bool(paid)
         if let plan = outcome.plan, signedPaymentSent {
-            var payment = PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus)
+            var payment = PaymentJSON.payment(plan: plan, receipt: outcome.receipt, status: ledgerStatus, charge: outcome.charge)
             payment["receipt"] = outcome.receiptEvidence?.json ?? .null
             o["payment"] = .object(payment)
         }
         if let note = outcome.signIn { o["signIn"] = note.json }
         if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
+        if let ticket = approval { o["approval"] = ticket.json() }
         if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
         return .object(o)
     }
@@ -97,8 +107,13 @@ extension FetchResult {
         case .paid:
             if let p = outcome.plan {
                 let tx = outcome.receipt?.transaction.map { " Transaction \($0)." } ?? " Settlement not confirmed yet; reconcile will check the chain."
-                lines.append("Paid \(p.priceText) on \(p.network) to \(p.payTo).\(tx)")
+                let price = outcome.charge.map { c in
+                    "\(AmountText.format(atomic: c.atomic, decimals: p.asset.decimals, symbol: p.asset.symbol)) (signed for at most \(p.priceText))"
+                } ?? p.priceText
+                lines.append("Paid \(price) on \(p.network) to \(p.payTo).\(tx)")
             }
+        case let .refused(e) where e.approval != nil:
+            lines.append("Approval required, nothing was paid: \(e.message)")
         case let .refused(e): lines.append("Not paid: \(e.message) [\(e.code)]")
         case let .paymentFailed(reason): lines.append("Payment refused by the server: \(reason). Nothing was charged according to the server.")
         case let .unknown(reason): lines.append("Payment outcome unknown: \(reason)")
@@ -132,23 +147,34 @@ public enum HTTPResponseJSON {
 
 /// JSON views of payments and budgets.
 public enum PaymentJSON {
-    /// The `payment` object of a result.
-    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String) -> JSONObject {
-        [
-            "amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
-            "amountAtomic": .string(String(plan.requirement.amount.value)),
-            "asset": .string(plan.token.checksummed),
+    /// The `payment` object of a result. For a payment settled for its actual amount (`upto`),
+    /// `amount` is what it was charged once settled (the signed maximum before) and `maxAmount`
+    /// the maximum; `amountSource` says whose word the amount is.
+    public static func payment(plan: PaymentPlan, receipt: SettlementResponse?, status: String, charge: SettledCharge? = nil) -> JSONObject {
+        let atomic = charge?.atomic ?? plan.requirement.amount.value
+        var o: JSONObject = [
+            "amount": .string(AmountText.decimal(atomic: atomic, decimals: plan.asset.decimals)),
+            "amountAtomic": .string(String(atomic)),
+            "asset": .string(plan.token.text),
             "symbol": .string(plan.asset.symbol),
             "network": .string(plan.network),
-            "payTo": .string(plan.payTo.checksummed),
+            "payTo": .string(plan.payTo.text),
             "transaction": receipt?.transaction.map(JSONValue.string) ?? .null,
-            "payer": .string(plan.payer.checksummed),
+            "payer": .string(plan.payer.text),
             "x402Version": .integer(plan.requirement.x402Version),
             "status": .string(status),
+            "scheme": .string(plan.method.scheme),
+            "transferMethod": .string(plan.method.transferMethod),
             "paymentFlow": .string(plan.paymentFlow),
             "paymentId": plan.paymentIdentifier.map { .string($0.value) } ?? .null,
             "offer": plan.offerEvidence?.json ?? .null,
         ]
+        if plan.method.settlesActualAmount {
+            o["maxAmount"] = .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals))
+            o["amountSource"] = charge.map { .string($0.source.rawValue) } ?? .null
+            if let note = charge?.note { o["amountNote"] = .string(note) }
+        }
+        return o
     }
 }
 

@@ -32,8 +32,9 @@ extension QuoteResult {
             let mark = selection.chosen?.index == v.index ? "*" : (v.allowed ? "+" : "-")
             if let r = v.requirement {
                 let price = v.asset.map { AmountText.format(atomic: r.amount.value, decimals: $0.decimals, symbol: $0.symbol) } ?? "\(r.amount.value) atomic units of \(r.asset)"
+                let method = v.method.map { " (\($0.transferMethod)\($0.settlesActualAmount ? ", at most" : ""))" } ?? ""
                 let flow = r.paymentFlow.map { " (paymentFlow \($0))" } ?? ""
-                lines.append("  \(mark) [\(v.index)] \(r.scheme) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)\(flow)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
+                lines.append("  \(mark) [\(v.index)] \(r.scheme)\(method) \(r.network?.caip2 ?? r.networkText) \(price) to \(r.payTo)\(flow)" + (v.allowed ? "" : " — " + v.reasons.map(\.message).joined(separator: "; ")))
             } else {
                 lines.append("  \(mark) [\(v.index)] unreadable — " + v.reasons.map(\.message).joined(separator: "; "))
             }

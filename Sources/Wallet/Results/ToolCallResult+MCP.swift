@@ -37,7 +37,7 @@ extension ToolCallResult {
             "amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
             "symbol": .string(plan.asset.symbol),
             "network": .string(plan.network),
-            "payTo": .string(plan.payTo.checksummed),
+            "payTo": .string(plan.payTo.text),
             "transaction": outcome.receipt?.transaction.map(JSONValue.string) ?? .null,
             "status": .string(status),
         ]

@@ -32,7 +32,7 @@ public struct ToolQuoteResult: Sendable {
         o["refusal"] = refusal.map { .object(["code": .string($0.code), "message": .string($0.message)]) } ?? .null
         if let plan {
             o["price"] = ["amount": .string(AmountText.decimal(atomic: plan.requirement.amount.value, decimals: plan.asset.decimals)),
-                          "symbol": .string(plan.asset.symbol), "network": .string(plan.network), "payTo": .string(plan.payTo.checksummed)]
+                          "symbol": .string(plan.asset.symbol), "network": .string(plan.network), "payTo": .string(plan.payTo.text)]
         }
         if let e = offer?.error { o["serverError"] = .string(e) }
         return .object(o)

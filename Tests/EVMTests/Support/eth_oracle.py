@@ -7,6 +7,9 @@ Commands:
   version   {}                                   -> {"eth_account": "<version>"}
   recover   {"domain": {...}, "message": {...},   -> {"address": "0x..", "digest": "0x..",
              "signature": "0x..", "key": "0x.."}     "signature": "0x.." (eth-account's own, when key given)}
+  typed     {"typed": <eth-account full_message,   -> {"address": "0x..", "digest": "0x..", "signature": "0x.."}
+             uint256 as decimal strings>,
+             "signature": "0x..", "key": "0x.."}
   encrypt   {"key": "0x..", "password": "..",     -> {"keystore": {...}}
              "kdf": "scrypt"|"pbkdf2", "iterations": N}
   decrypt   {"keystore": {...}, "password": ".."} -> {"address": "0x.."}
@@ -68,6 +71,35 @@ def recover(req):
     return out
 
 
+def _ints(value, types, type_name):
+    """Turns the decimal-string uint256 fields of a message into ints, following its types."""
+    out = {}
+    for field in types[type_name]:
+        v = value[field["name"]]
+        if field["type"] in types:
+            out[field["name"]] = _ints(v, types, field["type"])
+        elif field["type"].startswith("uint"):
+            out[field["name"]] = int(v)
+        else:
+            out[field["name"]] = v
+    return out
+
+
+def typed(req):
+    full = dict(req["typed"])
+    types = full["types"]
+    full["message"] = _ints(full["message"], types, full["primaryType"])
+    full["domain"] = {k: (int(v) if k == "chainId" else v) for k, v in full["domain"].items()}
+    signable = encode_typed_data(full_message=full)
+    out = {
+        "address": Account.recover_message(signable, signature=req["signature"]),
+        "digest": "0x" + _hash_eip191_message(signable).hex(),
+    }
+    if req.get("key"):
+        out["signature"] = "0x" + Account.sign_message(signable, private_key=req["key"]).signature.hex()
+    return out
+
+
 def encrypt(req):
     ks = Account.encrypt(req["key"], req["password"], kdf=req["kdf"], iterations=int(req["iterations"]))
     return {"keystore": ks}
@@ -85,6 +117,8 @@ def main():
         out = {"eth_account": version("eth-account")}
     elif command == "recover":
         out = recover(req)
+    elif command == "typed":
+        out = typed(req)
     elif command == "encrypt":
         out = encrypt(req)
     elif command == "decrypt":

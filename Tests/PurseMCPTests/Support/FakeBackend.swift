@@ -5,7 +5,8 @@ import Wallet
 
 /// A scripted wallet: `paid_fetch` behaves according to the URL's path.
 /// - `/slow`: takes 500 ms. `/big`: a ~300 KB body. `/log`: logs at debug and at warning.
-/// - `/approve`: asks for approval and returns the decision as the body.
+/// - `/approve`: asks the call's approver about `PlanFixture.plan()` and returns the answer as the
+///   body: `approved`, or the refusal's code (`approval.declined`, `approval.required`…).
 final class FakeBackend: PurseToolBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var _calls: [(String, JSONObject)] = []
@@ -36,11 +37,6 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
         return .object(o)
     }
 
-    static let approvalRequest = ApprovalRequest(
-        amount: "0.05", symbol: "USDC", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-        network: "eip155:84532", payTo: "0x1111111111111111111111111111111111111111",
-        host: "api.example.com", url: "https://api.example.com/approve", budgetLeft: "0.95")
-
     func callTool(_ name: String, arguments: JSONObject, context: ToolCallContext) async -> ToolResult {
         lock.withLock { _calls.append((name, arguments)) }
         let url = arguments["url"]?.stringValue ?? ""
@@ -63,8 +59,9 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
                 return ToolResult(structured: Self.fetchResult(body: "logged"), summary: "HTTP 200")
             }
             if url.hasSuffix("/approve") {
-                let decision = await context.approval.ask(Self.approvalRequest)
-                return ToolResult(structured: Self.fetchResult(body: "\(decision)"), summary: "decision \(decision)")
+                let refusal = await context.approver.approve(PlanFixture.plan(), budgetLeft: "0.95")
+                let decision = refusal?.code ?? "approved"
+                return ToolResult(structured: Self.fetchResult(body: decision), summary: "decision \(decision)")
             }
             if url.hasSuffix("/fail") {
                 return ToolResult.failure(PurseError("budget.session_exceeded", "Session budget exceeded."))
@@ -87,5 +84,23 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
 
     func clientConnected(name: String, version: String) async {
         lock.withLock { _clients.append("\(name) \(version)") }
+    }
+
+    /// The terminal style, faked: files nothing, answers `approval.required` (or, with an id,
+    /// `approved` for `apr_good` and `approval.unknown` otherwise).
+    func terminalApprover(approvalID: String?) -> any PaymentApprover {
+        record("terminal:\(approvalID ?? "-")")
+        return FakeTerminal(approvalID: approvalID)
+    }
+
+    struct FakeTerminal: PaymentApprover {
+        let approvalID: String?
+        func approve(_ plan: PaymentPlan, budgetLeft: String) async -> FlowRefusal? {
+            switch approvalID {
+            case nil: FlowRefusal(code: "approval.required", message: "ask the human")
+            case "apr_good": nil
+            default: FlowRefusal(code: "approval.unknown", message: "no such approval")
+            }
+        }
     }
 }

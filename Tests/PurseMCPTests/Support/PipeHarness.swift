@@ -37,16 +37,19 @@ final class PipeHarness: @unchecked Sendable {
     private var _runFinished: ContinuousClock.Instant?
     private var runTask: Task<Void, Error>!
     private let readerDone = DispatchSemaphore(value: 0)
-    /// Answers a server-to-client request (elicitation); nil means never answer.
+    /// Answers a server-to-client request (elicitation); nil means never answer, and a value of
+    /// the form `{"error": {...}}` answers with that JSON-RPC error.
     let responder: (@Sendable (JSONValue) -> JSONValue?)?
 
     var lines: [JSONValue] { lock.withLock { _lines } }
     var badLines: [String] { lock.withLock { _badLines } }
     var runFinished: ContinuousClock.Instant? { lock.withLock { _runFinished } }
 
+    /// - Parameter serving: the backend the server runs on, when not `backend` (the unconfigured one).
     init(
         backend: FakeBackend = FakeBackend(), approvalTimeout: Duration = .seconds(5),
-        reader: ReaderOptions = ReaderOptions(), responder: (@Sendable (JSONValue) -> JSONValue?)? = nil
+        reader: ReaderOptions = ReaderOptions(), responder: (@Sendable (JSONValue) -> JSONValue?)? = nil,
+        serving: (any PurseToolBackend)? = nil
     ) {
         self.backend = backend
         self.responder = responder
@@ -61,7 +64,7 @@ final class PipeHarness: @unchecked Sendable {
 
         var logger = Logger(label: "purse.test") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = Logger.Level.critical
-        let server = PurseServer(backend: backend, version: "0.0.1-test", approvalTimeout: approvalTimeout, logger: logger)
+        let server = PurseServer(backend: serving ?? backend, version: "0.0.1-test", approvalTimeout: approvalTimeout, logger: logger)
         let (input, output) = (serverRead, serverWrite)
         runTask = Task {
             try await server.run(input: input, output: output)
@@ -197,7 +200,12 @@ final class PipeHarness: @unchecked Sendable {
         if value["method"] != nil, let id = value["id"], let responder, let result = responder(value) {
             let inputClosed = lock.withLock { _inputClosed }
             if !inputClosed {
-                send(["jsonrpc": "2.0", "id": id, "result": result])
+                // A reply of the form {"error": {...}} is sent as a JSON-RPC error.
+                if let error = result["error"], result.objectValue?.keys == ["error"] {
+                    send(["jsonrpc": "2.0", "id": id, "error": error])
+                } else {
+                    send(["jsonrpc": "2.0", "id": id, "result": result])
+                }
             }
         }
     }

@@ -1,6 +1,5 @@
-// Purse — EVM module.
+// Purse — PurseCore (moved from EVM: X402 payloads need uint256 decimal text too).
 
-import PurseCore
 
 /// Why decimal text could not become a `UInt256`.
 public enum UInt256Error: CodedError, Equatable {

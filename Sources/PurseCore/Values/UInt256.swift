@@ -1,4 +1,4 @@
-// Purse — EVM module.
+// Purse — PurseCore (moved from EVM: X402 payloads need uint256 decimal text too).
 // A minimal unsigned 256-bit integer: enough for EIP-712 uint256 fields and ABI return values.
 
 /// An unsigned 256-bit integer, as used for token amounts and timestamps in EIP-712 and the ABI.

@@ -1,0 +1,32 @@
+import GRDB
+
+extension SQLiteLedger {
+    /// The SQLite answer to `PaymentLedger.health()`: the newest applied migration id, `PRAGMA
+    /// integrity_check` (the full check, not the `quick_check` run on open: doctor can afford
+    /// it), and an empty `BEGIN IMMEDIATE` transaction.
+    public func health() throws(LedgerError) -> LedgerHealth {
+        let (applied, findings) = try read { db in
+            (try SQLiteSchema.migrator.appliedIdentifiers(db), try String.fetchAll(db, sql: "PRAGMA integrity_check(10)"))
+        }
+        let writable: Bool
+        do {
+            try write { _ in }
+            writable = true
+        } catch {
+            writable = false
+        }
+        let ok = findings == ["ok"]
+        return LedgerHealth(
+            backend: "sqlite",
+            schemaVersion: Self.newest(applied) ?? "none",
+            latestSchemaVersion: Self.newest(SQLiteSchema.known) ?? "none",
+            integrityOK: ok,
+            integrity: ok ? "ok" : findings.prefix(3).joined(separator: "; "),
+            writable: writable)
+    }
+
+    /// The highest `vN` id (numerically, so that v10 follows v9).
+    static func newest(_ ids: Set<String>) -> String? {
+        ids.max { (Int($0.dropFirst()) ?? 0) < (Int($1.dropFirst()) ?? 0) }
+    }
+}

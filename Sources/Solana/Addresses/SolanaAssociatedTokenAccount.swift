@@ -1,0 +1,21 @@
+// Purse — Solana module (pure).
+
+/// Associated token accounts: the one token account per (owner, mint, token program) that
+/// wallets and the x402 `exact` scheme pay from and to.
+public enum SolanaAssociatedTokenAccount {
+    /// The ATA of `owner` for `mint` under `tokenProgram`: the program address found from the
+    /// seeds `[owner, tokenProgram, mint]` under the Associated Token Account program.
+    ///
+    /// The token program is part of the seeds, so the same owner and mint give different accounts
+    /// under SPL Token and Token-2022; read the mint's owner from the chain before deriving.
+    public static func address(owner: SolanaPublicKey, mint: SolanaPublicKey, tokenProgram: SolanaTokenProgram) -> SolanaPublicKey {
+        derive(owner: owner, mint: mint, tokenProgram: tokenProgram).address
+    }
+
+    /// The ATA and its bump seed.
+    public static func derive(owner: SolanaPublicKey, mint: SolanaPublicKey, tokenProgram: SolanaTokenProgram) -> SolanaProgramAddress {
+        // Three 32-byte seeds are within every limit, and a viable bump exists with
+        // overwhelming probability (each candidate is off the curve about half of the time).
+        try! SolanaProgramAddress.find(seeds: [owner.bytes, tokenProgram.id.bytes, mint.bytes], programId: .associatedTokenProgram)
+    }
+}
