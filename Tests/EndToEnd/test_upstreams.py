@@ -132,6 +132,14 @@ def note(mode: str, code: str | None, calls: int, p, world) -> None:
                              "settled": sum(1 for r in rs if row_status(r) == "settled")}
 
 
+async def reached(up, tool: str, timeout: float = 30) -> None:
+    """Waits (bounded) until the upstream has received a call of `tool`."""
+    deadline = time.monotonic() + timeout
+    while up.stats().get("tools", {}).get(tool, {}).get("calls", 0) < 1:
+        assert time.monotonic() < deadline, f"no {tool} call reached the upstream in {timeout} s"
+        await asyncio.sleep(0.05)
+
+
 async def own_tools_work(s: PurseMCP) -> None:
     """Purse's own tools answer (they never wait for an upstream)."""
     t = time.monotonic()
@@ -144,9 +152,11 @@ async def own_tools_work(s: PurseMCP) -> None:
 # ---- the main path, over both transports -------------------------------------------------------
 
 @pytest.mark.parametrize("transport", BOTH)
-def test_paid_free_and_over_cap_calls(transport, world, purse, upstream):
+def test_paid_free_over_cap_and_eight_parallel_calls(transport, world, purse, upstream):
+    """One paid call, a free one, one over the cap; then, with the session budget left for five
+    (0.06 - 0.01), eight parallel paid calls: exactly five paid, three refused, nothing else moved."""
     up = upstream(transport, "spec")
-    p = purse(gateway_config(world, {"weather": up}), fund=1_000_000)
+    p = purse(gateway_config(world, {"weather": up}, sessionBudget="0.06"), fund=1_000_000)
     seller0 = balance_of(world, world["seller"])
 
     async def go():
@@ -180,66 +190,91 @@ def test_paid_free_and_over_cap_calls(transport, world, purse, upstream):
             assert err["code"] == "policy.no_acceptable_option" and "exceeds the per-request cap" in err["message"]
             assert paid_meta(over) is None
             await own_tools_work(s)
+            single = meta["transaction"]
+            return single, await asyncio.gather(*[s.call("weather__get_weather", {"city": f"c{i}"}) for i in range(8)])
 
-    run(go())
-    assert p.balance() == 1_000_000 - PRICE
-    assert balance_of(world, world["seller"]) - seller0 >= PRICE
-    assert count_transfers(world, sender=p.address) == 1
+    single, parallel = run(go())
+    paid = [r for r in parallel if not r["isError"]]
+    refused = [r for r in parallel if r["isError"]]
+    assert len(paid) == 5 and len(refused) == 3, [r["text"][:200] for r in parallel]
+    assert all(error_of(r)["code"] == "budget.session_exceeded" and paid_meta(r) is None for r in refused)
+    assert all(paid_meta(r)["status"] == "settled" for r in paid)
+    assert p.balance() == 1_000_000 - 6 * PRICE
+    assert balance_of(world, world["seller"]) - seller0 >= 6 * PRICE
+    assert count_transfers(world, sender=p.address) == 6
     stats = up.stats()
-    assert stats["settlements"] == 1 and stats["paymentsReceived"] == 1
+    assert stats["settlements"] == 6 and stats["paymentsReceived"] == 6
     assert stats["tools"]["expensive_tool"]["runs"] == 0
-    (row,) = rows(p)
-    assert row_host(row) == "mcp:weather" and row_status(row) == "settled"
-    assert row_tx(row) == stats["transactions"][0].lower()
+    by_tx = {row_tx(r): r for r in rows(p)}
+    assert len(by_tx) == 6 and all(row_host(r) == "mcp:weather" and row_status(r) == "settled" for r in by_tx.values())
+    assert set(by_tx) == {t.lower() for t in stats["transactions"]} and single.lower() in by_tx
     table = p.spend_log("table")
     assert table.rc == 0 and "mcp:weather" in table.stdout
 
 
-@pytest.mark.parametrize("convention,transport", [("text", "stdio"), ("cloudflare", "stdio"), ("cloudflare", "http")])
-def test_other_conventions_are_paid_once(convention, transport, world, purse, upstream):
-    up = upstream(transport, convention)
-    p = purse(gateway_config(world, {"w": up}), fund=1_000_000)
+CONVENTIONS = {"t": ("text", "stdio"), "c": ("cloudflare", "stdio"), "ch": ("cloudflare", "http")}
+
+
+def test_other_conventions_are_paid_once(world, purse, upstream):
+    """The text-only and the Cloudflare conventions (stdio, and Cloudflare over Streamable HTTP),
+    three upstreams behind one Purse: each paid once, in the shape it wants."""
+    ups = {name: upstream(transport, convention) for name, (convention, transport) in CONVENTIONS.items()}
+    p = purse(gateway_config(world, ups), fund=1_000_000)
 
     async def go():
         async with serve(p) as s:
-            tools = {t["name"]: t for t in await wait_tools(s, "w__")}
-            # The price declared at list time is in the description.
-            expected = {"text": "Costs 0.01 USDC per call", "cloudflare": "Costs 0.01 USD per call"}[convention]
-            assert expected in tools["w__get_weather"]["description"], tools["w__get_weather"]["description"]
-            res = await s.call("w__get_weather", {"city": "Oslo"})
-            assert not res["isError"], res
-            assert paid_meta(res)["status"] == "settled"
-            assert int(receipt(world, paid_meta(res)["transaction"])["status"], 16) == 1
+            for name, (convention, _) in CONVENTIONS.items():
+                tools = {t["name"]: t for t in await wait_tools(s, f"{name}__")}
+                # The price declared at list time is in the description.
+                expected = {"text": "Costs 0.01 USDC per call", "cloudflare": "Costs 0.01 USD per call"}[convention]
+                assert expected in tools[f"{name}__get_weather"]["description"], tools[f"{name}__get_weather"]["description"]
+                res = await s.call(f"{name}__get_weather", {"city": "Oslo"})
+                assert not res["isError"], res
+                assert paid_meta(res)["status"] == "settled"
+                assert int(receipt(world, paid_meta(res)["transaction"])["status"], 16) == 1
 
     run(go())
-    stats = up.stats()
-    # One payment, in the shape this convention wants (an object, or base64 for Cloudflare):
-    # a wrong shape would have been counted as refused.
-    assert stats["settlements"] == 1 and stats["paymentsReceived"] == 1 and stats["refused"] == 0, stats
-    assert count_transfers(world, sender=p.address) == 1
-    assert p.balance() == 1_000_000 - PRICE
+    for name, up in ups.items():
+        stats = up.stats()
+        # One payment, in the shape this convention wants (an object, or base64 for Cloudflare):
+        # a wrong shape would have been counted as refused.
+        assert stats["settlements"] == 1 and stats["paymentsReceived"] == 1 and stats["refused"] == 0, (name, stats)
+    assert count_transfers(world, sender=p.address) == 3
+    assert p.balance() == 1_000_000 - 3 * PRICE
 
 
-@pytest.mark.parametrize("transport", BOTH)
-def test_eight_parallel_paid_calls_under_a_budget_for_five(transport, world, purse, upstream):
-    up = upstream(transport, "spec")
-    p = purse(gateway_config(world, {"w": up}, sessionBudget="0.05"), fund=1_000_000)
+def test_approvals_for_an_upstream_tool(world, purse, upstream):
+    """Above confirmAbove an upstream tool's payment is approved as paid_fetch's is: on the
+    stateless revision by an input-required round trip; for a client that cannot ask its human,
+    by `purse approve` and a repeat with approval_id, which is Purse's and never reaches the
+    upstream (get_weather's schema allows no other argument)."""
+    up = upstream("stdio", "spec")
+    p = purse(gateway_config(world, {"w": up}, confirmAbove="0.005"), fund=1_000_000)
 
     async def go():
-        async with serve(p) as s:
+        async with serve(p, mode="2026-07-28", elicit="accept", elicit_content={"approve": True}) as s:
             await wait_tools(s, "w__")
-            return await asyncio.gather(*[s.call("w__get_weather", {"city": f"c{i}"}) for i in range(8)])
+            res = await s.call("w__get_weather", {"city": "Riga"})
+            assert not res["isError"] and paid_meta(res)["status"] == "settled", res
+            assert len(s.elicitations) == 1 and "mcp:w" in s.elicitations[0]["message"]
+        async with serve(p) as s:  # a handshake client without elicitation: the terminal style
+            await wait_tools(s, "w__")
+            first = await s.call("w__get_weather", {"city": "Riga"})
+            doc = json.loads(first["content"][1]["text"])
+            assert first["isError"] and doc["outcome"] == "approval_required" and paid_meta(first) is None, doc
+            ticket = doc["approval"]
+            assert ticket["command"] == f"purse approve {ticket['id']}" and ticket["id"] in first["content"][0]["text"]
+            approved = p.run("approve", ticket["id"], "--yes")
+            assert approved.rc == EXIT_OK, str(approved)
+            res = await s.call("w__get_weather", {"city": "Riga", "approval_id": ticket["id"]})
+            assert not res["isError"] and res["structuredContent"]["city"] == "Riga", res
+            assert paid_meta(res)["status"] == "settled"
 
-    results = run(go())
-    paid = [r for r in results if not r["isError"]]
-    refused = [r for r in results if r["isError"]]
-    assert len(paid) == 5 and len(refused) == 3, [r["text"][:200] for r in results]
-    assert all(error_of(r)["code"] == "budget.session_exceeded" for r in refused)
-    assert all(paid_meta(r) is None for r in refused)
-    assert count_transfers(world, sender=p.address) == 5
-    assert p.balance() == 1_000_000 - 5 * PRICE
-    assert up.stats()["settlements"] == 5 and up.stats()["paymentsReceived"] == 5
-    assert sorted(row_status(r) for r in rows(p)) == ["settled"] * 5
+    run(go())
+    assert count_transfers(world, sender=p.address) == 2 and p.balance() == 1_000_000 - 2 * PRICE
+    # The stats are the second child's: the approved payment, in a shape it accepted.
+    assert up.stats()["paymentsReceived"] == 1 and up.stats()["refused"] == 0
+    assert sorted(row_status(r) for r in rows(p) if row_status(r) == "settled") == ["settled"] * 2
 
 
 # ---- dying upstreams ---------------------------------------------------------------------------
@@ -326,23 +361,30 @@ def test_upstream_dying_during_the_paid_call(mode, settles, world, purse, upstre
 
 # ---- hostile upstreams -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mode", ["other-network", "other-asset", "huge-amount"])
-def test_hostile_offers_are_refused_before_signing(mode, world, purse, upstream):
-    up = upstream("stdio", "spec", mode)
-    p = purse(gateway_config(world, {"w": up}), fund=1_000_000)
+HOSTILE_OFFERS = ["other-network", "other-asset", "huge-amount"]
+
+
+def test_hostile_offers_are_refused_before_signing(world, purse, upstream):
+    """One Purse in front of three upstreams, one per hostile offer (their children start side by
+    side): each call is refused before anything is signed."""
+    ups = {f"h{i}": upstream("stdio", "spec", mode) for i, mode in enumerate(HOSTILE_OFFERS)}
+    p = purse(gateway_config(world, ups), fund=1_000_000)
 
     async def go():
         async with serve(p) as s:
-            await wait_tools(s, "w__")
-            res = await s.call("w__get_weather", {"city": "Kyiv"})
-            assert error_of(res)["code"] == "policy.no_acceptable_option"
-            assert paid_meta(res) is None
+            for name in ups:
+                await wait_tools(s, f"{name}__")
+            for name in ups:
+                res = await s.call(f"{name}__get_weather", {"city": "Kyiv"})
+                assert error_of(res)["code"] == "policy.no_acceptable_option", (name, res)
+                assert paid_meta(res) is None
             await own_tools_work(s)
 
     run(go())
-    assert up.stats()["paymentsReceived"] == 0
+    assert all(up.stats()["paymentsReceived"] == 0 for up in ups.values())
     assert rows(p) == [] and count_transfers(world, sender=p.address) == 0
-    note(mode, "policy.no_acceptable_option", 1, p, world)
+    for mode in HOSTILE_OFFERS:
+        note(mode, "policy.no_acceptable_option", 1, p, world)
 
 
 def test_hostile_loop_gets_one_signature(world, purse, upstream):
@@ -411,23 +453,27 @@ def test_hostile_stderr_flood(world, purse, upstream):
     note("stderr-flood", None, 4, p, world)
 
 
-@pytest.mark.parametrize("transport", BOTH)
-def test_hostile_never_answers(transport, world, purse, upstream):
-    up = upstream(transport, "spec", "never-answers")
-    p = purse(gateway_config(world, {"w": up}, http={"timeoutMs": 3000}), fund=1_000_000)
+def test_hostile_never_answers(world, purse, upstream):
+    """A stdio and a Streamable HTTP upstream that never answer a call, behind one Purse: both
+    calls time out (http.timeoutMs) together while Purse's own tools answer."""
+    ups = {"ws": upstream("stdio", "spec", "never-answers"), "wh": upstream("http", "spec", "never-answers")}
+    p = purse(gateway_config(world, ups, http={"timeoutMs": 3000}), fund=1_000_000)
 
     async def go():
         async with serve(p) as s:
-            await wait_tools(s, "w__")
-            call = asyncio.create_task(s.call("w__get_weather", {"city": "Pune"}))
-            await asyncio.sleep(0.5)
-            await own_tools_work(s)  # while the upstream call hangs
-            res = await call
-            assert error_of(res)["code"] == "upstream.timeout"
+            for name in ups:
+                await wait_tools(s, f"{name}__")
+            calls = [asyncio.create_task(s.call(f"{name}__get_weather", {"city": "Pune"})) for name in ups]
+            for up in ups.values():
+                await reached(up, "get_weather")
+            await own_tools_work(s)  # while the upstream calls hang
+            for res in await asyncio.gather(*calls):
+                assert error_of(res)["code"] == "upstream.timeout", res
 
     run(go())
-    assert rows(p) == [] and up.stats()["paymentsReceived"] == 0
-    note(f"never-answers ({transport})", "upstream.timeout", 1, p, world)
+    assert rows(p) == [] and all(up.stats()["paymentsReceived"] == 0 for up in ups.values())
+    for transport in BOTH:
+        note(f"never-answers ({transport})", "upstream.timeout", 1, p, world)
 
 
 def test_hostile_malformed_receipts(world, purse, upstream):

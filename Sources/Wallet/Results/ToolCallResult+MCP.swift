@@ -6,12 +6,14 @@ extension ToolCallResult {
     /// The result `_meta` key under which Purse reports what it paid.
     public static let paymentMetaKey = "purse/payment"
 
-    /// `not_required`, `paid`, `refused`, `error`, `failed` or `unknown`, as `paid_fetch` names them.
+    /// `not_required`, `paid`, `refused`, `approval_required`, `error`, `failed` or `unknown`, as
+    /// `paid_fetch` names them.
     public var outcomeName: String {
         switch outcome.kind {
         case .notPaymentRequired: "not_required"
         case .signedIn: "signed_in"
         case .paid: "paid"
+        case let .refused(e) where e.approval != nil: "approval_required"
         case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
         case .paymentFailed, .notDelivered: "failed"
         case .unknown: "unknown"
@@ -41,6 +43,13 @@ extension ToolCallResult {
             "transaction": outcome.receipt?.transaction.map(JSONValue.string) ?? .null,
             "status": .string(status),
         ]
+    }
+
+    /// The pending terminal approval, when the outcome is `approval_required`: the agent repeats
+    /// the call with `approval_id` once the human ran its command, as with `paid_fetch`.
+    public var approval: ApprovalTicket? {
+        if case let .refused(e) = outcome.kind { return e.approval }
+        return nil
     }
 
     /// The upstream's own result object, when the call ended with it (no payment needed, or paid).
@@ -106,10 +115,11 @@ extension ToolCallResult {
         return .object(o)
     }
 
-    /// `{outcome, error: {code, message}, payment?, budget?}`: the JSON text of an error result.
+    /// `{outcome, error: {code, message}, approval?, payment?, budget?}`: the JSON text of an error result.
     public var errorJSON: JSONValue {
         var o: JSONObject = ["outcome": .string(outcomeName)]
         if let e = error { o["error"] = ["code": .string(e.code), "message": .string(e.message)] }
+        if let ticket = approval { o["approval"] = ticket.json() }
         if let p = paymentMeta { o["payment"] = p }
         if let id = paymentID { o["paymentId"] = .integer(id) }
         if let b = budget { o["budget"] = BudgetJSON.snapshot(b) }
