@@ -89,6 +89,21 @@ import Testing
         }
     }
 
+    /// libcurl's own timeout (http.timeoutMs) is an upstream timeout too, not a transport failure:
+    /// with both clocks set from that limit, either may fire first.
+    @Test func theHTTPClientsTimeoutIsAnUpstreamTimeout() async {
+        let http = InMemoryHTTPClient { _ throws(HTTPError) in
+            throw HTTPError(.timeout, "Operation timed out after 3000 milliseconds", requestMayHaveBeenSent: true)
+        }
+        let c = StreamableHTTPConnection(url: "http://up.test/mcp", headers: [], http: http)
+        do {
+            _ = try await c.request("tools/call", params: nil, timeout: .seconds(30))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.kind == .timeout && error.requestMayHaveBeenSent && error.message.contains("http.timeout"))
+        }
+    }
+
     /// The call is cut by its own timeout, not by the server: the fake server's 30 s hang has not
     /// ended when the call returns (judged by the hang's own end, not by a wall-clock bound that
     /// a loaded machine can miss).

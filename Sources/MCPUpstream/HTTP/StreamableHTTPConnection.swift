@@ -116,10 +116,17 @@ public final class StreamableHTTPConnection: MCPConnection, @unchecked Sendable 
         return (try outcome.get(), session != nil)
     }
 
+    /// Sends one POST. The HTTP client's own timeout (`http.timeoutMs`, libcurl's clock) is the
+    /// same event as ours when both are set from that limit, whichever fires first: both are
+    /// `upstream.timeout`.
     private static func send(_ request: HTTPRequest, over http: any HTTPClient, url: String) async -> Result<HTTPResponse, UpstreamError> {
         do throws(HTTPError) { return .success(try await http.send(request)) } catch {
-            return .failure(UpstreamError(error.kind == .cancelled ? .cancelled : .transport, "\(url): \(error.message) [\(error.code)]",
-                                          requestMayHaveBeenSent: error.requestMayHaveBeenSent))
+            let kind: UpstreamError.Kind = switch error.kind {
+            case .cancelled: .cancelled
+            case .timeout: .timeout
+            default: .transport
+            }
+            return .failure(UpstreamError(kind, "\(url): \(error.message) [\(error.code)]", requestMayHaveBeenSent: error.requestMayHaveBeenSent))
         }
     }
 }
