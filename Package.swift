@@ -2,8 +2,9 @@
 // Purse: an MCP server that gives AI agents a paying x402 wallet.
 //
 // Module map (arrows point inward, toward the pure core):
-//   purse -> PurseCLI -> {PurseMCP, PurseSetup} -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig} -> {X402, EVM} -> PurseCore
+//   purse -> PurseCLI -> {PurseMCP, PurseSetup} -> Wallet -> {Ledger, HTTP, ChainRPC, WalletConfig, MCPUpstream} -> {X402, EVM} -> PurseCore
 //   PurseCLI -> SpendReport -> {Ledger (its record and report types only), PurseCore}
+// (MCPUpstream, Purse's MCP client for upstream servers, is an edge over HTTP and PurseCore.)
 // PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
 // into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
 // typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
@@ -55,6 +56,8 @@ let package = Package(
         // Solana's edges: JSON-RPC over HTTP, and the Solana CLI keypair file on disk.
         .target(name: "SolanaRPC", dependencies: ["PurseCore", "Solana", "HTTP"]),
         .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Purse's MCP client for upstream servers: stdio children and Streamable HTTP (over HTTP).
+        .target(name: "MCPUpstream", dependencies: ["PurseCore", "HTTP"]),
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
 
@@ -62,7 +65,7 @@ let package = Package(
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
 
         // The payment pipeline, and its two faces.
-        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC"]),
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC", "MCPUpstream"]),
         // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
         // backups, atomic writes) and `purse doctor` (every check a payment depends on).
         .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Wallet"]),
@@ -86,6 +89,7 @@ let package = Package(
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
+        .testTarget(name: "MCPUpstreamTests", dependencies: ["MCPUpstream", "PurseCore", "HTTP", "PurseTesting"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "PurseCore", "PurseTesting"], exclude: ["Support/http_test_server.py"]),
@@ -94,7 +98,7 @@ let package = Package(
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC", "MCPUpstream", "WalletConfig"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the side-by-side performance table from purse-bench's and peers.py's JSON.
 
-    report.py CLIENT.json E2E.json LEDGER.json PEERS.json
+    report.py CLIENT.json E2E.json LEDGER.json PEERS.json [UPSTREAM.json]
 
 Every number comes from the run that wrote those files (taken back to back on one machine).
 """
@@ -95,6 +95,13 @@ def main() -> int:
         row(f"  worst wait (ms), {label}", f"{num(L['worst_wait_ms']):.1f}", f"{num(q.get('worst_wait_ms')):.1f}" if q else "",
             "", "< 20 ms" if k == "4_processes" else "")
         row(f"  overspends, {label}", f"{L['overspends']}", f"{q.get('overspends', '-')}", "", "0")
+
+    if len(sys.argv) > 5:
+        up = load(sys.argv[5])["upstream_overhead"]
+        through, direct = up["through_purse_ms"], up["direct_ms"]
+        row("free upstream MCP tool call, through Purse vs direct (ms)", f"{num(through['median']):.3f} / {num(through['p99']):.3f}",
+            f"{num(direct['median']):.3f} / {num(direct['p99']):.3f} (direct)", "")
+        row("  added by Purse in the middle (median, ms)", f"{num(up['added_ms_median']):.3f}", "", "", "< 0.5 ms")
 
     w = [max(len(r[i]) for r in rows + [("item", "Purse", "peer", "peer/Purse", "target")]) for i in range(5)]
     head = ("item", "Purse", "peer", "peer/Purse", "target")

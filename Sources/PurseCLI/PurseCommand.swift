@@ -5,7 +5,7 @@ public struct PurseCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "purse",
         abstract: "An x402 wallet for AI agents, served over MCP.",
-        subcommands: [ServeCommand.self, FetchCommand.self, QuoteCommand.self, DiscoverCommand.self, SpendLogCommand.self, BudgetCommand.self,
+        subcommands: [ServeCommand.self, FetchCommand.self, QuoteCommand.self, DiscoverCommand.self, UpstreamsCommand.self, SpendLogCommand.self, BudgetCommand.self,
                       BalanceCommand.self, AddressCommand.self, KeygenCommand.self, InitCommand.self, DoctorCommand.self, ReconcileCommand.self,
                       ReportCommand.self, ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self, DemoCommand.self],
         defaultSubcommand: ServeCommand.self

@@ -45,10 +45,36 @@ public struct ServeCommand: AsyncParsableCommand {
                 if !report.entries.isEmpty { logger.info("\(report.summary)") }
             }
         }
+        let upstreams = Self.upstreams(wallet, environment: global.environment, logger: logger)
         let server = PurseServer(
-            backend: WalletToolBackend(wallet: wallet), version: PurseVersion.current,
+            backend: WalletToolBackend(wallet: wallet, upstreams: upstreams), version: PurseVersion.current,
             approvalTimeout: .seconds(wallet.config.payment.approvalTimeoutSeconds), instructions: Self.instructions, logger: logger)
-        try await server.run()
+        upstreams.directory.start()
+        do { try await server.run() } catch {
+            await upstreams.directory.stop()
+            throw error
+        }
+        await upstreams.directory.stop()
+    }
+}
+
+extension ServeCommand {
+    /// The configured upstreams, connected in the background once the server runs (Purse's own
+    /// tools never wait for them); their events go to stderr (`debug` ones too: a child's stderr
+    /// lines, rate-limited).
+    static func upstreams(_ wallet: PurseWallet, environment: [String: String], logger: Logger) -> UpstreamGateway {
+        let directory = UpstreamDirectory(
+            config: wallet.config, http: wallet.http, environment: environment, clientVersion: PurseVersion.current,
+            reservedNames: Set(ToolCatalog.names)) { level, message in
+                switch level {
+                case .debug: logger.debug("\(message)")
+                case .info: logger.info("\(message)")
+                case .warning: logger.warning("\(message)")
+                case .error: logger.error("\(message)")
+                }
+            }
+        return UpstreamGateway(directory: directory, driver: wallet.driver, http: wallet.http, config: wallet.config,
+                               clientVersion: PurseVersion.current)
     }
 }
 
@@ -57,7 +83,9 @@ extension ServeCommand {
     static let instructions = """
         Purse is an x402 wallet: paid_fetch fetches a URL and pays its HTTP 402 price within the human's budget; \
         quote shows a price without paying. Payments above the human's threshold need their approval: if a result's \
-        outcome is approval_required, ask the human to run the command it gives, then repeat the call with approval_id.
+        outcome is approval_required, ask the human to run the command it gives, then repeat the call with approval_id. \
+        Tools named NAME__TOOL belong to the MCP servers the human configured (upstream NAME) and may cost money per \
+        call, paid under the same budget; paid_tool_call calls a tool on an MCP server discover found, tool_quote prices it.
         """
 }
 

@@ -6,8 +6,9 @@ import PurseCore
 
 /// The Purse MCP server, for every revision on one stdio transport (our `LineTransport`):
 /// - the handshake revisions (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25) through the SDK's
-///   `Server`: the six tools, the two resources, `logging/setLevel`, approval by
-///   `elicitation/create`;
+///   `Server`: Purse's tools, the two resources, `logging/setLevel`, approval by
+///   `elicitation/create`; the configured upstreams' tools (`NAME__TOOL`) beside Purse's own,
+///   with `notifications/tools/list_changed` when their set changes;
 /// - the stateless revision 2026-07-28 through our `StatelessServer`, which the SDK does not
 ///   know: `server/discover`, the per-request envelope, approval by an input-required round trip.
 /// The client's first request decides which (`ProtocolEra`); both run every tool call through the
@@ -57,7 +58,7 @@ public struct PurseServer: Sendable {
             capabilities: .init(
                 logging: .init(),
                 resources: .init(subscribe: false, listChanged: false),
-                tools: .init(listChanged: false)),
+                tools: .init(listChanged: UpstreamToolRoute.servesUpstreams(backend))),
             configuration: .default)
         let asker = ElicitationApprovalAsker(
             server: server, session: session, transport: transport, timeout: approvalTimeout, logs: logs)
@@ -67,6 +68,7 @@ public struct PurseServer: Sendable {
         transport.route { stateless.divert($0) }
 
         await register(on: server, session: session, logs: logs, invoker: invoker, asker: asker)
+        (backend as? any UpstreamToolBackend)?.onUpstreamToolsChanged { UpstreamToolRoute.postToolsChanged(session: session, transport: transport) }
 
         let backend = self.backend
         let logger = self.logger
@@ -94,7 +96,7 @@ public struct PurseServer: Sendable {
         let logger = self.logger
 
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: ToolCatalog.tools)
+            ListTools.Result(tools: UpstreamToolRoute.tools(backend) { logger.warning("\($0)") })
         }
 
         await server.withMethodHandler(CallTool.self) { params in
@@ -133,7 +135,9 @@ public struct PurseServer: Sendable {
     /// summary (and, for clients without structured output, the JSON) as text. An error carries
     /// no `structuredContent` (clients validate it against the output schema), but the error
     /// JSON as a second text block.
+    /// An upstream tool's result (`raw`) is passed through as it is.
     static func callResult(_ result: ToolResult) -> CallTool.Result {
+        if let raw = result.raw { return UpstreamToolRoute.callResult(raw: raw) }
         let json = result.structured.encoded()
         if result.isError {
             return CallTool.Result(

@@ -146,7 +146,10 @@ final class StatelessServer: @unchecked Sendable {
         switch method {
         case "server/discover": return stamp(discover(), cache: (Self.catalogTTLMilliseconds, "public"))
         case "tools/list":
-            return stamp(try Self.encode(ListTools.Result(tools: ToolCatalog.tools)), cache: (Self.catalogTTLMilliseconds, "public"))
+            // With upstreams the list is this wallet's and changes as they come and go: not cached.
+            let cache = UpstreamToolRoute.servesUpstreams(backend) ? (0, "private") : (Self.catalogTTLMilliseconds, "public")
+            let tools = UpstreamToolRoute.tools(backend) { [logger] in logger.warning("\($0)") }
+            return stamp(try Self.encode(ListTools.Result(tools: tools)), cache: cache)
         case "tools/call": return stamp(try await callTool(params, envelope: envelope))
         case "resources/list":
             return stamp(try Self.encode(ListResources.Result(resources: ResourceCatalog.resources)),

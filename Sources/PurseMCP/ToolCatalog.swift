@@ -10,11 +10,12 @@ import PurseCore
 public enum ToolCatalog {
     /// The tool names, in listing order.
     public static let names = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"]
+        + upstreamToolNames
 
     /// The tools that may spend: their input schemas get `approval_id` (`approvalIDProperty`),
     /// and the shared call path turns it into the call's approver. A paying tool added later
     /// is listed here and gets both.
-    public static let payingTools: Set<String> = ["paid_fetch"]
+    public static let payingTools: Set<String> = ["paid_fetch", "paid_tool_call"]
 
     /// The optional input of every paying tool that names a terminal approval to use.
     public static let approvalIDArgument = "approval_id"
@@ -25,7 +26,7 @@ public enum ToolCatalog {
     /// The input schema of a tool (an empty object schema for an unknown name); a paying tool's
     /// has `approval_id`.
     public static func inputSchema(_ name: String) -> JSONValue {
-        guard let schema = inputSchemas[name] else { return ["type": "object"] }
+        guard let schema = inputSchemas[name] ?? upstreamInputSchemas[name] else { return ["type": "object"] }
         return payingTools.contains(name) ? addingApprovalID(to: schema) : schema
     }
 
@@ -39,18 +40,23 @@ public enum ToolCatalog {
 
     /// The output schema of a tool (an empty object schema for an unknown name).
     public static func outputSchema(_ name: String) -> JSONValue {
-        outputSchemas[name] ?? ["type": "object"]
+        outputSchemas[name] ?? upstreamOutputSchemas[name] ?? ["type": "object"]
+    }
+
+    /// The output schema a tool declares, if any (`paid_tool_call` declares none).
+    static func declaredOutputSchema(_ name: String) -> JSONValue? {
+        outputSchemas[name] ?? upstreamOutputSchemas[name]
     }
 
     // MARK: - Definitions
 
     private static func tool(_ name: String) -> MCP.Tool {
-        let (title, description, annotations) = metadata[name]!
+        let (title, description, annotations) = (metadata[name] ?? upstreamMetadata[name])!
         return MCP.Tool(
             name: name, title: title, description: description,
             inputSchema: inputSchema(name).mcpValue,
             annotations: annotations,
-            outputSchema: outputSchema(name).mcpValue,
+            outputSchema: declaredOutputSchema(name)?.mcpValue,
             icons: ToolIcons.icons(name))
     }
 
@@ -184,7 +190,7 @@ public enum ToolCatalog {
         ]),
     ]
 
-    private static func objectSchema(
+    static func objectSchema(
         _ properties: [(String, JSONValue)], required: [String] = [], closed: Bool, description: String? = nil
     ) -> JSONValue {
         var o = JSONObject()

@@ -22,6 +22,10 @@ enum ToolIcons {
         "budget_status": #"<path d="M4 17a8 8 0 1 1 16 0"/><path d="M12 17l4-5"/>"#,
         // A magnifier: searching the catalogs.
         "discover": #"<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L21 21"/>"#,
+        // A plug: a tool on another MCP server, paid if it asks.
+        "paid_tool_call": #"<path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0zM12 17v4"/>"#,
+        // A price tag on a plug: that tool's price, nothing paid.
+        "tool_quote": #"<path d="M3 12V4h8l10 10-8 8z"/><path d="M6.5 7.5v2M8.5 7.5v2"/>"#,
         // A ledger list.
         "spend_log": #"<path d="M8 6h12M8 12h12M8 18h12"/><circle cx="4" cy="6" r="1"/><circle cx="4" cy="12" r="1"/><circle cx="4" cy="18" r="1"/>"#,
     ]

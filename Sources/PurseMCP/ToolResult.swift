@@ -14,12 +14,22 @@ public struct ToolResult: Sendable, Equatable {
     public var summary: String
     /// Whether the call failed.
     public var isError: Bool
+    /// A complete MCP `tools/call` result to send as it is (an upstream tool's own result,
+    /// passed through), instead of one built from `structured` and `summary`.
+    public var raw: JSONValue?
 
     /// Creates a result.
     public init(structured: JSONValue, summary: String, isError: Bool = false) {
         self.structured = structured
         self.summary = summary
         self.isError = isError
+    }
+
+    /// A result passed through as it is: `raw` is the whole `tools/call` result object.
+    public static func passthrough(_ raw: JSONValue, summary: String, isError: Bool) -> ToolResult {
+        var r = ToolResult(structured: raw["structuredContent"] ?? .object(JSONObject()), summary: summary, isError: isError)
+        r.raw = raw
+        return r
     }
 
     /// Creates an error result from a coded error: `{"error": {"code", "message"}}`.

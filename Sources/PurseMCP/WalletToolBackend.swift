@@ -8,10 +8,13 @@ import X402
 /// `PaymentDriver`, and every read goes through its use cases (never the ledger directly).
 public final class WalletToolBackend: PurseToolBackend {
     let wallet: PurseWallet
+    /// The MCP tool use cases (configured upstreams, `paid_tool_call`, `tool_quote`).
+    let upstreams: UpstreamGateway?
 
-    /// Serves tools for an opened wallet.
-    public init(wallet: PurseWallet) {
+    /// Serves tools for an opened wallet (and, given a gateway, its upstreams' tools).
+    public init(wallet: PurseWallet, upstreams: UpstreamGateway? = nil) {
         self.wallet = wallet
+        self.upstreams = upstreams
     }
 
     public func clientConnected(name: String, version: String) async {
@@ -38,6 +41,8 @@ public final class WalletToolBackend: PurseToolBackend {
             } catch { return .failure(error) }
         case "spend_log": return await spendLog(arguments)
         case "discover": return await discover(arguments)
+        case "paid_tool_call": return await paidToolCall(arguments, context: context)
+        case "tool_quote": return await toolQuote(arguments)
         default:
             return .failure(PurseError("mcp.unknown_tool", "unknown tool \(name)"))
         }

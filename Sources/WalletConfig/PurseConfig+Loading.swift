@@ -34,7 +34,7 @@ extension PurseConfig {
         }
         let r = Reader()
         let root = try r.object(doc, "")
-        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "db"], "")
+        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "upstreams", "db"], "")
         var c = PurseConfig()
         if let k = root["key"] { (c.key, c.solanaKey) = try r.keys(k) }
         if let n = root["networks"] {
@@ -94,6 +94,7 @@ extension PurseConfig {
             }
         }
         if let d = root["discovery"] { c.discovery = try r.discovery(d) }
+        if let u = root["upstreams"] { c.upstreams = try r.upstreams(u) }
         if let d = root["db"] { c.db = try r.string(d, "db") }
         return c
     }
@@ -202,6 +203,90 @@ private struct Reader {
             if o.members.isEmpty { return (nil, solana) }
         }
         return (try key(.object(o)), solana)
+    }
+
+    /// `upstreams`: NAME → a stdio command (absolute path, args, env) or a Streamable HTTP URL
+    /// (with headers). The child's env may not name Purse's own variables (`PURSE_*`): the key
+    /// and the config stay Purse's.
+    func upstreams(_ v: JSONValue) throws(ConfigError) -> [UpstreamConfig] {
+        let o = try object(v, "upstreams")
+        guard o.members.count <= UpstreamConfig.maxUpstreams else {
+            throw ConfigError(.badValue, key: "upstreams", "at most \(UpstreamConfig.maxUpstreams) upstreams")
+        }
+        var out = [UpstreamConfig]()
+        for m in o.members {
+            let path = "upstreams.\(m.key)"
+            guard UpstreamConfig.isValidName(m.key) else {
+                throw ConfigError(.badValue, key: path, "upstream names match \(UpstreamConfig.namePattern) (lower-case letters, digits and '-', starting with a letter, at most 32)")
+            }
+            let u = try object(m.value, path)
+            switch (u["command"], u["url"]) {
+            case (nil, nil):
+                throw ConfigError(.missingKey, key: path, "give either {\"command\": \"/abs/path\", \"args\": [...], \"env\": {...}} or {\"url\": \"https://.../mcp\", \"headers\": {...}}")
+            case (_?, _?):
+                throw ConfigError(.badValue, key: path, "give either command (stdio) or url (Streamable HTTP), not both")
+            case let (c?, nil):
+                try only(u, ["command", "args", "env"], path)
+                let command = try string(c, "\(path).command")
+                guard command.hasPrefix("/"), !command.contains("\0") else {
+                    throw ConfigError(.badValue, key: "\(path).command", "must be an absolute path (no PATH search: the human names the program)")
+                }
+                var args = [String]()
+                if let a = u["args"] {
+                    guard case let .array(items) = a else { throw ConfigError(.wrongType, key: "\(path).args", "must be an array of strings, got \(a.typeName)") }
+                    for (i, item) in items.enumerated() {
+                        guard case let .string(s) = item, !s.contains("\0") else {
+                            throw ConfigError(.wrongType, key: "\(path).args[\(i)]", "must be a string without NUL, got \(item.typeName)")
+                        }
+                        args.append(s)
+                    }
+                }
+                var env = [String: String]()
+                if let e = u["env"] {
+                    for em in try object(e, "\(path).env").members {
+                        let key = "\(path).env.\(em.key)"
+                        guard let first = em.key.utf8.first, !(0x30...0x39).contains(first),
+                              em.key.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+                        else { throw ConfigError(.badValue, key: key, "environment names are letters, digits and '_', not starting with a digit") }
+                        guard !em.key.uppercased().hasPrefix("PURSE_") else {
+                            throw ConfigError(.badValue, key: key, "an upstream never gets Purse's own variables (PURSE_*): the key and config stay Purse's")
+                        }
+                        guard case let .string(s) = em.value, !s.contains("\0") else {
+                            throw ConfigError(.wrongType, key: key, "must be a string without NUL, got \(em.value.typeName)")
+                        }
+                        env[em.key] = s
+                    }
+                }
+                out.append(UpstreamConfig(name: m.key, transport: .stdio(command: command, args: args, env: env)))
+            case let (nil, url?):
+                try only(u, ["url", "headers"], path)
+                let s = try string(url, "\(path).url")
+                let lower = s.lowercased()
+                guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), s.utf8.count <= 2_048,
+                      !s.contains("#"), s.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
+                else { throw ConfigError(.badValue, key: "\(path).url", "must be an http:// or https:// URL of the MCP endpoint, without fragment") }
+                var headers = [(String, String)]()
+                if let h = u["headers"] {
+                    for hm in try object(h, "\(path).headers").members {
+                        let key = "\(path).headers.\(hm.key)"
+                        let token = Set("!#$%&'*+.^_`|~-".utf8)
+                        guard !hm.key.isEmpty, hm.key.utf8.count <= 256,
+                              hm.key.utf8.allSatisfy({ token.contains($0) || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+                        else { throw ConfigError(.badValue, key: key, "is not an HTTP header name") }
+                        let reserved = ["content-type", "accept", "content-length", "mcp-session-id", "mcp-protocol-version", "host", "transfer-encoding"]
+                        guard !reserved.contains(hm.key.lowercased()) else {
+                            throw ConfigError(.badValue, key: key, "is set by Purse's MCP client")
+                        }
+                        guard case let .string(value) = hm.value, !value.contains("\r"), !value.contains("\n"), !value.contains("\0") else {
+                            throw ConfigError(.wrongType, key: key, "must be a string without line breaks")
+                        }
+                        headers.append((hm.key, value))
+                    }
+                }
+                out.append(UpstreamConfig(name: m.key, transport: .http(url: s, headers: headers)))
+            }
+        }
+        return out
     }
 
     func key(_ v: JSONValue) throws(ConfigError) -> KeyConfig {

@@ -1,7 +1,7 @@
 import PurseCore
 import X402
 
-/// The whole configuration file: key source, networks, policy, HTTP, payment and discovery settings.
+/// The whole configuration file: key source, networks, policy, HTTP, payment, discovery and upstream settings.
 ///
 /// The file is JSON. Unknown keys and bad values are errors that name the key; an absent file
 /// means the defaults (Base Sepolia only, the default limits).
@@ -20,6 +20,8 @@ public struct PurseConfig: Sendable, Equatable {
     public var payment = PaymentConfig()
     /// The catalogs `discover` searches.
     public var discovery = DiscoveryConfig()
+    /// The MCP servers whose tools Purse lists and pays for, in file order.
+    public var upstreams: [UpstreamConfig] = []
     /// The ledger path, when the config names one.
     public var db: String?
     /// The file this came from, if any.

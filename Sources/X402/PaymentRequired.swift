@@ -8,6 +8,9 @@ public struct PaymentRequired: Sendable, Equatable {
         case header
         /// The JSON body (v1, or a v2 object some servers put there).
         case body
+        /// An MCP tool result (`structuredContent`, a text block, `_meta["x402/error"]`) or a
+        /// JSON-RPC error's `data`: the MCP binding.
+        case toolResult
     }
 
     /// The protocol version (1 or 2).

@@ -41,7 +41,19 @@ public struct SettlementResponse: Sendable, Equatable {
         let bytes: [UInt8]
         do { bytes = try Base64.decode(value) } catch { throw X402Error(.badBase64, field: field, error.message) }
         let doc: JSONValue
-        do { doc = try JSONParser(maxBytes: 256 << 10).parse(bytes) } catch { throw X402Error(.badJSON, field: field, error.message) }
+        do { doc = try JSONParser(maxBytes: maxDocumentBytes).parse(bytes) } catch { throw X402Error(.badJSON, field: field, error.message) }
+        return try decode(document: doc, field: field)
+    }
+
+    /// The largest receipt document Purse decodes.
+    public static let maxDocumentBytes = 256 << 10
+
+    /// Decodes an already-parsed receipt document (the MCP binding carries it as a JSON object in
+    /// `_meta["x402/payment-response"]`, not as base64).
+    ///
+    /// - Throws: `X402Error` when it is not an object with a boolean `success`, or a known field
+    ///   has the wrong type.
+    public static func decode(document doc: JSONValue, field: String) throws(X402Error) -> SettlementResponse {
         guard case let .object(o) = doc else { throw X402Error(.notAnObject, field: field, "expected a JSON object, got \(doc.typeName)") }
         guard let s = o["success"] else { throw X402Error(.missingField, field: "\(field).success", "is required") }
         guard case let .bool(success) = s else { throw X402Error(.wrongType, field: "\(field).success", "must be a boolean, got \(s.typeName)") }

@@ -26,7 +26,8 @@ from mcp_driver import PurseMCP
 from purse_e2e import (RawServe, base_env, is_jsonrpc, ledger_rows, new_key, result_json, wait_until, write_config)
 
 REVISION = "2026-07-28"
-TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"}
+TOOLS = {"paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover", "paid_tool_call",
+         "tool_quote"}
 ENVELOPE = {"io.modelcontextprotocol/protocolVersion": REVISION, "io.modelcontextprotocol/clientCapabilities": {},
             "io.modelcontextprotocol/clientInfo": {"name": "raw-stateless", "version": "1"}}
 
@@ -91,8 +92,11 @@ def test_forced_stateless_lists_the_tools_and_pays_weather_once(world, purse_bin
         icon = (tool.get("icons") or [{}])[0]
         assert icon.get("src", "").startswith("data:image/svg+xml;base64,") and icon.get("mimeType") == "image/svg+xml", name
         assert base64.b64decode(icon["src"].split(",", 1)[1]).startswith(b"<svg"), name
-        assert tool["inputSchema"]["type"] == "object" and tool.get("outputSchema", {}).get("type") == "object", name
+        # paid_tool_call has no output schema: it returns the other server's own result.
+        assert tool["inputSchema"]["type"] == "object", name
+        assert (tool.get("outputSchema", {}).get("type") == "object") == (name != "paid_tool_call"), name
     assert "approval_id" in by_name["paid_fetch"]["inputSchema"]["properties"]
+    assert "approval_id" in by_name["paid_tool_call"]["inputSchema"]["properties"]
     assert by_name["quote"]["annotations"]["readOnlyHint"] is True
     assert not paid["isError"] and d["outcome"] == "paid" and d["paid"] is True and d["status"] == 200
     rc = receipt(world, d["payment"]["transaction"])

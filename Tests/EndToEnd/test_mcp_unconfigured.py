@@ -14,9 +14,11 @@ import pytest
 from mcp_driver import PurseMCP
 from purse_e2e import base_env, result_json
 
-TOOLS = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover"]
+TOOLS = ["paid_fetch", "quote", "wallet_balance", "wallet_address", "budget_status", "spend_log", "discover",
+         "paid_tool_call", "tool_quote"]
 ARGS = {"paid_fetch": {"url": "http://127.0.0.1:9/weather"}, "quote": {"url": "http://127.0.0.1:9/weather"},
-        "discover": {"query": "weather"}}
+        "discover": {"query": "weather"}, "paid_tool_call": {"server_url": "http://127.0.0.1:9/mcp", "tool": "t"},
+        "tool_quote": {"server_url": "http://127.0.0.1:9/mcp", "tool": "t"}}
 
 
 def setups(tmp_path, world):

@@ -6,7 +6,7 @@ import Testing
 @Suite struct PurseCommandTests {
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
-        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "spend-log", "budget", "balance", "address", "keygen", "init",
+        #expect(Set(names) == ["serve", "fetch", "quote", "discover", "upstreams", "spend-log", "budget", "balance", "address", "keygen", "init",
                               "doctor", "reconcile", "report", "demo", "approvals", "approve", "deny"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
@@ -76,5 +76,13 @@ import Testing
             let message = PurseCommand.message(for: error)
             #expect(message.contains(fragment), "\(message)", sourceLocation: sourceLocation)
         }
+    }
+}
+
+@Suite struct UpstreamsCommandTests {
+    @Test func upstreamsParsesJSON() throws {
+        let cmd = try PurseCommand.parseAsRoot(["upstreams", "--json", "--config", "/tmp/c.json"])
+        let upstreams = try #require(cmd as? UpstreamsCommand)
+        #expect(upstreams.json && upstreams.global.config == "/tmp/c.json")
     }
 }

@@ -43,7 +43,8 @@ import Wallet
         let list = try await send(1, "tools/list", [:])
         for (i, tool) in ToolCatalog.names.enumerated() {
             let args: JSONValue = ["paid_fetch", "quote"].contains(tool) ? ["url": "https://x.example/a"]
-                : tool == "discover" ? ["query": "weather"] : [:]
+                : tool == "discover" ? ["query": "weather"]
+                : ["paid_tool_call", "tool_quote"].contains(tool) ? ["server_url": "https://x.example/mcp", "tool": "t"] : [:]
             replies.append(try await send(10 + i, "tools/call", ["name": .string(tool), "arguments": args]))
         }
         let budget = try await send(2, "resources/read", ["uri": "purse://budget"])

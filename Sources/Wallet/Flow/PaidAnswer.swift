@@ -14,4 +14,8 @@ public enum PaidAnswer: Sendable, Equatable {
     case serverError(status: Int, receipt: SettlementResponse?)
     /// Any other answer (HTTP 3xx, 4xx): settled only if the receipt says so.
     case unexpected(status: Int, receipt: SettlementResponse?)
+    /// An answer came back that cannot be read (an MCP result over the size cap, a JSON-RPC error
+    /// after paying): whether the payment settled is unknown until the chain says; nothing is
+    /// resent, since an answer did come.
+    case unreadable(reason: String)
 }

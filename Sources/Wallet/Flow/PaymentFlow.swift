@@ -252,6 +252,9 @@ public struct PaymentFlow: Sendable {
                 return finish(paid(plan, .notDelivered(status: status), receipt: receipt, resolution: .settle(transaction: receipt.transaction), attempts: attempt))
             }
             return finish(unconfirmed(plan, status: status, receipt: receipt, attempts: attempt))
+        case let .unreadable(reason):
+            let why = "\(reason); settlement is not confirmed, reconcile will ask the chain"
+            return finish(paid(plan, .unknown(reason: why), resolution: .unknown(why), attempts: attempt))
         }
     }
 

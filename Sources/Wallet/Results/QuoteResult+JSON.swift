@@ -7,28 +7,7 @@ extension QuoteResult {
         var o = JSONObject()
         o["status"] = response.map { .integer($0.status) } ?? .null
         if let offer { o["x402Version"] = .integer(offer.x402Version) }
-        var options = [JSONValue]()
-        for v in selection?.verdicts ?? [] {
-            var e = JSONObject()
-            e["index"] = .integer(v.index)
-            if let r = v.requirement {
-                e["scheme"] = .string(r.scheme)
-                e["network"] = .string(r.network?.caip2 ?? r.networkText)
-                e["asset"] = .string(r.asset)
-                if let a = v.asset { e["symbol"] = .string(a.symbol); e["amount"] = .string(AmountText.decimal(atomic: r.amount.value, decimals: a.decimals)) }
-                e["amountAtomic"] = .string(String(r.amount.value))
-                if let m = v.micros { e["budgetAmount"] = .string(m.decimalText()) }
-                e["transferMethod"] = v.method.map { .string($0.transferMethod) } ?? .null
-                e["payTo"] = .string(r.payTo)
-                e["paymentFlow"] = .string(r.paymentFlow ?? "authorization")
-            }
-            e["allowed"] = .bool(v.allowed)
-            e["verdict"] = .string(selection?.chosen?.index == v.index ? "chosen" : (v.allowed ? "allowed" : "refused"))
-            e["reasons"] = .array(v.reasons.map { .string($0.message) })
-            e["reasonCodes"] = .array(v.reasons.map { .string($0.code) })
-            options.append(.object(e))
-        }
-        o["options"] = .array(options)
+        o["options"] = SelectionJSON.options(selection)
         o["chosen"] = selection?.chosen.map { .integer($0.index) } ?? .null
         o["wouldPay"] = .bool(refusal == nil && selection?.chosen != nil)
         o["refusal"] = refusal.map { .object(["code": .string($0.code), "message": .string($0.message)]) } ?? .null
