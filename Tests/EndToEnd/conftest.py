@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,6 +38,28 @@ from worldlib import (  # noqa: E402,F401  (re-exported for tests)
 )
 
 WORLD_START_TIMEOUT = float(os.environ.get("PURSE_WORLD_TIMEOUT", "30"))
+
+# ---- summary lines ---------------------------------------------------------------------------
+# Tests print their headline figures as `TAG: …` lines (HOSTILE, FAULTS, KEY LEAKS, WORLD
+# TIMINGS…). Under pytest-xdist (scripts/test runs the files on several workers) a worker's
+# output is captured, not shown, so the controller collects those lines from every report and
+# prints them once at the end; without xdist they are collected the same way.
+SUMMARY_LINE = re.compile(r"^[A-Z][A-Z0-9 ]{3,}: ")
+_summary_lines: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    for name, text in report.sections:
+        if name.startswith("Captured stdout"):
+            _summary_lines.extend(ln.strip() for ln in text.splitlines() if SUMMARY_LINE.match(ln.strip()))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _summary_lines:
+        terminalreporter.section("summary lines")
+        for line in dict.fromkeys(_summary_lines):
+            terminalreporter.write_line(line)
+
 
 
 def start_world(out: Path, chain_id: int = 84532, extra: list[str] | None = None):
