@@ -14,6 +14,8 @@ final class ReservationGate: @unchecked Sendable {
     private let fd: Int32
     private let local = NSLock()
     private var lastRelease: UInt64 = 0
+    /// When this process last found the gate taken (uptime nanoseconds; 0: never).
+    private var lastContention: UInt64 = 0
 
     /// Opens (creating if needed) the side file of the database at `path`.
     init(databasePath path: String) {
@@ -31,12 +33,17 @@ final class ReservationGate: @unchecked Sendable {
         // gate re-locks before the waiter the kernel just woke can run, and the others starve
         // (4 processes in a tight loop saw 100–170 ms waits). A process that released the gate
         // less than 200 µs ago therefore pauses 50 µs first (worst waits fell to ~5 ms), but
-        // only when another process is waiting: waiters announce themselves in a waiting room
-        // (a shared POSIX record lock on the same file, which flock ignores), so a process alone
-        // on the ledger never pauses. A payment's reservation never pays this: network round
-        // trips separate a process's reservations.
-        if DispatchTime.now().uptimeNanoseconds &- lastRelease < 200_000, othersWaiting() { usleep(50) }
+        // only when the ledger is contended: this process found the gate taken within the last
+        // second, or another process is waiting now (waiters announce themselves in a waiting
+        // room, a shared POSIX record lock on the same file, which flock ignores). A process
+        // alone on the ledger never pauses. A payment's reservation never pays this: network
+        // round trips separate a process's reservations.
+        let now = DispatchTime.now().uptimeNanoseconds
+        if now &- lastRelease < 200_000, lastContention != 0 && now &- lastContention < 1_000_000_000 || othersWaiting() {
+            usleep(50)
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            lastContention = DispatchTime.now().uptimeNanoseconds
             waitingRoom(F_RDLCK)
             defer { waitingRoom(F_UNLCK) }
             while flock(fd, LOCK_EX) != 0 {
