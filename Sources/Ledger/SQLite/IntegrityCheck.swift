@@ -24,11 +24,12 @@ final class IntegrityCheck: @unchecked Sendable {
     /// A file that needs no check (checked inline, or the options turned the check off).
     static let passed = IntegrityCheck(.passed)
 
-    /// Runs quick_check on `db` and throws `ledger.corrupt` unless it answers "ok".
-    static func run(_ db: Database, path: String) throws {
+    /// Runs quick_check on `db` and throws `ledger.corrupt` unless it answers "ok". `label` says
+    /// which check found it: run after the open, the file may hold this process's session row.
+    static func run(_ db: Database, path: String, label: String = "quick_check") throws {
         let result = try String.fetchAll(db, sql: "PRAGMA quick_check")
         if result != ["ok"] {
-            throw LedgerError.corrupt(path: path, detail: "quick_check: " + result.prefix(3).joined(separator: "; "))
+            throw LedgerError.corrupt(path: path, detail: label + ": " + result.prefix(3).joined(separator: "; "))
         }
     }
 
@@ -58,7 +59,9 @@ final class IntegrityCheck: @unchecked Sendable {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = 64") }
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.read { db in try run(db, path: path) }
+            try queue.read { db in
+                try run(db, path: path, label: "quick_check after opening (nothing was reserved; a session row may have been written)")
+            }
             try queue.close()
             return nil
         } catch {
