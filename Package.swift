@@ -33,8 +33,11 @@ let package = Package(
     targets: [
         // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev, libpq-dev; SQLite comes via GRDB).
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // libcurl's headers (libcurl4-openssl-dev) with libcurl itself loaded by dlopen on the first
+        // request (CCurl/LazyCurl.c): an idle `purse serve` never maps libcurl and its TLS stack.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),

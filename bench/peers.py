@@ -16,6 +16,8 @@ Items (keys of the JSON):
   mcp                  spawn → `initialize` reply over raw JSON-RPC on pipes, and idle RSS ~1 s
                        after it, for `purse serve` and the Python MCP peers; for `purse serve`
                        also spawn → `server/discover` reply (MCP 2026-07-28, no handshake).
+  mcp_paid             a warm `paid_fetch` through `purse serve` with the official Python MCP client
+                       (stdio), against the fast seller, and `ping` through the same client.
   py_sqlite            Python sqlite3 reservations/s with 1 and 4 processes (WAL, synchronous=FULL,
                        BEGIN IMMEDIATE, SUM over the day, INSERT), counting overspends.
 
@@ -376,7 +378,7 @@ def base_env(home: str) -> dict[str, str]:
     return {"HOME": home, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
 
 
-def bench_mcp(runs: int, purse: str | None, workdir: str) -> dict:
+def bench_mcp(runs: int, purse: str | None, workdir: str, big_ledger: str | None = None) -> dict:
     home = os.path.join(workdir, "home")
     os.makedirs(home, exist_ok=True)
     key = "0x" + secrets.token_hex(32)
@@ -398,6 +400,18 @@ def bench_mcp(runs: int, purse: str | None, workdir: str) -> dict:
         except Exception as e:  # noqa: BLE001
             out["purse"] = {"error": str(e)}
             log(f"mcp: purse failed: {e}")
+        if big_ledger:
+            # Start-up as the ledger grows: the same spawn on a copy of a 100,000-row ledger.
+            big = os.path.join(workdir, "big.db")
+            shutil.copyfile(big_ledger, big)
+            big_cmd = cmd[:cmd.index("--db") + 1] + [big] + cmd[cmd.index("--db") + 2:]
+            log(f"mcp: purse serve on a large ledger ({os.path.getsize(big) / 1048576:.0f} MiB)")
+            try:
+                out["purse_big_ledger"] = measure_mcp("purse-big", big_cmd, env, workdir, runs, workdir) | {
+                    "bytes": os.path.getsize(big_ledger)}
+            except Exception as e:  # noqa: BLE001
+                out["purse_big_ledger"] = {"error": str(e)}
+                log(f"mcp: purse on the large ledger failed: {e}")
         log(f"mcp: purse serve, 2026-07-28 (spawn → server/discover)")
         try:
             out["purse_stateless"] = measure_mcp("purse-stateless", cmd, env, workdir, runs, workdir,
@@ -442,6 +456,74 @@ def bench_mcp(runs: int, purse: str | None, workdir: str) -> dict:
             out[key_name] = {"name": name, "error": str(e)}
             log(f"mcp: {label} failed: {e}")
     return out
+
+
+def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) -> dict:
+    """A warm `paid_fetch` through `purse serve`, driven by the official Python MCP client
+    (stdio_client + ClientSession), against the fast seller; and `ping` through the same client
+    and pipes, the round trip any tool call costs before Purse does anything."""
+    if not (purse and os.access(purse, os.X_OK)):
+        return {"error": f"no purse binary at {purse!r} (pass --purse PATH)"}
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    home = os.path.join(workdir, "home-paid")
+    os.makedirs(home, exist_ok=True)
+    cfg = os.path.join(workdir, "purse-paid-config.json")
+    with open(cfg, "w") as f:
+        json.dump({"networks": {NETWORK: {"rpcUrl": "http://127.0.0.1:9", "assets": [
+            {"address": TOKEN, "name": "USDC", "version": "2", "decimals": 6, "symbol": "USDC"}]}},
+            "policy": {"maxPerRequest": "0.10", "sessionBudget": "1000000", "dailyBudget": "1000000",
+                       "allowNetworks": [NETWORK]}}, f)
+    env = base_env(home) | {"PURSE_PRIVATE_KEY": "0x" + secrets.token_hex(32)}
+    params = StdioServerParameters(command=purse, args=["serve", "--config", cfg, "--db", os.path.join(workdir, "paid.db"),
+                                                        "--no-reconcile"], env=env, cwd=workdir)
+
+    async def run() -> dict:
+        paid, ping = [], []
+        rss_after_ten = None
+        with open(os.path.join(workdir, "purse-paid.stderr.log"), "w") as err:
+            async with stdio_client(params, errlog=err) as (read, write):
+                async with ClientSession(read, write) as s:
+                    await s.initialize()
+                    for i in range(runs + 10):  # 10 warm-up rounds
+                        t0 = time.perf_counter_ns()
+                        await s.send_ping()
+                        t1 = time.perf_counter_ns()
+                        r = await s.call_tool("paid_fetch", {"url": seller_url + "/paid"})
+                        t2 = time.perf_counter_ns()
+                        d = r.model_dump(mode="json", by_alias=True, exclude_none=True)
+                        if d.get("isError") or '"paid"' not in json.dumps(d.get("structuredContent") or {}):
+                            raise RuntimeError(f"paid_fetch did not pay: {json.dumps(d)[:400]}")
+                        if i == 9:
+                            rss_after_ten = _child_rss_mib(purse)
+                        if i >= 10:
+                            ping.append(ms(t1 - t0))
+                            paid.append(ms(t2 - t1))
+        return {"paid_fetch_ms": {"median": r3(pct(paid, .5)), "p99": r3(pct(paid, .99)), "runs": runs},
+                "ping_ms": {"median": r3(pct(ping, .5)), "p99": r3(pct(ping, .99))},
+                "rss_mib_after_10_paid": rss_after_ten}
+
+    return asyncio.run(run())
+
+
+def _child_rss_mib(binary: str) -> float | None:
+    """VmRSS of this process's child running `binary` (the server stdio_client started)."""
+    me = os.getpid()
+    kids: list[int] = []
+    for task in os.listdir(f"/proc/{me}/task"):
+        try:
+            with open(f"/proc/{me}/task/{task}/children") as f:
+                kids += [int(x) for x in f.read().split()]
+        except OSError:
+            continue
+    for pid in kids:
+        try:
+            if os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(binary):
+                return vm_rss_mib(pid)
+        except OSError:
+            continue
+    return None
 
 
 def _dist_version(name: str) -> str:
@@ -551,7 +633,7 @@ def bench_sqlite(attempts: int, workdir: str) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 
-ITEMS = ("client", "e2e", "mcp", "sqlite")
+ITEMS = ("client", "e2e", "mcp", "mcp-paid", "sqlite")
 
 
 def default_purse() -> str | None:
@@ -575,6 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-as-shipped", action="store_true",
                     help="skip the SDK client work without coincurve (a child process)")
     ap.add_argument("--client-work-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--big-ledger", default=None,
+                    help="a large ledger (purse-bench fill-ledger) to time purse serve's start-up on too")
     ap.add_argument("--sqlite-attempts", type=int, default=500, help="reservations per process (default 500)")
     args = ap.parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -592,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     seller: SellerProcess | None = None
     try:
         seller_url = args.seller_url
-        if seller_url is None and only & {"client", "e2e"}:
+        if seller_url is None and only & {"client", "e2e", "mcp-paid"}:
             seller = SellerProcess().__enter__()
             seller_url = seller.url
             log(f"fast seller at {seller_url}")
@@ -606,7 +690,14 @@ def main(argv: list[str] | None = None) -> int:
             log(f"sdk e2e: {runs} paid requests against {seller_url}")
             result.update(bench_sdk_e2e(runs, seller_url))
         if "mcp" in only:
-            result["mcp"] = bench_mcp(spawn_runs, purse, workdir)
+            result["mcp"] = bench_mcp(spawn_runs, purse, workdir, args.big_ledger)
+        if "mcp-paid" in only:
+            log(f"mcp: {runs} warm paid_fetch calls through purse serve (official Python client)")
+            try:
+                result["mcp_paid"] = bench_mcp_paid(purse, seller_url, runs, workdir)
+            except Exception as e:  # noqa: BLE001
+                result["mcp_paid"] = {"error": str(e)}
+                log(f"mcp-paid failed: {e}")
         if "sqlite" in only:
             result["py_sqlite"] = bench_sqlite(max(1, min(args.sqlite_attempts, 100_000)), workdir)
     finally:

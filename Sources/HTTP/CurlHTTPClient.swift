@@ -15,11 +15,11 @@ public final class CurlHTTPClient: HTTPClient {
     public let options: HTTPOptions
     private let pool: CurlHandlePool
 
-    /// Creates a client; initializes libcurl once per process.
+    /// Creates a client. libcurl is loaded and initialized on the first request, not here: a
+    /// process that never sends one (an idle `purse serve`) never maps it (see `CurlGlobal`).
     public init(options: HTTPOptions = .init()) {
         self.options = options
         pool = CurlHandlePool(capacity: options.maxIdleHandles)
-        _ = CurlGlobal.initialized
     }
 
     /// Sends one request; see `HTTPClient.send(_:)`.
@@ -32,9 +32,7 @@ public final class CurlHTTPClient: HTTPClient {
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let target = try HTTPURL.parse(request.url)
         try Self.validate(request)
-        guard CurlGlobal.initialized else {
-            throw HTTPError(.transport, "libcurl failed to initialize", requestMayHaveBeenSent: false)
-        }
+        if let why = CurlGlobal.failure { throw HTTPError(.transport, why, requestMayHaveBeenSent: false) }
         if Task.isCancelled { throw HTTPError(.cancelled, "", requestMayHaveBeenSent: false) }
 
         let origin: String = switch options.proxy {
@@ -250,8 +248,15 @@ public final class CurlHTTPClient: HTTPClient {
     }
 }
 
-/// libcurl's process-wide initialization, done once.
+/// libcurl's process-wide loading and initialization, done once, on first use.
+///
+/// libcurl is not linked but loaded with dlopen (`CCurl/LazyCurl.c`), together with
+/// `curl_global_init`: its shared libraries were a fifth of an idle server's resident memory.
 enum CurlGlobal {
-    /// Whether `curl_global_init` succeeded; evaluated once, thread-safely, on first use.
-    static let initialized: Bool = purse_curl_global_init_all() == CURLE_OK
+    /// nil when libcurl is loaded and initialized; otherwise why not (libcurl missing, too old,
+    /// or its initialization failed). The first call loads it; later calls only read a flag.
+    static var failure: String? {
+        if purse_curl_load() != 0 { return nil }
+        return purse_curl_load_error().map { String(cString: $0) } ?? "libcurl failed to initialize"
+    }
 }

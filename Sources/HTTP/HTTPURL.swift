@@ -43,6 +43,7 @@ public struct HTTPURL: Sendable, Equatable {
         guard scheme == "http" || scheme == "https" else {
             throw HTTPError(.unsupportedScheme, "scheme '\(scheme)' is not allowed", requestMayHaveBeenSent: false)
         }
+        if let why = CurlGlobal.failure { throw HTTPError(.transport, why, requestMayHaveBeenSent: false) }
         guard let u = curl_url() else {
             throw HTTPError(.transport, "libcurl could not allocate a URL handle", requestMayHaveBeenSent: false)
         }

@@ -13,6 +13,7 @@ import X402
 ///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
 ///     purse-bench ledger-worker DB N LIMIT                 (internal) one contending process
 ///     purse-bench report [--rows N] [--runs N] [--purse P] `purse report` time and size on an N-row ledger
+///     purse-bench fill-ledger PATH [--rows N]              writes that N-row ledger to PATH (for start-up timing)
 @main
 struct BenchMain {
     static func main() async throws {
@@ -31,6 +32,10 @@ struct BenchMain {
         case "report":
             result = try ReportBench(rows: Int(opt("--rows", "100000")) ?? 100_000, runs: Int(opt("--runs", "5")) ?? 5,
                                      purse: args.contains("--purse") ? opt("--purse", "") : nil).run()
+        case "fill-ledger":
+            guard args.count > 1 else { throw PurseError("bench.usage", "fill-ledger needs a PATH") }
+            try ReportBench(rows: Int(opt("--rows", "100000")) ?? 100_000, runs: 0, purse: nil).fill(args[1])
+            return
         case "ledger-worker":
             try LedgerBench.worker(db: args[1], attempts: Int(args[2])!, limit: Int64(args[3])!)
             return

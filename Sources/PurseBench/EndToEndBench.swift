@@ -4,7 +4,10 @@ import Ledger
 import PurseCore
 import Wallet
 
-/// A paid request against a fast local seller vs the floor of two plain round trips to it.
+/// A paid request against a fast local seller vs its honest floor, measured in the same loop:
+/// two plain round trips to the same seller, the seller's own verification, and one fsync on
+/// the disk the ledger is on (the durable reservation's, which must precede the signature).
+/// Then a timeline of the request, from the same driver wrapped in timing decorators.
 struct EndToEndBench {
     let seller: String
     let runs: Int
@@ -15,7 +18,9 @@ struct EndToEndBench {
         defer { rig.cleanup() }
         let http = CurlHTTPClient()
         let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
-        var paid = [Double](), floor = [Double](), verify = [Double]()
+        let sync = try FsyncProbe(directory: rig.dir.path)
+        defer { sync.remove() }
+        var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double]()
         for i in 0..<(runs + 10) {
             let t0 = nowMs()
             _ = try await http.send(HTTPRequest(url: seller + "/plain"))
@@ -23,19 +28,55 @@ struct EndToEndBench {
             let t1 = nowMs()
             let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
             let t2 = nowMs()
+            let f = try sync.once()
             guard case .paid = result.outcome.kind else { throw PurseError("bench.unpaid", "the fast seller did not grant: \(result.summary)") }
             if i < 10 { continue }
             floor.append(t1 - t0)
             paid.append(t2 - t1)
+            fsyncs.append(f)
             if let v = result.response?.headers["X-Verify-Micros"], let us = Double(v) { verify.append(us / 1_000) }
         }
-        let p = Stats(paid), f = Stats(floor), v = Stats(verify)
+        let p = Stats(paid), f = Stats(floor), v = Stats(verify), s = Stats(fsyncs)
+        let honest = f.median + v.median + s.median
         return [
             "runs": .integer(runs),
             "purse_paid_request_ms": ["median": .number(fmt(p.median)), "p99": .number(fmt(p.p99))],
             "floor_two_plain_round_trips_ms": ["median": .number(fmt(f.median)), "p99": .number(fmt(f.p99))],
             "seller_verify_ms": ["median": .number(fmt(v.median))],
+            "fsync_ms": ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))],
             "ratio_to_floor_plus_verify": .number(String(format: "%.3f", p.median / max(0.001, f.median + v.median))),
+            "ratio_to_honest_floor": .number(String(format: "%.3f", p.median / max(0.001, honest))),
+            "timeline_ms": try await timeline(rig: rig),
         ]
+    }
+
+    /// The median of each span of a paid request (and of the driver's own work between them).
+    private func timeline(rig: BenchRig) async throws -> JSONValue {
+        let line = Timeline()
+        let http = TimedHTTPClient(inner: CurlHTTPClient(), timeline: line)
+        let ledger = TimedLedger(inner: rig.ledger, timeline: line)
+        let driver = PaymentDriver(http: http, ledger: ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
+        var names: [String] = []
+        var samples: [String: [Double]] = [:]
+        var totals: [Double] = []
+        for i in 0..<(min(runs, 100) + 10) {
+            line.begin()
+            let t0 = nowMs()
+            let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
+            let total = nowMs() - t0
+            guard case .paid = result.outcome.kind else { throw PurseError("bench.unpaid", "the fast seller did not grant: \(result.summary)") }
+            if i < 10 { continue }
+            totals.append(total)
+            for (name, ms) in line.segments(end: total) {
+                if samples[name] == nil { names.append(name) }
+                samples[name, default: []].append(ms)
+            }
+        }
+        var spans: [JSONValue] = names.map { name in
+            let s = Stats(samples[name] ?? [])
+            return ["span": .string(name), "median": .number(fmt(s.median)), "p99": .number(fmt(s.p99)), "n": .integer(s.samples.count)]
+        }
+        spans.append(["span": "whole request", "median": .number(fmt(Stats(totals).median)), "p99": .number(fmt(Stats(totals).p99))])
+        return .array(spans)
     }
 }

@@ -118,6 +118,14 @@ enum LedgerFile {
         }
     }
 
+    /// The bytes SQLite would read to check the file: the database plus its write-ahead log
+    /// (0 for a missing file).
+    static func size(path: String) -> Int64 {
+        var st = stat(), wst = stat()
+        let main = stat(path, &st) == 0 ? Int64(st.st_size) : 0
+        return main + (stat(path + "-wal", &wst) == 0 ? Int64(wst.st_size) : 0)
+    }
+
     /// Makes the -wal and -shm files owner-only (SQLite copies the database file's mode; this
     /// also fixes files left by an older process with a looser umask).
     static func restrictCompanions(path: String) {

@@ -11,6 +11,7 @@ extension SQLiteLedger {
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
         guard p.micros.value >= 0, p.amountAtomic >= 0 else { throw .ledger(.badAmount("amount is negative")) }
         guard (0...36).contains(p.decimals) else { throw .ledger(.badAmount("token decimals \(p.decimals) are outside 0...36")) }
+        do { try integrity.verdict() } catch { throw .ledger(error) }
         let nowMs = Self.millis(now)
         var record = PaymentRecord(id: 0, payment: p, createdAt: Self.date(nowMs), updatedAt: Self.date(nowMs), status: .reserved)
         do {

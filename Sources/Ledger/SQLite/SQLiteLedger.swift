@@ -21,6 +21,8 @@ public final class SQLiteLedger: PaymentLedger {
     /// The connection (package-visible for the repair and test helpers in `PurseTesting`).
     package let dbQueue: DatabaseQueue
     let gate: ReservationGate
+    /// The file's quick_check verdict, which `reserve` waits for (`IntegrityCheck`).
+    let integrity: IntegrityCheck
 
     public var location: String { path }
 
@@ -32,7 +34,9 @@ public final class SQLiteLedger: PaymentLedger {
     /// A missing directory is created with mode 0700 and a new file with mode 0600 (its -wal and
     /// -shm files are kept owner-only too). A file that is not a SQLite database, is truncated or
     /// damaged, belongs to another program, or was written by a newer Purse is refused and left
-    /// unmodified. `PRAGMA quick_check` runs on open unless `options.quickCheckOnOpen` is false.
+    /// unmodified. `PRAGMA quick_check` runs before this returns for a file of up to
+    /// `options.quickCheckInlineMaxBytes`, in the background for a larger one (reservations wait
+    /// for its verdict), and not at all when `options.quickCheckOnOpen` is false.
     ///
     /// - Throws: `ledger.not_a_database`, `ledger.corrupt`, `ledger.newer_schema`,
     ///   `ledger.read_only`, `ledger.open_failed`, `ledger.busy`, `ledger.disk_full`.
@@ -40,6 +44,7 @@ public final class SQLiteLedger: PaymentLedger {
         self.path = path
         self.options = options
         _ = try LedgerFile.prepare(path: path)
+        let inlineCheck = options.quickCheckOnOpen && LedgerFile.size(path: path) <= options.quickCheckInlineMaxBytes
 
         let busy = BusyRetry(timeout: options.busyTimeout)
         var config = Configuration()
@@ -57,19 +62,13 @@ public final class SQLiteLedger: PaymentLedger {
         } catch {
             throw LedgerError.from(error, path: path, busyTimeout: timeout)
         }
-        let quickCheck = options.quickCheckOnOpen
         do {
             try dbQueue.writeWithoutTransaction { db in
                 // Reads only, until every check has passed.
                 let tables = try String.fetchAll(db, sql: """
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                     """)
-                if quickCheck {
-                    let result = try String.fetchAll(db, sql: "PRAGMA quick_check")
-                    if result != ["ok"] {
-                        throw LedgerError.corrupt(path: path, detail: "quick_check: " + result.prefix(3).joined(separator: "; "))
-                    }
-                }
+                if inlineCheck { try IntegrityCheck.run(db, path: path) }
                 if !tables.isEmpty {
                     guard tables.contains("grdb_migrations") else {
                         throw LedgerError.notADatabase(
@@ -91,6 +90,8 @@ public final class SQLiteLedger: PaymentLedger {
         }
         gate = ReservationGate(databasePath: path)
         LedgerFile.restrictCompanions(path: path)
+        integrity = options.quickCheckOnOpen && !inlineCheck
+            ? IntegrityCheck.inBackground(path: path, busyTimeout: options.busyTimeout) : IntegrityCheck.passed
     }
 
     /// Runs the migrations, tolerating another process that runs the same ones concurrently.

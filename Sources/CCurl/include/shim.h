@@ -1,5 +1,15 @@
 // Typed wrappers around libcurl's variadic setopt/getinfo, which Swift cannot call directly.
+//
+// libcurl is not linked: LazyCurl.c defines every curl_* function this process calls and loads
+// libcurl (and its TLS and auth libraries) with dlopen on the first call, so that a process that
+// never makes a request (an idle `purse serve`) never maps them.
 #include <curl/curl.h>
+
+/// Loads libcurl and runs curl_global_init(CURL_GLOBAL_ALL), once per process (thread-safe).
+/// Returns 1 when libcurl is usable; 0 otherwise, with the reason in purse_curl_load_error().
+int purse_curl_load(void);
+/// Why libcurl could not be loaded (NULL when it was).
+const char *purse_curl_load_error(void);
 
 static inline CURLcode purse_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode purse_curl_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -13,7 +23,6 @@ static inline CURLcode purse_curl_setopt_xferinfocb(CURL *h, CURLoption o, purse
 static inline CURLcode purse_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode purse_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode purse_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode purse_curl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
 // Called once a connection is established or reused, just before the request is sent (7.80+).
 // The HTTP module uses it to know whether any request bytes may have left.
 typedef int (*purse_curl_prereq_cb)(void *clientp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port, int conn_local_port);
