@@ -328,7 +328,7 @@ public final class PostgresConnection: @unchecked Sendable {
             var attempt = 1
             while true {
                 do {
-                    _ = try run(options.beginStatement, nil)
+                    _ = try run(options.beginStatement + (options.prelude.map { "; " + $0 } ?? ""), nil)
                     let value = try body(PostgresTransaction(connection: self, attempt: attempt))
                     try commit()
                     return value
@@ -430,9 +430,13 @@ public struct TransactionOptions: Sendable, Equatable {
     /// Backoff before retry n is random in 0...min(max, base × 2^(n-1)) milliseconds.
     public var baseBackoffMillis: Int
     public var maxBackoffMillis: Int
+    /// A parameterless statement sent together with BEGIN, in the same round trip (such as the
+    /// `SELECT … FOR UPDATE` that takes a lock every attempt needs first). Its rows are dropped.
+    public var prelude: String?
 
     public init(isolation: Isolation = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
-                baseBackoffMillis: Int = 5, maxBackoffMillis: Int = 200) {
+                baseBackoffMillis: Int = 5, maxBackoffMillis: Int = 200, prelude: String? = nil) {
+        self.prelude = prelude
         self.isolation = isolation
         self.readOnly = readOnly
         self.maxAttempts = maxAttempts

@@ -34,7 +34,8 @@ public final class PurseWallet: Sendable {
         let key: PrivateKey
         do { (key, keySource) = try KeyLoader.load(config: config, environment: options.environment) } catch { throw PurseError(error.code, error.message) }
         signer = KeySigner(key: key)
-        do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config)) } catch { throw PurseError(error.code, error.message) }
+        do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config), passwordEnv: config.dbPasswordEnv,
+                                                 environment: options.environment) } catch { throw PurseError(error.code, error.message) }
         do {
             session = try ledger.startSession(kind: options.sessionKind, label: label ?? options.environment["PURSE_SESSION_LABEL"],
                                               clientName: clientName, now: Date())
