@@ -21,18 +21,34 @@ extension PostgresLedger {
         let location = self.location
         let outcome: Result<Int64, BudgetRefusal>
         do {
-            outcome = try transaction(lockBudget: true) { tx in
-                let sums = try tx.query(Self.usageSQL, [p.sessionID, Self.text(nowMs - LedgerTime.dayMillis), p.host.name])
-                guard sums.scalar == "t" else { throw LedgerError.unknownSession(p.sessionID) }
-                let usage = try Self.usage(sums, sessionID: p.sessionID, host: p.host, location: location)
-                if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
-                    return .failure(refusal)
+            // Two round trips: [BEGIN; lock the budget row; the sums, the session check and the
+            // next id], then [INSERT; COMMIT]. The lock is held from the first statement's grant
+            // to the durable commit, and nothing else happens in between but `BudgetCheck`.
+            outcome = try withConnection { conn in
+                let sumsSQL = "SELECT " + (try Self.usageColumns(session: conn.literal(p.sessionID),
+                                                                 windowStart: String(nowMs - LedgerTime.dayMillis),
+                                                                 host: conn.literal(p.host.name)))
+                    + ", nextval(pg_get_serial_sequence('payment', 'id'))"
+                let options = TransactionOptions(prelude: Self.lockSQL + "; " + sumsSQL)
+                return try conn.transaction(options) { tx in
+                    guard let sums = tx.preludeRows, sums.scalar != nil else {
+                        throw LedgerError.server(location: location, sqlState: nil, detail: "the budget sums came back empty")
+                    }
+                    guard sums.scalar == "t" else { throw LedgerError.unknownSession(p.sessionID) }
+                    let usage = try Self.usage(sums, sessionID: p.sessionID, host: p.host, location: location)
+                    if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
+                        return .failure(refusal)
+                    }
+                    guard let id = sums.rows[0].last.flatMap({ $0.flatMap { Int64($0) } }) else {
+                        throw LedgerError.server(location: location, sqlState: nil, detail: "no payment id from the sequence")
+                    }
+                    var row = record
+                    row.id = id
+                    let values = try ([Self.text(id)] + Self.values(row)).map { v in try v.map { try conn.literal($0) } ?? "NULL" }
+                    tx.commit(after: "INSERT INTO payment (id, " + Self.columns.joined(separator: ", ") + ") VALUES ("
+                              + values.joined(separator: ", ") + ")")
+                    return .success(id)
                 }
-                let inserted = try tx.query(Self.insertSQL + " RETURNING id", Self.values(record))
-                guard let id = inserted.scalar.flatMap({ Int64($0) }) else {
-                    throw LedgerError.server(location: location, sqlState: nil, detail: "INSERT returned no id")
-                }
-                return .success(id)
             }
         } catch {
             throw .ledger(error)
@@ -67,19 +83,27 @@ extension PostgresLedger {
         }
     }
 
-    /// The session check and every sum `BudgetCheck` needs, in one statement (one round trip
-    /// while the budget row is locked). $1 session id, $2 window start (ms), $3 host.
-    static let usageSQL = """
-        SELECT EXISTS (SELECT 1 FROM session WHERE id = $1),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND session_id = $1),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status NOT IN ('failed', 'settled') AND session_id = $1),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND created_at > $2),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND host = $3 AND created_at > $2)
+    /// The budget row lock every reservation takes first.
+    static let lockSQL = "SELECT id FROM budget_lock WHERE id = 1 FOR UPDATE"
+
+    /// The session check and every sum `BudgetCheck` needs, as the columns of one statement (one
+    /// round trip). The arguments are SQL: `$1`-style parameters or quoted literals.
+    static func usageColumns(session: String, windowStart: String, host: String) -> String {
         """
+        EXISTS (SELECT 1 FROM session WHERE id = \(session)),
+            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND session_id = \(session)),
+            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status NOT IN ('failed', 'settled') AND session_id = \(session)),
+            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND created_at > \(windowStart)),
+            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND host = \(host) AND created_at > \(windowStart))
+        """
+    }
+
+    /// `usageColumns` with parameters: $1 session id, $2 window start (ms), $3 host.
+    static let usageSQL = "SELECT " + usageColumns(session: "$1", windowStart: "$2::bigint", host: "$3")
 
     /// Reads `usageSQL`'s answer; the host's sum is included when `host` is given (even at 0).
     static func usage(_ sums: PostgresRows, sessionID: String, host: HostName?, location: String) throws(LedgerError) -> BudgetUsage {
-        guard let row = sums.rows.first, row.count == 5 else {
+        guard let row = sums.rows.first, row.count >= 5 else {
             throw .server(location: location, sqlState: nil, detail: "the budget sums came back malformed")
         }
         func int(_ i: Int) throws(LedgerError) -> Int64 {
@@ -94,16 +118,13 @@ extension PostgresLedger {
                            hostDailySpent: hosts, sessionPending: Micros(try int(2)))
     }
 
-    /// Every column of a payment row, in `insertSQL`'s order (`copy` writes the id too).
+    /// Every column of a payment row but the id, in `values`' order.
     static let columns = [
         "session_id", "created_at", "updated_at", "method", "url", "host", "network", "asset", "asset_symbol", "decimals",
         "pay_to", "amount_atomic", "micros", "scheme", "x402_version", "nonce", "valid_before", "status", "tx_hash", "payer",
         "error", "http_status", "payment_id", "resource", "offer", "signed_payload", "receipt", "authorization_kind",
         "max_amount_atomic", "amount_source", "amount_note",
     ]
-
-    static let insertSQL = "INSERT INTO payment (" + columns.joined(separator: ", ") + ") VALUES ("
-        + (1...columns.count).map { "$\($0)" }.joined(separator: ", ") + ")"
 
     /// The values of `record` for `columns`, as PostgreSQL text (the same texts SQLite stores).
     static func values(_ r: PaymentRecord) -> [String?] {
