@@ -18,8 +18,10 @@ import PurseCore
 /// (`ledger.unavailable`, `ledger.connection_lost`, `ledger.commit_unknown`, `ledger.timeout`).
 /// The password is held in memory only and never appears in `location` or any message.
 public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
-    /// Where and how it connects (no password in it).
+    /// Where it connects, as given (no password in it): what `location` shows.
     public let config: PostgresConfig
+    /// `config` with the session defaults added (`init`), what the connections use.
+    private let connectionConfig: PostgresConfig
     private let password: String?
     private let lock = NSLock()
     private var connection: PostgresConnection? // Guarded by `lock`.
@@ -49,12 +51,13 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
         do { parsed = try PostgresConfig(url: url) } catch {
             throw .openFailed(path: "the PostgreSQL URL", reason: error.message)
         }
+        config = parsed
         var extra: [String] = []
         let given = parsed.options ?? ""
         if !given.contains("statement_timeout") { extra.append("-c statement_timeout=30000") }
         if !given.contains("idle_in_transaction_session_timeout") { extra.append("-c idle_in_transaction_session_timeout=15000") }
         if !extra.isEmpty { parsed.options = ([given] + extra).filter { !$0.isEmpty }.joined(separator: " ") }
-        config = parsed
+        connectionConfig = parsed
         self.password = password
         try migrate()
     }
@@ -86,8 +89,8 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
             } else {
                 connection?.close()
                 connection = nil
-                do { conn = try PostgresConnection.open(config, password: password) } catch {
-                    throw .unavailable(location: location, detail: "\(error.code): \(error.message)")
+                do { conn = try PostgresConnection.open(connectionConfig, password: password) } catch {
+                    throw .unavailable(location: location, detail: "\(error.code): \(shown(error.message))")
                 }
                 connection = conn
             }
@@ -123,7 +126,7 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
 
     /// The ledger error for a client error.
     func map(_ e: PostgresError) -> LedgerError {
-        let detail = "\(e.code): \(e.message)"
+        let detail = "\(e.code): \(shown(e.message))"
         switch e.kind {
         case .badURL: return .openFailed(path: location, reason: e.message)
         case .connectFailed, .authFailed, .unknownDatabase, .tlsFailed: return .unavailable(location: location, detail: detail)
@@ -131,8 +134,14 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
         case .commitUnknown: return .commitUnknown(location: location, detail: detail)
         case .timeout: return .timeout(location: location, detail: detail)
         case .serializationFailure, .deadlock, .uniqueViolation, .queryFailed, .invalidState:
-            return .server(location: location, sqlState: e.sqlState, detail: e.message)
+            return .server(location: location, sqlState: e.sqlState, detail: shown(e.message))
         }
+    }
+
+    /// A client message with the connection's URL shown as the user gave it (without the
+    /// session defaults `init` added).
+    func shown(_ message: String) -> String {
+        message.replacingOccurrences(of: connectionConfig.description, with: config.description)
     }
 
     /// Decodes the payments of an answer with one decoder.
