@@ -7,7 +7,8 @@
 // PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
 // into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
 // typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
-// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
+// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite or PostgreSQL (libpq,
+// through PostgresClient), ChainRPC over HTTP,
 // PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
 // helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
