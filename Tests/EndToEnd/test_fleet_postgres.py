@@ -200,7 +200,7 @@ def start_workers(location: str, procs: int, attempts: int, limit: int) -> list[
     return workers
 
 
-def finish_workers(workers: list[subprocess.Popen], timeout: float = 120) -> list[dict]:
+def finish_workers(workers: list[subprocess.Popen], timeout: float = 300) -> list[dict]:
     out = []
     try:
         for w in workers:
