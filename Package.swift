@@ -8,7 +8,8 @@
 // PurseCore, EVM, X402, WalletConfig and SpendReport do no IO (SpendReport turns a spend log
 // into one HTML page; `purse report` reads the ledger and writes the file); PurseCore holds the
 // typed values (Address, HostName, Micros, Nonce32) and the one budget check. The edges (HTTP
-// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite, ChainRPC over HTTP,
+// over libcurl, Ledger behind the PaymentLedger protocol over GRDB/SQLite or PostgreSQL (libpq,
+// through PostgresClient), ChainRPC over HTTP,
 // PurseMCP over stdio) sit behind small protocols. PurseTesting holds test doubles and test-only
 // helpers.
 // Solana (pure: keys, ATAs, v0 transactions, the `exact` payment) sits beside EVM, and its edge
@@ -58,11 +59,13 @@ let package = Package(
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         // Solana's edges: JSON-RPC over HTTP, and the Solana CLI keypair file on disk.
         .target(name: "SolanaRPC", dependencies: ["PurseCore", "Solana", "HTTP"]),
-        .target(name: "Ledger", dependencies: ["PurseCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Purse's MCP client for upstream servers: stdio children and Streamable HTTP (over HTTP).
         .target(name: "MCPUpstream", dependencies: ["PurseCore", "HTTP"]),
         // A synchronous PostgreSQL client over libpq, for the fleet ledger (one budget, many machines).
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
+        // The ledger: one protocol, two backends (SQLite for one machine, PostgreSQL for a fleet),
+        // one row decoder and one budget check for both.
+        .target(name: "Ledger", dependencies: ["PurseCore", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The spend report page (HTML + inline SVG), pure: data in, text out.
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
@@ -85,9 +88,9 @@ let package = Package(
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
-        .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "SpendReport", "PurseTesting", "Solana"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "PostgresClient", "Wallet", "SpendReport", "PurseTesting", "Solana"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
@@ -99,7 +102,7 @@ let package = Package(
         .testTarget(name: "SolanaTests", dependencies: ["Solana", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "SolanaRPCTests", dependencies: ["SolanaRPC", "Solana", "HTTP", "PurseCore", "PurseTesting"], exclude: ["Support"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PostgresClient", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC", "MCPUpstream", "WalletConfig"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),

@@ -79,6 +79,13 @@ public protocol PaymentLedger: Sendable {
 
     /// Rows not yet resolved (`reserved`, `sent`, `unknown`), oldest first: the reconcile worklist.
     func unresolved() throws(LedgerError) -> [PaymentRecord]
+    /// Claims the unresolved rows that no other reconcile holds, oldest first, for `lease`
+    /// seconds: reconcile runs on several machines at once without handling a row twice. A claim
+    /// ends with `releaseClaims` or when its lease runs out (a reconcile that died).
+    /// PostgreSQL picks the rows with `FOR UPDATE SKIP LOCKED`; SQLite in its write transaction.
+    func claimUnresolved(claimant: String, lease: TimeInterval, now: Date) throws(LedgerError) -> [PaymentRecord]
+    /// Ends every claim `claimant` holds.
+    func releaseClaims(claimant: String) throws(LedgerError)
     /// `failed` rows whose authorization could still be used on chain (`validBefore` later
     /// than `notBefore`, Unix seconds): reconcile re-checks them.
     func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord]

@@ -328,9 +328,10 @@ public final class PostgresConnection: @unchecked Sendable {
             var attempt = 1
             while true {
                 do {
-                    _ = try run(options.beginStatement, nil)
-                    let value = try body(PostgresTransaction(connection: self, attempt: attempt))
-                    try commit()
+                    let begun = try run(options.beginStatement + (options.prelude.map { "; " + $0 } ?? ""), nil)
+                    let tx = PostgresTransaction(connection: self, attempt: attempt, preludeRows: options.prelude == nil ? nil : begun)
+                    let value = try body(tx)
+                    try commit(prefix: tx.finish.script)
                     return value
                 } catch let error as PostgresError where error.isRetryable && attempt < max(1, options.maxAttempts) {
                     rollbackQuietly()
@@ -345,9 +346,10 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Sends COMMIT and classifies the answer. Caller holds the lock.
-    private func commit() throws(PostgresError) {
+    private func commit(prefix: String?) throws(PostgresError) {
         let conn = try liveHandle()
-        let result = PQexec(conn, "COMMIT")
+        if let prefix, prefix.utf8.contains(0) { throw PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
+        let result = PQexec(conn, (prefix.map { $0 + "; " } ?? "") + "COMMIT")
         defer { if let result { PQclear(result) } }
         if PQstatus(conn) == CONNECTION_BAD || result == nil {
             let raw = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(conn))
@@ -361,6 +363,22 @@ public final class PostgresConnection: @unchecked Sendable {
         let tag = String(cString: PQcmdStatus(result))
         if tag != "COMMIT" {
             throw PostgresError(.queryFailed, "the transaction had already failed, so COMMIT rolled it back (\(tag))")
+        }
+    }
+
+    /// `text` as a quoted SQL string literal (libpq's `PQescapeLiteral`, which knows the
+    /// connection's encoding and `standard_conforming_strings`), for the parameterless scripts
+    /// that save round trips (`TransactionOptions.prelude`, `PostgresTransaction.commit(after:)`).
+    public func literal(_ text: String) throws(PostgresError) -> String {
+        try lock.withLock { () throws(PostgresError) -> String in
+            let conn = try liveHandle()
+            if text.utf8.contains(0) { throw PostgresError(.queryFailed, "a literal contains a NUL byte") }
+            let count = text.utf8.count
+            guard let escaped = PQescapeLiteral(conn, text, count) else {
+                throw PostgresError(.queryFailed, "cannot quote a literal: " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets))
+            }
+            defer { PQfreemem(escaped) }
+            return String(cString: escaped)
         }
     }
 
@@ -430,9 +448,15 @@ public struct TransactionOptions: Sendable, Equatable {
     /// Backoff before retry n is random in 0...min(max, base × 2^(n-1)) milliseconds.
     public var baseBackoffMillis: Int
     public var maxBackoffMillis: Int
+    /// Parameterless statements sent together with BEGIN, in the same round trip (such as the
+    /// `SELECT … FOR UPDATE` that takes a lock every attempt needs first, then a read that must
+    /// see everything committed before the lock was granted: in READ COMMITTED each statement of
+    /// the script takes its own snapshot). The last one's rows are `PostgresTransaction.preludeRows`.
+    public var prelude: String?
 
     public init(isolation: Isolation = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
-                baseBackoffMillis: Int = 5, maxBackoffMillis: Int = 200) {
+                baseBackoffMillis: Int = 5, maxBackoffMillis: Int = 200, prelude: String? = nil) {
+        self.prelude = prelude
         self.isolation = isolation
         self.readOnly = readOnly
         self.maxAttempts = maxAttempts
@@ -449,6 +473,27 @@ public struct PostgresTransaction {
     public let connection: PostgresConnection
     /// Which attempt this is: 1 the first time, 2 after one retry, ...
     public let attempt: Int
+    /// What `commit(after:)` asked to send with COMMIT.
+    final class Finish {
+        var script: String?
+    }
+    let finish = Finish()
+    /// The answer to the last statement of `TransactionOptions.prelude`, when there was one.
+    public let preludeRows: PostgresRows?
+
+    init(connection: PostgresConnection, attempt: Int, preludeRows: PostgresRows?) {
+        self.connection = connection
+        self.attempt = attempt
+        self.preludeRows = preludeRows
+    }
+
+    /// Sends `script` (parameterless statements; quote values with `connection.literal`) in the
+    /// same round trip as the COMMIT that ends the transaction, after the body returns: one round
+    /// trip less while the transaction holds its locks. If the script fails, nothing commits and
+    /// its error is thrown; a lost answer is `pg.commit_unknown` as for a plain COMMIT.
+    public func commit(after script: String) {
+        finish.script = script
+    }
 
     /// Runs one statement with text parameters inside the transaction.
     @discardableResult

@@ -11,7 +11,10 @@ import X402
 ///     purse-bench client [--runs N]                       stages of the client work per paid request
 ///     purse-bench e2e --seller URL [--runs N]              paid request vs two plain round trips
 ///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
-///     purse-bench ledger-worker DB N LIMIT                 (internal) one contending process
+///     purse-bench ledger-compare --procs 4,16 --attempts N [--postgres URL]
+///                                                          the same for SQLite and PostgreSQL side by side
+///     purse-bench ledger-worker DB N LIMIT                 one contending process (DB a path or a URL); also
+///                                                          the e2e race driver (Tests/EndToEnd/test_fleet_postgres.py)
 ///     purse-bench report [--rows N] [--runs N] [--purse P] `purse report` time and size on an N-row ledger
 ///     purse-bench fill-ledger PATH [--rows N]              writes that N-row ledger to PATH (for start-up timing)
 @main
@@ -29,6 +32,10 @@ struct BenchMain {
         case "e2e": result = try await EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200).run()
         case "ledger":
             result = try LedgerBench(procs: Int(opt("--procs", "4")) ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500).run()
+        case "ledger-compare":
+            let counts = opt("--procs", "4,16").split(separator: ",").compactMap { Int($0) }
+            result = try LedgerBench(procs: counts.max() ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500,
+                                     postgres: args.contains("--postgres") ? opt("--postgres", "") : nil).compare(counts: counts)
         case "report":
             result = try ReportBench(rows: Int(opt("--rows", "100000")) ?? 100_000, runs: Int(opt("--runs", "5")) ?? 5,
                                      purse: args.contains("--purse") ? opt("--purse", "") : nil).run()

@@ -55,6 +55,10 @@ struct TimedLedger: PaymentLedger {
 
     func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord] { try inner.unconfirmedCharges() }
     func unresolved() throws(LedgerError) -> [PaymentRecord] { try inner.unresolved() }
+    func claimUnresolved(claimant: String, lease: TimeInterval, now: Date) throws(LedgerError) -> [PaymentRecord] {
+        try inner.claimUnresolved(claimant: claimant, lease: lease, now: now)
+    }
+    func releaseClaims(claimant: String) throws(LedgerError) { try inner.releaseClaims(claimant: claimant) }
     func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord] { try inner.failedButStillValid(notBefore: notBefore) }
     func paidResource(payer: Address, resource: String) throws(LedgerError) -> PaymentRecord? {
         try timeline.span("prior payment lookup") { () throws(LedgerError) in try inner.paidResource(payer: payer, resource: resource) }

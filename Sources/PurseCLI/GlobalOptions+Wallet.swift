@@ -20,7 +20,7 @@ extension GlobalOptions {
 
     /// Opens the ledger for `config`.
     func openLedger(_ config: PurseConfig) throws -> any PaymentLedger {
-        try LedgerLocation.open(ledgerLocation(config))
+        try LedgerLocation.open(ledgerLocation(config), passwordEnv: config.dbPasswordEnv, environment: environment)
     }
 
     /// The approvals desk over the ledger of `config` (no key needed: approving is the human's act).

@@ -7,7 +7,7 @@ public struct PurseCommand: AsyncParsableCommand {
         abstract: "An x402 wallet for AI agents, served over MCP.",
         subcommands: [ServeCommand.self, FetchCommand.self, QuoteCommand.self, DiscoverCommand.self, UpstreamsCommand.self, SpendLogCommand.self, BudgetCommand.self,
                       BalanceCommand.self, AddressCommand.self, KeygenCommand.self, InitCommand.self, DoctorCommand.self, ReconcileCommand.self,
-                      ReportCommand.self, ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self, DemoCommand.self],
+                      ReportCommand.self, ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self, DemoCommand.self, LedgerCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -34,7 +34,7 @@ extension PurseConfig {
         }
         let r = Reader()
         let root = try r.object(doc, "")
-        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "upstreams", "db"], "")
+        try r.only(root, ["$schema", "key", "networks", "policy", "http", "payment", "discovery", "upstreams", "db", "dbPasswordEnv"], "")
         var c = PurseConfig()
         if let k = root["key"] { (c.key, c.solanaKey) = try r.keys(k) }
         if let n = root["networks"] {
@@ -96,6 +96,14 @@ extension PurseConfig {
         if let d = root["discovery"] { c.discovery = try r.discovery(d) }
         if let u = root["upstreams"] { c.upstreams = try r.upstreams(u) }
         if let d = root["db"] { c.db = try r.string(d, "db") }
+        if let d = root["dbPasswordEnv"] {
+            let name = try r.string(d, "dbPasswordEnv")
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }),
+                  !(48...57).contains(name.utf8.first!) else {
+                throw ConfigError(.badValue, key: "dbPasswordEnv", "the name of an environment variable (letters, digits, _), not a password")
+            }
+            c.dbPasswordEnv = name
+        }
         return c
     }
 }

@@ -22,8 +22,12 @@ public struct PurseConfig: Sendable, Equatable {
     public var discovery = DiscoveryConfig()
     /// The MCP servers whose tools Purse lists and pays for, in file order.
     public var upstreams: [UpstreamConfig] = []
-    /// The ledger path, when the config names one.
+    /// The ledger, when the config names one: a file path (SQLite) or a `postgresql://` /
+    /// `postgres://` URL (PostgreSQL, one budget for several machines).
     public var db: String?
+    /// The name of the environment variable that holds the PostgreSQL password (never the
+    /// password itself, which the config file must not hold).
+    public var dbPasswordEnv: String?
     /// The file this came from, if any.
     public var sourcePath: String?
 

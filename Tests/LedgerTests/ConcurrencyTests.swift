@@ -1,7 +1,9 @@
 import Foundation
 import PurseCore
+import PurseTesting
 import Testing
 @testable import Ledger
+import PostgresClient
 
 /// Several `Ledger` instances (separate SQLite connections, as separate processes would have)
 /// reserving against one file at the same time.
@@ -27,8 +29,8 @@ import Testing
 
     /// Runs `writers` threads, each with its own `Ledger` on `path`, each making `attempts`
     /// reservations of 10_000 micros; returns the tally and the elapsed wall time.
-    private func race(path: String, writers: Int, attempts: Int, limits: BudgetLimits) throws -> (Tally, Double) {
-        let ledgers = try (0..<writers).map { _ in try openLedger(path) }
+    private func race(_ fixture: LedgerFixture, writers: Int, attempts: Int, limits: BudgetLimits) throws -> (Tally, Double) {
+        let ledgers = try (0..<writers).map { _ in try fixture.another() }
         let sessions = try ledgers.map { try $0.startSession(kind: "fetch", label: nil, clientName: nil, now: t0).id }
         let tally = Tally()
         let start = DispatchSemaphore(value: 0)
@@ -56,29 +58,30 @@ import Testing
         return (tally, Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
     }
 
-    @Test func fourWritersCannotOverspendTheDailyBudget() throws {
-        let dir = TempDir()
-        let path = dir.file("purse.db")
-        let (tally, elapsed) = try race(path: path, writers: 4, attempts: 25, limits: BudgetLimits(daily: Micros(300_000)))
+    @Test(arguments: LedgerBackend.tested)
+    func fourWritersCannotOverspendTheDailyBudget(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let (tally, elapsed) = try race(fixture, writers: 4, attempts: 25, limits: BudgetLimits(daily: Micros(300_000)))
         #expect(tally.otherErrors == [], "no busy or other errors")
         #expect(tally.reserved == 30)
         #expect(tally.refused == 70)
-        let check = try openLedger(path)
+        let check = try fixture.another()
         #expect(try check.payments(PaymentFilter()).count == 30)
         #expect(try check.usage(sessionID: "-", host: nil, allHosts: true, now: t0).dailySpent.value == 300_000)
-        note(String(format: "ledger contention: 4 writers x 25 attempts (30 reserved, 70 refused) in %.3f s, worst wait %.1f ms",
+        note(String(format: "ledger contention (\(backend)): 4 writers x 25 attempts (30 reserved, 70 refused) in %.3f s, worst wait %.1f ms",
                     elapsed, tally.worstWait * 1000))
     }
 
     /// Throughput, printed for the record and never asserted (shared CI machines vary too much).
-    @Test func throughputOneAndFourWriters() throws {
+    @Test(arguments: LedgerBackend.tested)
+    func throughputOneAndFourWriters(_ backend: LedgerBackend) throws {
         for writers in [1, 4] {
-            let dir = TempDir()
+            let fixture = try LedgerFixture(backend)
             let attempts = 200 / writers
-            let (tally, elapsed) = try race(path: dir.file("purse.db"), writers: writers, attempts: attempts, limits: .none)
+            let (tally, elapsed) = try race(fixture, writers: writers, attempts: attempts, limits: .none)
             #expect(tally.otherErrors == [])
             #expect(tally.reserved == writers * attempts)
-            note(String(format: "ledger throughput: %d writer(s), %d reservations, %.0f reservations/s, worst wait %.1f ms (synchronous=FULL)",
+            note(String(format: "ledger throughput (\(backend)): %d writer(s), %d reservations, %.0f reservations/s, worst wait %.1f ms (synchronous=FULL)",
                         writers, tally.reserved, Double(tally.reserved) / elapsed, tally.worstWait * 1000))
         }
     }
@@ -98,6 +101,31 @@ import Testing
         }
         for _ in 0..<4 { done.wait() }
         #expect(errors.otherErrors == [])
-        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4,v5,v6")
+        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4,v5,v6,v7")
+    }
+
+    /// Eight processes' worth of connections opening one new PostgreSQL ledger at once: the
+    /// migrations run exactly once and nobody fails.
+    @Test(.enabled(if: LedgerBackend.tested.contains(.postgresql)))
+    func concurrentFirstOpenMigratesOncePostgres() throws {
+        let base = try #require(TestCluster.url)
+        let admin = try PostgresConnection.open(url: base, password: nil)
+        let schema = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        let errors = Tally()
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<8 {
+            Thread {
+                do throws(LedgerError) { (try PostgresLedger(url: url, password: nil)).close() } catch {
+                    errors.record(.failure(.ledger(error)), seconds: 0)
+                }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<8 { done.wait() }
+        #expect(errors.otherErrors == [])
+        #expect(try admin.query("SELECT string_agg(id, ',' ORDER BY id) FROM \(schema).purse_migration").scalar == "v1")
     }
 }

@@ -7,9 +7,10 @@ import Testing
 /// Migration v4: the payment-identifier id, the resource key, the signed offer, the exact signed
 /// payload and the receipt travel with a row, and `paidResource` finds what a sign-in needs.
 @Suite struct ExtensionColumnsTests {
-    @Test func theExtensionStateRoundTrips() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func theExtensionStateRoundTrips(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         var p = usdc(s, 10_000)
         p.paymentId = "pay_" + String(repeating: "7", count: 32)
@@ -31,9 +32,10 @@ import Testing
         #expect(entry["receipt"]?["verified"] == false)
     }
 
-    @Test func unknownKeepsTheReportedTransaction() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func unknownKeepsTheReportedTransaction(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         let row = try ledger.reserve(usdc(s, 10_000), limits: .none, now: t0)
         try ledger.markSent(id: row.id, now: t0)
@@ -43,9 +45,10 @@ import Testing
         #expect(try ledger.payment(id: row.id)?.paymentId == nil)
     }
 
-    @Test func paidResourceIsTheLatestSettledRowOfThatPayerAndResource() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func paidResourceIsTheLatestSettledRowOfThatPayerAndResource(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         let resource = "https://api.example.com/weather"
         func pay(_ nonce: Int, resource: String?, settle: Bool, payer: String? = nil) throws -> Int64 {

@@ -7,9 +7,10 @@ import Testing
 /// The fast row decoder behind `payments` (spend-log, report) reads every stored field, exactly
 /// as `payment(id:)` does; a corrupt value is a coded ledger error naming the column.
 @Suite struct PaymentRowDecoderTests {
-    @Test func everyFieldSurvivesTheBulkRead() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func everyFieldSurvivesTheBulkRead(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         var p = usdc(s, 12_345, host: "mcp:weather", nonce: 7)
         p.paymentId = "pay_" + String(repeating: "3", count: 32)
@@ -33,20 +34,22 @@ import Testing
         #expect(bulk[0].paymentId == nil && bulk[0].txHash == nil && bulk[0].status == .reserved)
     }
 
-    @Test func aCorruptAddressIsALedgerErrorNamingTheColumn() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func aCorruptAddressIsALedgerErrorNamingTheColumn(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         _ = try ledger.reserve(usdc(s, 1), limits: .none, now: t0)
-        try ledger.executeRaw("UPDATE payment SET pay_to = '0xnot-an-address'")
+        try fixture.executeRaw("UPDATE payment SET pay_to = '0xnot-an-address'")
         let error = ledgerError { () throws(LedgerError) in try ledger.payments(PaymentFilter()) }
         #expect(error != nil)
         #expect(error?.message.contains("pay_to") == true)
     }
 
-    @Test func uptoPermit2AndSolanaFieldsSurviveTheBulkRead() throws {
-        let dir = TempDir()
-        let ledger = try openLedger(dir.file("l.db"))
+    @Test(arguments: LedgerBackend.tested)
+    func uptoPermit2AndSolanaFieldsSurviveTheBulkRead(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: t0).id
         var p = usdc(s, 50_000, nonce: 9)
         p.scheme = "upto"
@@ -61,7 +64,7 @@ import Testing
         #expect(bulk == (try ledger.payment(id: row.id)))
         #expect(bulk.payment == p && bulk.amountSource == .maximum && bulk.amountNote == "no amount")
         // A stored kind the build does not know is a corrupt row, named.
-        try ledger.executeRaw("UPDATE payment SET authorization_kind = 'bitcoin'")
+        try fixture.executeRaw("UPDATE payment SET authorization_kind = 'bitcoin'")
         #expect(ledgerError { () throws(LedgerError) in try ledger.payments(PaymentFilter()) }?.message.contains("nonce") == true)
     }
 }

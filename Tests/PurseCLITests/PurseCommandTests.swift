@@ -7,7 +7,7 @@ import Testing
     @Test func everySubcommandOfTheBriefExistsAndServeIsTheDefault() {
         let names = PurseCommand.configuration.subcommands.map { $0._commandName }
         #expect(Set(names) == ["serve", "fetch", "quote", "discover", "upstreams", "spend-log", "budget", "balance", "address", "keygen", "init",
-                              "doctor", "reconcile", "report", "demo", "approvals", "approve", "deny"])
+                              "doctor", "reconcile", "report", "demo", "approvals", "approve", "deny", "ledger"])
         #expect(PurseCommand.configuration.defaultSubcommand == ServeCommand.self)
     }
 

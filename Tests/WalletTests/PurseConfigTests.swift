@@ -122,11 +122,20 @@ import Testing
         #expect(c.allowedAssets.isEmpty)
     }
 
-    @Test(arguments: ["testnet-dev", "strict-production", "shared-team-db"])
+    @Test(arguments: ["testnet-dev", "strict-production", "shared-team-db", "fleet-postgres"])
     func examplePoliciesParse(_ name: String) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/policies/\(name).json")
         let c = try PurseConfig.load(path: url.path, mustExist: true)
         #expect(c.policy.maxPerRequest > .zero)
+    }
+
+    /// `db` may be a PostgreSQL URL; `dbPasswordEnv` names a variable, and a value that looks
+    /// like a password instead is refused (the config must never hold it).
+    @Test func dbPasswordEnvNamesAVariable() throws {
+        let c = try PurseConfig.parse(Array(#"{"db":"postgresql://purse@db/purse","dbPasswordEnv":"PURSE_DB_PASSWORD"}"#.utf8))
+        #expect(c.db == "postgresql://purse@db/purse" && c.dbPasswordEnv == "PURSE_DB_PASSWORD")
+        expectError(#"{"dbPasswordEnv":"hunter2!"}"#, code: "config.bad_value", key: "dbPasswordEnv")
+        expectError(#"{"dbPasswordEnv":"9LIVES"}"#, code: "config.bad_value", key: "dbPasswordEnv")
     }
 
     @Test func amountsAreStrictDecimalStrings() {

@@ -30,6 +30,28 @@ public enum LedgerError: CodedError, Equatable {
     /// Any other SQLite failure (path, SQLite result code, SQLite message).
     case database(path: String, resultCode: Int32, detail: String)
 
+    // PostgreSQL (the location is the URL without anything secret; `detail` starts with the
+    // client's own `pg.*` code).
+
+    /// The server cannot be reached or refuses us: down, wrong address, authentication, TLS, no
+    /// such database, connect timeout. Nothing was written.
+    case unavailable(location: String, detail: String)
+    /// The connection broke during a call (server restart or crash, network). What was in
+    /// flight was not committed; the next call connects again.
+    case connectionLost(location: String, detail: String)
+    /// COMMIT was sent and its answer never came: the change may or may not have been made. A
+    /// reservation in this state counts (if it committed) until reconcile resolves it, and
+    /// nothing is signed for it.
+    case commitUnknown(location: String, detail: String)
+    /// The server cancelled a statement (`statement_timeout`, `lock_timeout`); nothing was
+    /// committed.
+    case timeout(location: String, detail: String)
+    /// Any other PostgreSQL failure (location, SQLSTATE, the server's message).
+    case server(location: String, sqlState: String?, detail: String)
+    /// `purse ledger copy` found a row in the target that differs from the source's row of the
+    /// same id: the target holds another history, and nothing more was copied.
+    case copyConflict(location: String, detail: String)
+
     public var code: String {
         switch self {
         case .openFailed: "ledger.open_failed"
@@ -45,6 +67,12 @@ public enum LedgerError: CodedError, Equatable {
         case .badAmount: "ledger.bad_amount"
         case .invalidArgument: "ledger.invalid_argument"
         case .database: "ledger.database_error"
+        case .unavailable: "ledger.unavailable"
+        case .connectionLost: "ledger.connection_lost"
+        case .commitUnknown: "ledger.commit_unknown"
+        case .timeout: "ledger.timeout"
+        case .server: "ledger.database_error"
+        case .copyConflict: "ledger.copy_conflict"
         }
     }
 
@@ -76,6 +104,18 @@ public enum LedgerError: CodedError, Equatable {
             "invalid argument: \(detail)"
         case let .database(path, rc, detail):
             "SQLite error \(rc) on the ledger at \(path): \(detail)"
+        case let .unavailable(location, detail):
+            "the ledger at \(location) is unavailable: \(detail)"
+        case let .connectionLost(location, detail):
+            "the connection to the ledger at \(location) was lost; nothing in flight was committed: \(detail)"
+        case let .commitUnknown(location, detail):
+            "the ledger at \(location) did not confirm a commit (the connection was lost); the change may or may not be stored, and reconcile resolves it: \(detail)"
+        case let .timeout(location, detail):
+            "the ledger at \(location) cancelled a statement that ran too long; nothing was committed: \(detail)"
+        case let .server(location, state, detail):
+            "PostgreSQL error\(state.map { " \($0)" } ?? "") on the ledger at \(location): \(detail)"
+        case let .copyConflict(location, detail):
+            "the ledger at \(location) already holds a different history: \(detail)"
         }
     }
 

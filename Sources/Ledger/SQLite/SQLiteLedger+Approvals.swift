@@ -24,7 +24,7 @@ extension SQLiteLedger {
     }
 
     public func approval(id: String) throws(LedgerError) -> ApprovalRecord? {
-        try read { db in try ApprovalRecord.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]) }
+        try read { db in try approvalRows(db, "SELECT * FROM approval WHERE id = ?", [id]).first }
     }
 
     public func approvals(pendingOnly: Bool, now: Date, limit: Int?) throws(LedgerError) -> [ApprovalRecord] {
@@ -39,14 +39,14 @@ extension SQLiteLedger {
             sql += " LIMIT ?"
             arguments += [max(0, limit)]
         }
-        return try read { [sql, arguments] db in try ApprovalRecord.fetchAll(db, sql: sql, arguments: arguments) }
+        return try read { [sql, arguments] db in try approvalRows(db, sql, arguments) }
     }
 
     public func decideApproval(id: String, approve: Bool, now: Date) throws(ApprovalError) -> ApprovalRecord {
         let nowMs = Self.millis(now)
         do {
             return try dbQueue.write { db in
-                guard let record = try ApprovalRecord.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]) else {
+                guard let record = try approvalRows(db, "SELECT * FROM approval WHERE id = ?", [id]).first else {
                     throw ApprovalError.unknown(id: id)
                 }
                 switch record.status {
@@ -77,7 +77,7 @@ extension SQLiteLedger {
         do {
             // One IMMEDIATE transaction: two processes holding the same id cannot both see it unused.
             return try dbQueue.write { db in
-                guard let record = try ApprovalRecord.fetchOne(db, sql: "SELECT * FROM approval WHERE id = ?", arguments: [id]) else {
+                guard let record = try approvalRows(db, "SELECT * FROM approval WHERE id = ?", [id]).first else {
                     throw ApprovalError.unknown(id: id)
                 }
                 switch record.status {

@@ -13,7 +13,7 @@ extension SQLiteLedger {
 
     public func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord] {
         try read { db in
-            try PaymentRecord.fetchAll(db, sql: "SELECT * FROM payment WHERE status = 'settled' AND amount_source = 'maximum' ORDER BY created_at, id")
+            try paymentRows(db, "SELECT * FROM payment WHERE status = 'settled' AND amount_source = 'maximum' ORDER BY created_at, id")
         }
     }
 

@@ -10,27 +10,46 @@ extension SQLiteLedger {
 
     public func unresolved() throws(LedgerError) -> [PaymentRecord] {
         try read { db in
-            try PaymentRecord.fetchAll(db, sql: "SELECT * FROM payment WHERE status IN ('reserved', 'sent', 'unknown') ORDER BY created_at, id")
+            try paymentRows(db, "SELECT * FROM payment WHERE status IN ('reserved', 'sent', 'unknown') ORDER BY created_at, id")
+        }
+    }
+
+    public func claimUnresolved(claimant: String, lease: TimeInterval, now: Date) throws(LedgerError) -> [PaymentRecord] {
+        let nowMs = Self.millis(now), until = Self.millis(now.addingTimeInterval(lease))
+        return try write { db in
+            let rows = try paymentRows(db, """
+                SELECT * FROM payment WHERE status IN ('reserved', 'sent', 'unknown')
+                    AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?) ORDER BY created_at, id
+                """, [nowMs, claimant])
+            for r in rows {
+                try db.execute(sql: "UPDATE payment SET claimed_by = ?, claimed_until = ? WHERE id = ?", arguments: [claimant, until, r.id])
+            }
+            return rows
+        }
+    }
+
+    public func releaseClaims(claimant: String) throws(LedgerError) {
+        try writeRecoverable { db in
+            try db.execute(sql: "UPDATE payment SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", arguments: [claimant])
         }
     }
 
     public func failedButStillValid(notBefore: Int64) throws(LedgerError) -> [PaymentRecord] {
         try read { db in
-            try PaymentRecord.fetchAll(db, sql: "SELECT * FROM payment WHERE status = 'failed' AND valid_before > ? ORDER BY created_at, id",
-                                       arguments: [notBefore])
+            try paymentRows(db, "SELECT * FROM payment WHERE status = 'failed' AND valid_before > ? ORDER BY created_at, id", [notBefore])
         }
     }
 
     public func paidResource(payer: Address, resource: String) throws(LedgerError) -> PaymentRecord? {
         try read { db in
-            try PaymentRecord.fetchOne(db, sql: """
+            try paymentRows(db, """
                 SELECT * FROM payment WHERE resource = ? AND payer = ? AND status = 'settled' ORDER BY created_at DESC, id DESC LIMIT 1
-                """, arguments: [resource, payer.checksummed])
+                """, [resource, payer.checksummed]).first
         }
     }
 
     public func payment(id: Int64) throws(LedgerError) -> PaymentRecord? {
-        try read { db in try PaymentRecord.fetchOne(db, key: id) }
+        try read { db in try paymentRows(db, "SELECT * FROM payment WHERE id = ?", [id]).first }
     }
 
     public func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord] {
@@ -43,7 +62,7 @@ extension SQLiteLedger {
         if let limit = filter.limit { request = request.limit(max(0, limit)) }
         // One decoder for the whole read: column indexes found once, addresses parsed once.
         return try read { [request] db in
-            var decoder = PaymentRowDecoder()
+            var decoder = PaymentRowDecoder(location: path)
             var out: [PaymentRecord] = []
             let rows = try Row.fetchCursor(db, request)
             while let row = try rows.next() { out.append(try decoder.record(row)) }

@@ -19,6 +19,6 @@ extension SQLiteLedger {
     }
 
     public func sessions() throws(LedgerError) -> [SessionRecord] {
-        try read { db in try SessionRecord.fetchAll(db, sql: "SELECT * FROM session ORDER BY started_at DESC, rowid DESC") }
+        try read { db in try sessionRows(db, "SELECT * FROM session ORDER BY started_at DESC, rowid DESC") }
     }
 }

@@ -27,7 +27,7 @@ public final class SQLiteLedger: PaymentLedger {
     public var location: String { path }
 
     /// The length of the rolling daily window, in milliseconds.
-    static let dayMillis: Int64 = 86_400_000
+    static let dayMillis = LedgerTime.dayMillis
 
     /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
     ///
@@ -151,7 +151,7 @@ public final class SQLiteLedger: PaymentLedger {
     }
 
     /// Unix milliseconds, rounded to nearest so that `date(millis(d))` round-trips.
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func millis(_ date: Date) -> Int64 { LedgerTime.millis(date) }
 
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func date(_ millis: Int64) -> Date { LedgerTime.date(millis) }
 }

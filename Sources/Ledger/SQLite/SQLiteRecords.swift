@@ -36,21 +36,18 @@ extension Micros: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Micros? { Int64.fromDatabaseValue(dbValue).map(Micros.init) }
 }
 
-extension NewPayment: FetchableRecord, EncodableRecord {}
+extension NewPayment: EncodableRecord {}
 
-extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
+// Rows are read by the shared decoders (`PaymentRowDecoder`, `SessionRowDecoder`,
+// `ApprovalRowDecoder`, through `SQLiteLedger.paymentRows` and its siblings); GRDB only writes them.
+extension PaymentRecord: MutablePersistableRecord {
     public static let databaseTableName = "payment"
-
-    public init(row: Row) throws {
-        var decoder = PaymentRowDecoder()
-        self = try decoder.record(row)
-    }
 
     public func encode(to container: inout PersistenceContainer) throws {
         try payment.encode(to: &container)
         container["id"] = id == 0 ? nil : id
-        container["created_at"] = SQLiteLedger.millis(createdAt)
-        container["updated_at"] = SQLiteLedger.millis(updatedAt)
+        container["created_at"] = LedgerTime.millis(createdAt)
+        container["updated_at"] = LedgerTime.millis(updatedAt)
         container["status"] = status.rawValue
         container["tx_hash"] = txHash
         container["error"] = error
@@ -64,17 +61,12 @@ extension PaymentRecord: FetchableRecord, MutablePersistableRecord {
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension SessionRecord: FetchableRecord, PersistableRecord {
+extension SessionRecord: PersistableRecord {
     public static let databaseTableName = "session"
-
-    public init(row: Row) throws {
-        self.init(id: row["id"], startedAt: SQLiteLedger.date(row["started_at"]), kind: row["kind"], label: row["label"],
-                  clientName: row["client_name"], pid: Int32(truncatingIfNeeded: row["pid"] as Int64), machine: row["machine"])
-    }
 
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
-        container["started_at"] = SQLiteLedger.millis(startedAt)
+        container["started_at"] = LedgerTime.millis(startedAt)
         container["kind"] = kind
         container["label"] = label
         container["client_name"] = clientName
@@ -83,24 +75,24 @@ extension SessionRecord: FetchableRecord, PersistableRecord {
     }
 }
 
-extension ApprovalRecord: FetchableRecord {
-    /// Reads an `approval` row; an unknown status or a malformed stored value is corruption.
-    public init(row: Row) throws {
-        let raw: String = row["status"]
-        guard let status = ApprovalStatus(rawValue: raw) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has unknown status \(raw)")
-        }
-        guard let asset: ChainAccount = row["asset"], let payTo: ChainAccount = row["pay_to"], let payer: ChainAccount = row["payer"] else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "approval has a malformed address")
-        }
-        let terms = ApprovalTerms(host: row["host"], network: row["network"], asset: asset, payTo: payTo, payer: payer,
-                                  amountAtomic: row["amount_atomic"])
-        let approval = NewApproval(
-            id: row["id"], sessionID: row["session_id"], method: row["method"], url: row["url"], assetSymbol: row["asset_symbol"],
-            decimals: row["decimals"], micros: row["micros"], paymentFlow: row["payment_flow"], terms: terms,
-            expiresAt: SQLiteLedger.date(row["expires_at"]))
-        self.init(approval: approval, createdAt: SQLiteLedger.date(row["created_at"]), status: status,
-                  decidedAt: (row["decided_at"] as Int64?).map(SQLiteLedger.date), usedAt: (row["used_at"] as Int64?).map(SQLiteLedger.date),
-                  usedNonce: row["used_nonce"])
+extension SQLiteLedger {
+    /// The payments a query returns, through one shared decoder (column indexes found once,
+    /// accounts parsed once).
+    func paymentRows(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> [PaymentRecord] {
+        var decoder = PaymentRowDecoder(location: path)
+        var out: [PaymentRecord] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() { out.append(try decoder.record(row)) }
+        return out
+    }
+
+    /// The sessions a query returns.
+    func sessionRows(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> [SessionRecord] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row throws(LedgerError) in try SessionRowDecoder.record(row, location: path) }
+    }
+
+    /// The approvals a query returns.
+    func approvalRows(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> [ApprovalRecord] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row throws(LedgerError) in try ApprovalRowDecoder.record(row, location: path) }
     }
 }

@@ -123,6 +123,14 @@ enum SQLiteSchema {
                 ALTER TABLE payment ADD COLUMN amount_note TEXT;
                 """)
         }
+        // Reconcile claims (`claimUnresolved`): which reconcile handles an unresolved row, until
+        // when, so that several reconciles never handle one row twice.
+        m.registerMigration("v7") { db in
+            try db.execute(sql: """
+                ALTER TABLE payment ADD COLUMN claimed_by TEXT;
+                ALTER TABLE payment ADD COLUMN claimed_until INTEGER;
+                """)
+        }
         return m
     }()
 

@@ -239,10 +239,11 @@ public struct Doctor: Sendable {
     // MARK: - Ledger
 
     private func checkLedger(_ config: PurseConfig, _ checks: inout [DoctorCheck]) {
-        let location = LedgerLocation.resolve(explicit: dbPath, configured: config.db, environment: environment)
-        let existed = LedgerLocation.exists(location)
+        let raw = LedgerLocation.resolve(explicit: dbPath, configured: config.db, environment: environment)
+        let location = LedgerLocation.display(raw)
+        let existed = LedgerLocation.exists(raw)
         do {
-            let health = try LedgerLocation.open(location).health()
+            let health = try LedgerLocation.open(raw, passwordEnv: config.dbPasswordEnv, environment: environment).health()
             let detail = "\(location)\(existed ? "" : " (created)"): \(health.backend) schema \(health.schemaVersion), integrity \(health.integrity), "
                 + (health.writable ? "writable" : "not writable")
             if health.integrityOK && health.writable && health.schemaVersion == health.latestSchemaVersion {

@@ -51,7 +51,13 @@ public struct Reconciler: Sendable {
         var report = ReconcileReport()
         let rows: [PaymentRecord]
         let ledger = self.ledger
-        do { rows = try await LedgerWork.run { () throws(LedgerError) in try ledger.unresolved() } } catch {
+        // Claimed, so that reconciles on several machines never handle one row twice; the
+        // claims end with this pass (or their lease, if it dies).
+        let claimant = "\(MachineName.current ?? "unknown"):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+        let claimedAt = now()
+        do {
+            rows = try await LedgerWork.run { () throws(LedgerError) in try ledger.claimUnresolved(claimant: claimant, lease: 600, now: claimedAt) }
+        } catch {
             report.entries.append(.init(id: 0, action: "error", detail: "ledger: \(error.message)"))
             return report
         }
@@ -97,6 +103,7 @@ public struct Reconciler: Sendable {
                 report.entries.append(.init(id: row.id, action: "error", detail: "\(row.network): \(error)"))
             }
         }
+        _ = try? await LedgerWork.run { () throws(LedgerError) in try ledger.releaseClaims(claimant: claimant) }
         await confirmCharges(&report, now: now)
         return report
     }

@@ -3,7 +3,9 @@ import Ledger
 
 /// Where the ledger is, decided in one place for every command and for `serve`: `--db`, else
 /// `PURSE_DB`, else the config's `db`, else `$XDG_DATA_HOME/purse/purse.db`, else
-/// `~/.local/share/purse/purse.db`.
+/// `~/.local/share/purse/purse.db`. A file path means SQLite; a `postgresql://` or
+/// `postgres://` URL means PostgreSQL (`LedgerStore`), with the password read from the
+/// environment variable the config names (`dbPasswordEnv`).
 public enum LedgerLocation {
     /// Resolves the location.
     public static func resolve(explicit: String?, configured: String?, environment: [String: String]) -> String {
@@ -16,11 +18,20 @@ public enum LedgerLocation {
     }
 
     /// Whether a ledger already exists there (reports on a ledger that does not exist show
-    /// nothing rather than creating one).
-    public static func exists(_ location: String) -> Bool { FileManager.default.fileExists(atPath: location) }
+    /// nothing rather than creating one). A PostgreSQL database is taken to exist: connecting
+    /// tells.
+    public static func exists(_ location: String) -> Bool {
+        LedgerStore.isPostgres(location) || FileManager.default.fileExists(atPath: location)
+    }
 
-    /// Opens the ledger at `location`.
-    public static func open(_ location: String) throws(LedgerError) -> any PaymentLedger {
-        try SQLiteLedger(path: location)
+    /// The location as it may be printed (a URL without anything secret).
+    public static func display(_ location: String) -> String { LedgerStore.display(location) }
+
+    /// Opens the ledger at `location`; for PostgreSQL the password is the value of the
+    /// environment variable named `passwordEnv` (none when unset).
+    public static func open(_ location: String, passwordEnv: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(LedgerError) -> any PaymentLedger {
+        let password = passwordEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+        return try LedgerStore.open(location, password: password)
     }
 }

@@ -40,7 +40,8 @@ public final class PurseWallet: Sendable {
         do { solana = try KeyLoader.loadSolana(config: config, environment: options.environment) } catch { throw PurseError(error.code, error.message) }
         solanaKeySource = solana?.1
         signer = KeySigner(key: key, solana: solana?.0)
-        do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config)) } catch { throw PurseError(error.code, error.message) }
+        do { ledger = try LedgerLocation.open(options.ledgerLocation(config: config), passwordEnv: config.dbPasswordEnv,
+                                                 environment: options.environment) } catch { throw PurseError(error.code, error.message) }
         do {
             session = try ledger.startSession(kind: options.sessionKind, label: label ?? options.environment["PURSE_SESSION_LABEL"],
                                               clientName: clientName, now: Date())

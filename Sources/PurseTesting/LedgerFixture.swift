@@ -1,0 +1,86 @@
+import Foundation
+import Ledger
+import PostgresClient
+
+/// Which ledger backend a shared ledger test runs against.
+public enum LedgerBackend: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgresql
+
+    public var description: String { rawValue }
+
+    /// The backends to test: SQLite always; PostgreSQL when a cluster is given
+    /// (`PURSE_TEST_PG_URL`, as scripts/test exports) or demanded (`PURSE_TEST_REQUIRE_PG=1`:
+    /// then a missing cluster fails every PostgreSQL case instead of leaving it out).
+    public static let tested: [LedgerBackend] = TestCluster.url != nil || TestCluster.required ? [.sqlite, .postgresql] : [.sqlite]
+}
+
+/// The private PostgreSQL cluster of scripts/pg-cluster, as its environment lines name it.
+public enum TestCluster {
+    static let env = ProcessInfo.processInfo.environment
+    /// `PURSE_TEST_PG_URL`, or nil.
+    public static let url: String? = env["PURSE_TEST_PG_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    /// True when the PostgreSQL cases must run (scripts/test sets `PURSE_TEST_REQUIRE_PG=1`).
+    public static let required = env["PURSE_TEST_REQUIRE_PG"] == "1"
+}
+
+/// Why a test fixture could not be made.
+public struct LedgerFixtureError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// A fresh, empty ledger of one backend for one test: a SQLite file in a temporary directory, or
+/// a PostgreSQL schema of its own in the test cluster (dropped when the fixture goes), so tests
+/// run in parallel without seeing each other's rows.
+public final class LedgerFixture: @unchecked Sendable {
+    public let backend: LedgerBackend
+    /// The file path or URL (`LedgerStore.open` opens another connection to it).
+    public let location: String
+    /// The ledger under test.
+    public let ledger: any PaymentLedger
+    private let dir: URL
+    private let schema: String?
+    private let admin: PostgresConnection?
+
+    public init(_ backend: LedgerBackend) throws {
+        self.backend = backend
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-ledger-fixture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        switch backend {
+        case .sqlite:
+            schema = nil
+            admin = nil
+            location = dir.appendingPathComponent("purse.db").path
+        case .postgresql:
+            guard let url = TestCluster.url else {
+                throw LedgerFixtureError(description: "PURSE_TEST_PG_URL is not set but PostgreSQL tests are required: start scripts/pg-cluster")
+            }
+            let name = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            let conn = try PostgresConnection.open(url: url, password: nil)
+            try conn.execute("CREATE SCHEMA \(name)")
+            schema = name
+            admin = conn
+            location = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+        }
+        ledger = try LedgerStore.open(location, password: nil)
+    }
+
+    /// Another connection to the same ledger, as another process (or machine) would have.
+    public func another() throws -> any PaymentLedger { try LedgerStore.open(location, password: nil) }
+
+    /// Runs raw SQL on the ledger outside the payment API (tests that damage rows).
+    public func executeRaw(_ sql: String) throws {
+        switch backend {
+        case .sqlite: try SQLiteLedger(path: location).executeRaw(sql)
+        case .postgresql: try admin!.execute("SET search_path TO \(schema!); " + sql + "; RESET search_path")
+        }
+    }
+
+    deinit {
+        (ledger as? PostgresLedger)?.close()
+        if let admin, let schema {
+            _ = try? admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+            admin.close()
+        }
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
