@@ -13,14 +13,12 @@ import Solana
 /// `.badResponse`, never a guess.
 public struct SolanaRPCClient: Sendable {
     /// The node's URL.
-    public let url: String
-    private let http: any HTTPClient
-    private let ids = RequestIDCounter()
+    public var url: String { caller.url }
+    private let caller: JSONRPCCaller
 
     /// Creates a client for the node at `url`, sending through `http`.
     public init(url: String, http: any HTTPClient) {
-        self.url = url
-        self.http = http
+        caller = JSONRPCCaller(url: url, http: http)
     }
 
     /// Sends one JSON-RPC 2.0 call (POST, `Content-Type: application/json`) and returns its `result`.
@@ -28,33 +26,15 @@ public struct SolanaRPCClient: Sendable {
     /// - Throws: `.transport` when HTTP fails, `.rpcError` for an error object, `.badResponse`
     ///   for a non-200 status, a truncated or non-JSON body, a wrong `jsonrpc` or `id`, or no result.
     public func request(_ method: String, _ params: [JSONValue]) async throws(SolanaRPCError) -> JSONValue {
-        let id = ids.next()
-        let payload: JSONValue = ["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": .array(params)]
-        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Accept", "application/json")])
-        let response: HTTPResponse
-        do throws(HTTPError) {
-            response = try await http.send(HTTPRequest(method: "POST", url: url, headers: headers, body: payload.encodedBytes()))
+        do throws(JSONRPCCaller.Failure) {
+            return try await caller.call(method, params)
         } catch {
-            throw .transport(error)
-        }
-        guard response.status == 200 else { throw .badResponse("HTTP status \(response.status) for \(method)") }
-        guard !response.truncated else { throw .badResponse("the answer to \(method) exceeded the body size cap") }
-        let document: JSONValue
-        do throws(JSONError) { document = try JSONValue.parse(response.body) } catch {
-            throw .badResponse("the answer to \(method) is not JSON (\(error.message))")
-        }
-        guard case let .object(answer) = document else { throw .badResponse("the answer to \(method) is not a JSON object") }
-        guard answer["jsonrpc"] == "2.0" else { throw .badResponse("the answer to \(method) is not JSON-RPC 2.0") }
-        let answerID = answer["id"]
-        if let error = answer["error"], !error.isNull, answerID == .integer(id) || answerID == nil || answerID == .null {
-            guard let code = error["code"]?.int64Value, let text = error["message"]?.stringValue else {
-                throw .badResponse("malformed error object in the answer to \(method)")
+            switch error {
+            case let .transport(e): throw .transport(e)
+            case let .rpcError(code, message, data): throw .rpcError(code: code, message: message, data: data)
+            case let .badResponse(why): throw .badResponse(why)
             }
-            throw .rpcError(code: Int(code), message: text, data: error["data"])
         }
-        guard answerID?.int64Value == Int64(id) else { throw .badResponse("the answer to \(method) has the wrong id") }
-        guard let result = answer["result"] else { throw .badResponse("the answer to \(method) has no result") }
-        return result
     }
 
     /// `{"commitment": …}` plus extra options, the config object most methods take last.

@@ -4,55 +4,55 @@ import PurseCore
 
 extension PostgresLedger {
     public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .sent, from: [.reserved], txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
+        try transition(id: id, .sent, txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
     }
 
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .settled, from: [.sent, .unknown], txHash: txHash, error: nil, httpStatus: httpStatus,
+        try transition(id: id, .settled, txHash: txHash, error: nil, httpStatus: httpStatus,
                        receipt: receipt, now: now)
     }
 
     public func markFailed(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .failed, from: [.reserved, .sent, .unknown], txHash: nil, error: error, httpStatus: httpStatus, now: now)
+        try transition(id: id, .failed, txHash: nil, error: error, httpStatus: httpStatus, now: now)
     }
 
     public func markUnknown(id: Int64, error: String, httpStatus: Int?, txHash: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .unknown, from: [.sent], txHash: txHash, error: error, httpStatus: httpStatus, now: now)
+        try transition(id: id, .unknown, txHash: txHash, error: error, httpStatus: httpStatus, now: now)
     }
 
     public func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .settled, from: [.reserved, .sent, .unknown, .failed], txHash: txHash, error: nil, httpStatus: nil, now: now)
+        try transition(id: id, .settledByChain, txHash: txHash, error: nil, httpStatus: nil, now: now)
     }
 
     public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: [.sent, .unknown], txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
+        try settle(id: id, charge: charge, .settled, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
     }
 
     public func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: Set(PaymentStatus.allCases), txHash: txHash, httpStatus: nil, receipt: nil, now: now)
+        try settle(id: id, charge: charge, .chargedByChain, txHash: txHash, httpStatus: nil, receipt: nil, now: now)
     }
 
     /// Moves one row if its current status allows it, in one transaction that locks the row
     /// (`FOR UPDATE`), so two processes cannot both move it (reconcile on two machines).
-    private func transition(id: Int64, to: PaymentStatus, from allowed: Set<PaymentStatus>, txHash: String?, error: String?,
+    private func transition(id: Int64, _ change: StatusChange, txHash: String?, error: String?,
                             httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil, now: Date) throws(LedgerError) {
         let nowMs = LedgerTime.millis(now)
         let location = self.location
         try transaction { tx in
             let current = try Self.lockedStatus(tx, id: id, location: location)
-            guard allowed.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: to) }
+            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
             try tx.query("""
                 UPDATE payment SET status = $1, updated_at = $2, tx_hash = COALESCE($3, tx_hash), error = COALESCE($4, error),
                     http_status = COALESCE($5::integer, http_status), signed_payload = COALESCE($6, signed_payload),
                     receipt = COALESCE($7, receipt)
                 WHERE id = $8
-                """, [to.rawValue, Self.text(nowMs), txHash, error, httpStatus.map(Self.text), signedPayload, receipt, Self.text(id)])
+                """, [change.target.rawValue, Self.text(nowMs), txHash, error, httpStatus.map(Self.text), signedPayload, receipt, Self.text(id)])
         }
     }
 
     /// Moves a row to `settled` with its amount replaced by `charge` (never above the signed
     /// maximum, or the reserved amount without one), in one transaction; see `SQLiteLedger`.
-    private func settle(id: Int64, charge: SettledCharge, from allowed: Set<PaymentStatus>, txHash: String?, httpStatus: Int?,
+    private func settle(id: Int64, charge: SettledCharge, _ change: StatusChange, txHash: String?, httpStatus: Int?,
                         receipt: String?, now: Date) throws(LedgerError) {
         guard charge.atomic >= 0, charge.micros.value >= 0 else { throw .badAmount("a settled amount cannot be negative") }
         let nowMs = LedgerTime.millis(now)
@@ -64,7 +64,7 @@ extension PostgresLedger {
             guard let raw = r[0], let current = PaymentStatus(rawValue: raw) else {
                 throw LedgerError.corrupt(path: location, detail: "payment \(id) has unknown status \(r[0] ?? "NULL")")
             }
-            guard allowed.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: .settled) }
+            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
             guard let amount = r[1].flatMap({ Int64($0) }), let micros = r[2].flatMap({ Int64($0) }), let decimals = r[3].flatMap({ Int($0) }) else {
                 throw LedgerError.corrupt(path: location, detail: "payment \(id) has a malformed amount")
             }

@@ -4,11 +4,11 @@ import PurseCore
 
 extension SQLiteLedger {
     public func markSettled(id: Int64, charge: SettledCharge, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: [.sent, .unknown], txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
+        try settle(id: id, charge: charge, .settled, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
     }
 
     public func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError) {
-        try settle(id: id, charge: charge, from: Set(PaymentStatus.allCases), txHash: txHash, httpStatus: nil, receipt: nil, now: now)
+        try settle(id: id, charge: charge, .chargedByChain, txHash: txHash, httpStatus: nil, receipt: nil, now: now)
     }
 
     public func unconfirmedCharges() throws(LedgerError) -> [PaymentRecord] {
@@ -20,7 +20,7 @@ extension SQLiteLedger {
     /// Moves a row to `settled` with its amount replaced by `charge`, in one transaction, after
     /// checking the charge against the reservation: the signed maximum when the row has one (it
     /// never changes), else the reserved amount. A charge can only lower what the row counts.
-    private func settle(id: Int64, charge: SettledCharge, from allowed: Set<PaymentStatus>, txHash: String?, httpStatus: Int?,
+    private func settle(id: Int64, charge: SettledCharge, _ change: StatusChange, txHash: String?, httpStatus: Int?,
                         receipt: String?, now: Date) throws(LedgerError) {
         guard charge.atomic >= 0, charge.micros.value >= 0 else { throw .badAmount("a settled amount cannot be negative") }
         let nowMs = Self.millis(now)
@@ -35,7 +35,7 @@ extension SQLiteLedger {
             guard let current = PaymentStatus(rawValue: raw) else {
                 throw LedgerError.corrupt(path: path, detail: "payment \(id) has unknown status \(raw)")
             }
-            guard allowed.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: .settled) }
+            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
             let maxAtomic: Int64 = row["max_amount_atomic"] ?? row["amount_atomic"]
             let decimals: Int = row["decimals"]
             // The reservation's micros were the maximum's; after a first charge, recompute them.

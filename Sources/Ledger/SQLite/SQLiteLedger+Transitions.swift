@@ -4,31 +4,31 @@ import PurseCore
 
 extension SQLiteLedger {
     public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .sent, from: [.reserved], txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
+        try transition(id: id, .sent, txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
     }
 
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .settled, from: [.sent, .unknown], txHash: txHash, error: nil, httpStatus: httpStatus,
+        try transition(id: id, .settled, txHash: txHash, error: nil, httpStatus: httpStatus,
                        receipt: receipt, now: now)
     }
 
     public func markFailed(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .failed, from: [.reserved, .sent, .unknown], txHash: nil, error: error,
+        try transition(id: id, .failed, txHash: nil, error: error,
                        httpStatus: httpStatus, now: now)
     }
 
     public func markUnknown(id: Int64, error: String, httpStatus: Int?, txHash: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .unknown, from: [.sent], txHash: txHash, error: error, httpStatus: httpStatus, now: now)
+        try transition(id: id, .unknown, txHash: txHash, error: error, httpStatus: httpStatus, now: now)
     }
 
     public func markSettledByChain(id: Int64, txHash: String?, now: Date) throws(LedgerError) {
-        try transition(id: id, to: .settled, from: [.reserved, .sent, .unknown, .failed], txHash: txHash, error: nil,
+        try transition(id: id, .settledByChain, txHash: txHash, error: nil,
                        httpStatus: nil, now: now)
     }
 
-    /// Moves one row if its current status allows it (`PaymentStatus.allowedSources`); not
+    /// Moves one row if its current status allows it (`StatusChange.sources`); not
     /// fsynced (see `writeRecoverable`).
-    private func transition(id: Int64, to: PaymentStatus, from allowed: Set<PaymentStatus>, txHash: String?,
+    private func transition(id: Int64, _ change: StatusChange, txHash: String?,
                             error: String?, httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil,
                             now: Date) throws(LedgerError) {
         let nowMs = Self.millis(now)
@@ -40,13 +40,13 @@ extension SQLiteLedger {
             guard let current = PaymentStatus(rawValue: raw) else {
                 throw LedgerError.corrupt(path: path, detail: "payment \(id) has unknown status \(raw)")
             }
-            guard allowed.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: to) }
+            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
             try db.cachedStatement(sql: """
                 UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
                     error = COALESCE(?, error), http_status = COALESCE(?, http_status),
                     signed_payload = COALESCE(?, signed_payload), receipt = COALESCE(?, receipt)
                 WHERE id = ?
-                """).execute(arguments: [to.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
+                """).execute(arguments: [change.target.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
         }
     }
 }

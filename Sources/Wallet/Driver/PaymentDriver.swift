@@ -92,13 +92,13 @@ public final class PaymentDriver: Sendable {
         var plan: PaymentPlan?
         var last: C.Response?
         while true {
+            if let next = await lookUp(action, &flow, channel, &last) {
+                action = next
+                continue
+            }
             switch action {
-            case .sendUnpaid:
-                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
-            case let .readChain(question):
-                action = flow.chainAnswered(await chain.answer(question))
-            case let .findPriorPayment(payer, resource):
-                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
+            case .sendUnpaid, .readChain, .findPriorPayment:
+                preconditionFailure("handled by lookUp")
             case let .signIn(message):
                 do {
                     let signature = try signer.signIn(message)
@@ -159,14 +159,14 @@ public final class PaymentDriver: Sendable {
         var action = flow.start()
         var last: C.Response?
         while true {
+            // The look-ups only read, so a dry run makes them too: its verdict is then the payment's.
+            if let next = await lookUp(action, &flow, channel, &last) {
+                action = next
+                continue
+            }
             switch action {
-            case .sendUnpaid:
-                (action, last) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
-            case let .readChain(question):
-                // Read-only, so a dry run asks it too: its verdict is then the payment's.
-                action = flow.chainAnswered(await chain.answer(question))
-            case let .findPriorPayment(payer, resource):
-                action = flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
+            case .sendUnpaid, .readChain, .findPriorPayment:
+                preconditionFailure("handled by lookUp")
             case let .signIn(message):
                 // A dry run signs nothing: it says a sign-in would come first, then prices the payment.
                 action = flow.signInSkipped(.wouldSignIn(chain: message.chain))
@@ -221,6 +221,25 @@ public final class PaymentDriver: Sendable {
 
     /// Feeds what a send gave to the flow: an answer through `answered` (which classifies it for
     /// the flow), a failure as a transport event. Returns the next action and the answer, if any.
+    /// Carries out the actions that only read, which a payment and its dry run carry out alike:
+    /// the unpaid request, a chain question, the look-up of an earlier payment for the resource.
+    /// Nil for any other action.
+    private func lookUp<C: PaymentChannel>(_ action: FlowAction, _ flow: inout PaymentFlow, _ channel: C,
+                                           _ last: inout C.Response?) async -> FlowAction? {
+        switch action {
+        case .sendUnpaid:
+            let (next, response) = Self.deliver(await channel.sendUnpaid(), to: &flow) { flow, r in flow.unpaidAnswered(channel.unpaidAnswer(r)) }
+            last = response
+            return next
+        case let .readChain(question):
+            return flow.chainAnswered(await chain.answer(question))
+        case let .findPriorPayment(payer, resource):
+            return flow.priorPaymentFound(await priorPayment(payer: payer, resource: resource))
+        default:
+            return nil
+        }
+    }
+
     private static func deliver<R>(_ sent: ChannelAnswer<R>, to flow: inout PaymentFlow,
                                    _ answered: (inout PaymentFlow, R) -> FlowAction) -> (FlowAction, R?) {
         switch sent {

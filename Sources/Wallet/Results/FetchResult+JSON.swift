@@ -4,21 +4,8 @@ import PurseCore
 import X402
 
 extension FetchResult {
-    /// `not_required`, `signed_in` (let in by a signed sign-in, nothing paid), `paid`, `refused`,
-    /// `approval_required` (refused until the human runs `purse approve`; see `approval`),
-    /// `error` (the request could not be made; nothing signed), `failed` (including a payment that
-    /// settled up front while the content failed) or `unknown`.
-    public var outcomeName: String {
-        switch outcome.kind {
-        case .notPaymentRequired: "not_required"
-        case .signedIn: "signed_in"
-        case .paid: "paid"
-        case let .refused(e) where e.approval != nil: "approval_required"
-        case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
-        case .paymentFailed, .notDelivered: "failed"
-        case .unknown: "unknown"
-        }
-    }
+    /// The outcome's name (`FlowOutcome.name`).
+    public var outcomeName: String { outcome.name }
 
     /// Whether the call paid and got its content: the server answered the paid request with
     /// success. A signed payment that failed or whose outcome is unknown is not `paid`; it is
@@ -83,15 +70,8 @@ extension FetchResult {
         return .object(o)
     }
 
-    /// The ledger status the row ended in.
-    public var ledgerStatus: String {
-        switch outcome.resolution {
-        case .none: "none"
-        case .release, .fail: "failed"
-        case .settle: "settled"
-        case .unknown: "unknown"
-        }
-    }
+    /// The ledger status the row ended in, `none` when there is none.
+    public var ledgerStatus: String { outcome.ledgerStatus ?? "none" }
 
     /// A one-paragraph summary for humans and for the MCP text content.
     public var summary: String {

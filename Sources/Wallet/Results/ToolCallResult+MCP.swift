@@ -6,29 +6,12 @@ extension ToolCallResult {
     /// The result `_meta` key under which Purse reports what it paid.
     public static let paymentMetaKey = "purse/payment"
 
-    /// `not_required`, `paid`, `refused`, `approval_required`, `error`, `failed` or `unknown`, as
-    /// `paid_fetch` names them.
-    public var outcomeName: String {
-        switch outcome.kind {
-        case .notPaymentRequired: "not_required"
-        case .signedIn: "signed_in"
-        case .paid: "paid"
-        case let .refused(e) where e.approval != nil: "approval_required"
-        case let .refused(e): e.isTransportFailure && outcome.signatures == 0 ? "error" : "refused"
-        case .paymentFailed, .notDelivered: "failed"
-        case .unknown: "unknown"
-        }
-    }
+    /// The outcome's name, as `paid_fetch` names it (`FlowOutcome.name`).
+    public var outcomeName: String { outcome.name }
 
     /// The ledger status the payment ended in (`settled`, `failed`, `unknown`), when one was signed.
     public var paymentStatus: String? {
-        guard outcome.paidAttempts > 0 else { return nil }
-        switch outcome.resolution {
-        case .none: return nil
-        case .release, .fail: return "failed"
-        case .settle: return "settled"
-        case .unknown: return "unknown"
-        }
+        outcome.paidAttempts > 0 ? outcome.ledgerStatus : nil
     }
 
     /// `_meta["purse/payment"]`: `{amount, symbol, network, payTo, transaction, status}`, when a
