@@ -64,7 +64,7 @@ public struct PurseServer: Sendable {
             server: server, session: session, transport: transport, timeout: approvalTimeout, logs: logs)
         let stateless = StatelessServer(
             name: name, version: version, transport: transport, invoker: invoker, backend: backend, logs: logs,
-            approvalTimeout: approvalTimeout, instructions: instructions, logger: logger)
+            approvalTimeout: approvalTimeout, instructions: instructions, logger: logger, handshakeAsker: asker)
         transport.route { stateless.divert($0) }
 
         await register(on: server, session: session, logs: logs, invoker: invoker, asker: asker)
@@ -99,19 +99,8 @@ public struct PurseServer: Sendable {
             ListTools.Result(tools: UpstreamToolRoute.tools(backend) { logger.warning("\($0)") })
         }
 
-        await server.withMethodHandler(CallTool.self) { params in
-            let tool = params.name
-            do {
-                let result = try await invoker.call(
-                    tool, arguments: params.arguments.map { JSONValue(.object($0)).objectValue ?? JSONObject() },
-                    style: .elicitation(asker),
-                    log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
-                    progress: params._meta?.progressToken.map(logs.progressReporter))
-                return Self.callResult(result)
-            } catch let error as RPCError {
-                throw MCPError.invalidParams(error.message)
-            }
-        }
+        // tools/call never reaches the SDK: `StatelessServer.divert` answers it for every
+        // revision (the same `ToolInvoker` call, approval by elicitation in the handshake ones).
 
         await server.withMethodHandler(ListResources.self) { _ in
             ListResources.Result(resources: ResourceCatalog.resources)

@@ -36,6 +36,8 @@ final class StatelessServer: @unchecked Sendable {
     private let instructions: String?
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    /// Set by `PurseServer`: handshake-era `tools/call` requests are answered here too (see `divert`).
+    private let handshakeAsker: ElicitationApprovalAsker?
 
     private let lock = NSLock()
     private var era = ProtocolEra()
@@ -44,7 +46,7 @@ final class StatelessServer: @unchecked Sendable {
 
     init(name: String, version: String, transport: LineTransport, invoker: ToolInvoker, backend: any PurseToolBackend,
          logs: LogRouter, states: RequestStateCodec = RequestStateCodec(), approvalTimeout: Duration, instructions: String?,
-         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, handshakeAsker: ElicitationApprovalAsker? = nil) {
         self.name = name
         self.version = version
         self.transport = transport
@@ -56,6 +58,7 @@ final class StatelessServer: @unchecked Sendable {
         self.instructions = instructions
         self.logger = logger
         self.clock = clock
+        self.handshakeAsker = handshakeAsker
     }
 
     /// The era decided so far (for tests and logs).
@@ -70,21 +73,39 @@ final class StatelessServer: @unchecked Sendable {
         let route = lock.withLock { era.route(message) }
         switch route {
         case .sdk:
-            return false
+            // A handshake-era tool call runs here as well, not through the SDK's `Server`: the
+            // SDK decodes every string of a request into its `Value` (compiling a regex per
+            // string to spot data URLs), which was most of the server's CPU per call. The call
+            // itself is the same `ToolInvoker` call with elicitation approval that the SDK's
+            // handler made; every other handshake message still goes to the SDK.
+            if let asker = handshakeAsker, case .request(method: "tools/call", _, _) = message, let id = frame["id"] {
+                let params = frame["params"]
+                start(id: id) { [self] in try await callHandshakeTool(params, asker: asker) }
+                return true
+            }
+            return cancel(frame)
         case let .reject(error):
             if let id = frame["id"] { reply(id: id, error: error) }
             return true
         case .stateless:
             if case .request = message, let id = frame["id"] {
-                start(id: id, method: frame["method"]?.stringValue ?? "", params: frame["params"])
-            } else if frame["method"] == "notifications/cancelled", let id = frame["params"]?["requestId"],
-                let key = FrameClassifier.key(id)
-            {
-                let task = lock.withLock { running.removeValue(forKey: key) }
-                task?.cancel()
+                let (method, params) = (frame["method"]?.stringValue ?? "", frame["params"])
+                start(id: id) { [self] in try await respond(method: method, params: params) }
+            } else {
+                _ = cancel(frame)
             }
             return true
         }
+    }
+
+    /// Takes a `notifications/cancelled` for a request running here: its task is cancelled and no
+    /// reply is sent (the backend call, a payment, still completes). False for anything else.
+    private func cancel(_ frame: JSONValue) -> Bool {
+        guard frame["method"] == "notifications/cancelled", let id = frame["params"]?["requestId"], let key = FrameClassifier.key(id)
+        else { return false }
+        guard let task = lock.withLock({ running.removeValue(forKey: key) }) else { return false }
+        task.cancel()
+        return true
     }
 
     /// What routing needs to know about a frame.
@@ -97,21 +118,21 @@ final class StatelessServer: @unchecked Sendable {
                         initializeVersion: method == "initialize" ? params?["protocolVersion"]?.stringValue : nil)
     }
 
-    private func start(id: JSONValue, method: String, params: JSONValue?) {
+    private func start(id: JSONValue, _ work: @escaping @Sendable () async throws -> JSONValue) {
         let key = FrameClassifier.key(id) ?? UUID().uuidString
         // Registered under the lock the task's own removal takes, so the removal comes second.
         lock.lock()
         defer { lock.unlock() }
         running[key] = Task { [self] in
             do {
-                let result = try await respond(method: method, params: params)
+                let result = try await work()
                 reply(id: id, result: result)
             } catch is CancellationError {
                 // Cancelled by the client: no reply (the transport already counted the cancel).
             } catch let error as RPCError {
                 reply(id: id, error: error)
             } catch {
-                logger.error("stateless request failed", metadata: ["method": "\(method)", "error": "\(error)"])
+                logger.error("request failed", metadata: ["error": "\(error)"])
                 reply(id: id, error: .internalError("Internal error"))
             }
             _ = lock.withLock { running.removeValue(forKey: key) }
@@ -173,13 +194,27 @@ final class StatelessServer: @unchecked Sendable {
         return .object(o)
     }
 
-    private func callTool(_ params: JSONValue?, envelope: RequestEnvelope) async throws -> JSONValue {
+    /// A handshake-era `tools/call`: approval by elicitation, logs at the session's level.
+    private func callHandshakeTool(_ params: JSONValue?, asker: ElicitationApprovalAsker) async throws -> JSONValue {
+        let (tool, arguments) = try Self.toolAndArguments(params)
+        let logs = self.logs
+        let result = try await invoker.call(
+            tool, arguments: arguments, style: .elicitation(asker),
+            log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
+            progress: params?["_meta"]?["progressToken"].flatMap(Self.progressToken).map(logs.progressReporter))
+        return try Self.encode(PurseServer.callResult(result))
+    }
+
+    /// `params.name` and `params.arguments` of a `tools/call`.
+    private static func toolAndArguments(_ params: JSONValue?) throws -> (String, JSONObject?) {
         guard let tool = params?["name"]?.stringValue else { throw RPCError.invalidParams("params.name must be a string") }
-        var arguments: JSONObject?
-        if let a = params?["arguments"], !a.isNull {
-            guard let o = a.objectValue else { throw RPCError.invalidParams("params.arguments must be an object") }
-            arguments = o
-        }
+        guard let a = params?["arguments"], !a.isNull else { return (tool, nil) }
+        guard let o = a.objectValue else { throw RPCError.invalidParams("params.arguments must be an object") }
+        return (tool, o)
+    }
+
+    private func callTool(_ params: JSONValue?, envelope: RequestEnvelope) async throws -> JSONValue {
+        let (tool, arguments) = try Self.toolAndArguments(params)
         let digest = RequestStateCodec.argumentsDigest(arguments ?? JSONObject())
         let style: ApprovalStyle
         if envelope.supportsFormElicitation {
