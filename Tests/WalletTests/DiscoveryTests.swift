@@ -15,6 +15,7 @@ final class CountingSigner: PaymentSigner, @unchecked Sendable {
     private var n = 0
     init(_ inner: KeySigner) { self.inner = inner }
     var address: Address { inner.address }
+    var solanaAddress: SolanaAddress? { inner.solanaAddress }
     var count: Int { lock.withLock { n } }
     func sign(_ plan: PaymentPlan) throws(PurseError) -> SchemePayload {
         lock.withLock { n += 1 }

@@ -189,12 +189,13 @@ import Testing
 
     // MARK: signed offers
 
-    static func signedOffer(key: PrivateKey = offerKey, payTo: String = WalletFixture.seller, amount: String = "10000", validUntil: UInt64 = 1_900_000_000,
-                            resourceUrl: String = "http://seller.test/weather", signature: String? = nil) -> JSONValue {
-        let data = OfferTypedData(version: UInt256(1), resourceUrl: resourceUrl, scheme: "exact", network: "eip155:84532", asset: WalletFixture.token,
+    static func signedOffer(key: PrivateKey = offerKey, network: String = "eip155:84532", asset: String = WalletFixture.token, payTo: String = WalletFixture.seller,
+                            amount: String = "10000", validUntil: UInt64 = 1_900_000_000, resourceUrl: String = "http://seller.test/weather",
+                            signature: String? = nil) -> JSONValue {
+        let data = OfferTypedData(version: UInt256(1), resourceUrl: resourceUrl, scheme: "exact", network: network, asset: asset,
                                   payTo: payTo, amount: amount, validUntil: UInt256(validUntil))
         return ["format": "eip712", "acceptIndex": 0,
-                "payload": ["version": 1, "resourceUrl": .string(resourceUrl), "scheme": "exact", "network": "eip155:84532", "asset": .string(WalletFixture.token),
+                "payload": ["version": 1, "resourceUrl": .string(resourceUrl), "scheme": "exact", "network": .string(network), "asset": .string(asset),
                             "payTo": .string(payTo), "amount": .string(amount), "validUntil": .integer(validUntil)],
                 "signature": .string(signature ?? key.sign(digest: data.digest).hex)]
     }

@@ -4,6 +4,7 @@ import HTTP
 import Ledger
 import PurseCore
 import PurseTesting
+import Solana
 import Testing
 @testable import Wallet
 @testable import X402
@@ -242,5 +243,137 @@ final class Latch: @unchecked Sendable {
         let r = try rig()
         let result = await r.driver.fetch(HTTPRequest(url: "ftp://seller.test/x"))
         #expect(result.outcomeName == "error" && result.error?.code == "http.unsupported_scheme")
+    }
+}
+
+// MARK: - Solana `exact`
+
+extension PaymentDriverTests {
+    struct SolanaRig {
+        let ledger: SQLiteLedger
+        let driver: PaymentDriver
+        let signer: CountingSigner
+        let chain: CannedChain
+        /// Each paid request: the header's name and its decoded payload.
+        let paid: LockedBox<[(header: String, payload: JSONValue)]>
+    }
+
+    /// The id a facilitator gives the Solana transaction of `payload`: its own signature in slot 0.
+    static func cosignature(_ transaction: SolanaTransaction) -> SolanaSignature {
+        try! SolanaKeypair(seed: Array(repeating: 5, count: 32)).sign(transaction.message.serialized())
+    }
+
+    /// A seller offering `entries`. A paid Solana request is checked like the facilitator would
+    /// (the fee payer's slot empty, slot 1 the payer's signature of the message) and answered with
+    /// a receipt naming the co-signed transaction; an EVM one is taken as it comes.
+    func solanaRig(_ entries: [JSONValue], policy: String = WalletFixture.solanaPolicy, chain: CannedChain = CannedChain()) throws -> SolanaRig {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-drv-sol-\(UUID().uuidString)")
+        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
+        let paid = LockedBox<[(header: String, payload: JSONValue)]>([])
+        let http = InMemoryHTTPClient { r throws(HTTPError) in
+            guard let name = PaymentPayload.httpHeaderNames.first(where: { r.headers[$0] != nil }), let header = r.headers[name] else {
+                return WalletFixture.paymentRequired(entries)
+            }
+            let doc = (try? JSONValue.parse(try Base64.decode(header))) ?? .null
+            paid.withLock { $0.append((name, doc)) }
+            let network = doc["accepted"]?["network"]?.stringValue ?? ""
+            var tx = "0x" + String(repeating: "ab", count: 32)
+            if network.hasPrefix("solana:") {
+                guard let b64 = doc["payload"]?["transaction"]?.stringValue, let t = try? SolanaTransaction(base64: b64), t.signatures.count == 2,
+                      t.signatures[0].isEmpty, SolanaFlowTests.keypair.publicKey.isValidSignature(t.signatures[1], for: t.message.serialized())
+                else { return WalletFixture.response(402, headers: [("PAYMENT-RESPONSE", WalletFixture.receipt(success: false))]) }
+                tx = Self.cosignature(t).base58
+            }
+            let receipt: JSONValue = ["success": true, "transaction": .string(tx), "network": .string(network)]
+            return WalletFixture.response(200, headers: [("PAYMENT-RESPONSE", Base64.encode(receipt.encodedBytes()))], body: "{}")
+        }
+        let signer = CountingSigner(WalletFixture.solanaSigner)
+        let driver = PaymentDriver(http: http, ledger: ledger, signer: signer, config: try WalletFixture.config(policy), sessionID: session.id, chain: chain)
+        return SolanaRig(ledger: ledger, driver: driver, signer: signer, chain: chain, paid: paid)
+    }
+
+    @Test func paysSolanaExactWithOneEd25519SignatureAndSettlesTheRow() async throws {
+        let r = try solanaRig([SolanaFlowTests.entry()])
+        let result = await r.driver.fetch(WalletFixture.request)
+        guard case .paid = result.outcome.kind else { Issue.record("expected paid, got \(result.outcome.kind)"); return }
+        #expect(r.signer.count == 1 && result.outcome.signatures == 1)
+        // One mint-and-blockhash question, one paid request under the v2 header.
+        #expect(r.chain.lock.withLock { r.chain.questions } == [.solanaPayment(SolanaPaymentQuestion(
+            network: SolanaFlowTests.devnet, mint: try SolanaPublicKey(base58: SolanaFlowTests.mint), needsBlockhash: true))])
+        let paid = r.paid.withLock { $0 }
+        #expect(paid.map(\.header) == ["PAYMENT-SIGNATURE"])
+        let sentText = try #require(paid.first?.payload["payload"]?["transaction"]?.stringValue)
+        let sent = try SolanaTransaction(base64: sentText)
+        // The transaction sent is the planned message, signed once by the payer.
+        let plan = try #require(result.outcome.plan)
+        guard case let .solanaExact(exact) = plan.authorization else { Issue.record("not a Solana plan"); return }
+        #expect(plan.method == .exactSolana && sent.message == exact.message)
+        #expect(plan.reference == .solana(message: try SolanaMessageDigest(bytes: sent.message.digest)))
+        let reference = try #require(SolanaPaymentReference(transaction: sent))
+        #expect(reference.amount == 10_000 && reference.payer == SolanaFlowTests.keypair.publicKey && reference.mint.base58 == SolanaFlowTests.mint)
+        // The row: reserved under the message's digest, the payload kept, settled by the receipt's id.
+        let id = try #require(result.paymentID)
+        let row = try #require(try r.ledger.payment(id: id))
+        let seller = try ChainAccount(parsing: SolanaFlowTests.seller)
+        #expect(row.status == .settled && row.authorization == plan.reference && row.network == SolanaFlowTests.devnet)
+        #expect(row.payer == SolanaFlowTests.keypair.publicKey.account && row.payTo == seller)
+        #expect(row.amountAtomic == 10_000 && row.micros == Micros(10_000) && row.scheme == "exact")
+        #expect(row.txHash == Self.cosignature(sent).base58)
+        #expect(SolanaProbe.transaction(inPayload: try #require(row.signedPayload)) == sent)
+        #expect(result.budget?.sessionSpent == Micros(10_000))
+    }
+
+    /// Tampered or malformed Solana offers, and a mint the chain describes otherwise: refused
+    /// before anything is reserved or signed, by quote and fetch alike. `code` is the call's
+    /// error, `reason` the option's.
+    @Test(arguments: [
+        ("fee payer is the payer", SolanaFlowTests.entry(extra: ["feePayer": .string(SolanaFlowTests.keypair.publicKey.base58)]), false,
+         "solana.fee_payer_is_payer", "solana.fee_payer_is_payer", 0),
+        ("another mint", SolanaFlowTests.entry(asset: "4p3wozU1dfXe4eYbMfm3RSCi2F9D38bqzyTPbAkc8qnD"), false,
+         "policy.no_acceptable_option", "option.asset_unknown", 0),
+        ("payee not an address", SolanaFlowTests.entry(payTo: "0xNotBase58"), false, "policy.no_acceptable_option", "option.pay_to_invalid", 0),
+        ("instructions requested", SolanaFlowTests.entry(extra: ["instructions": .array([])]), false,
+         "solana.instructions_requested", "solana.instructions_requested", 0),
+        ("mint decimals differ", SolanaFlowTests.entry(), true, "solana.mint_mismatch", "solana.mint_mismatch", 1),
+    ] as [(String, JSONValue, Bool, String, String, Int)])
+    func aTamperedSolanaOfferIsRefusedBeforeReserving(what: String, entry: JSONValue, nineDecimals: Bool, code: String, reason: String,
+                                                      questions: Int) async throws {
+        let chain = CannedChain(solana: nineDecimals
+            ? .success(.solanaPayment(SolanaPaymentFacts(mint: .success(SolanaMint(tokenProgram: .token, decimals: 9)), blockhash: SolanaFlowTests.blockhash)))
+            : SolanaFlowTests.facts)
+        let r = try solanaRig([entry], chain: chain)
+        let quote = await r.driver.quote(WalletFixture.request)
+        #expect(quote.refusal?.code == code, "\(what)")
+        #expect(quote.json()["options"]?.arrayValue?.first?["reasonCodes"] == [.string(reason)], "\(what)")
+        let result = await r.driver.fetch(WalletFixture.request)
+        #expect(result.outcomeName == "refused" && result.error?.code == code, "\(what): \(result.summary)")
+        #expect(result.outcome.signatures == 0 && r.signer.count == 0, "\(what)")
+        #expect(r.chain.lock.withLock { r.chain.questions.count } == 2 * questions, "\(what)")
+        #expect(try r.ledger.payments(PaymentFilter()).isEmpty, "\(what)")
+        #expect(r.paid.withLock { $0 }.isEmpty, "\(what)")
+    }
+
+    /// EVM and Solana offered together: the cheapest option the policy allows is paid.
+    @Test(arguments: [
+        ("20000", "10000", WalletFixture.solanaPolicy, SolanaFlowTests.devnet),
+        ("10000", "20000", WalletFixture.solanaPolicy, "eip155:84532"),
+        ("20000", "10000", #"{"maxPerRequest":"0.10","allowNetworks":["eip155:84532"]}"#, "eip155:84532"),
+        ("20000", "10000", #"{"maxPerRequest":"0.015","allowNetworks":["eip155:84532","solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"]}"#, SolanaFlowTests.devnet),
+        ("10000", "20000", #"{"maxPerRequest":"0.10","allowNetworks":["solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"]}"#, SolanaFlowTests.devnet),
+    ])
+    func aMixedOfferPaysTheCheapestAllowedOption(evm: String, solana: String, policy: String, network: String) async throws {
+        let r = try solanaRig([WalletFixture.entry(amount: evm), SolanaFlowTests.entry(amount: solana)], policy: policy)
+        let quote = await r.driver.quote(WalletFixture.request)
+        let result = await r.driver.fetch(WalletFixture.request)
+        guard case .paid = result.outcome.kind else { Issue.record("expected paid, got \(result.summary)"); return }
+        let id = try #require(result.paymentID)
+        let row = try #require(try r.ledger.payment(id: id))
+        let amount: Int64 = network == SolanaFlowTests.devnet ? Int64(solana)! : Int64(evm)!
+        #expect(row.network == network && row.amountAtomic == amount && row.status == .settled)
+        #expect(quote.plan?.network == network && quote.plan?.micros == Micros(amount))
+        #expect(r.signer.count == 1 && r.paid.withLock { $0.map { $0.payload["accepted"]?["network"]?.stringValue } } == [network])
+        // The chain is asked about Solana only when Solana is paid (once for the quote, once for the fetch).
+        #expect(r.chain.lock.withLock { r.chain.questions.count } == (network == SolanaFlowTests.devnet ? 2 : 0))
     }
 }

@@ -1,5 +1,6 @@
 import HTTP
 import PurseCore
+import Solana
 import Testing
 @testable import Wallet
 @testable import X402
@@ -213,5 +214,75 @@ import Testing
         var plain = flow()
         let (noID, _) = try toPaid(&plain)
         #expect(noID.document["extensions"] == nil)
+    }
+}
+
+// MARK: - Solana `exact`
+
+extension PaymentFlowTests {
+    /// A 402 offering EVM and a cheaper Solana `exact`, through the whole flow with the real signer.
+    @Test func aSolanaOfferIsPlannedReservedSignedOnceAndSettled() throws {
+        var f = PaymentFlow(resource: WalletFixture.resource, context: WalletFixture.solanaContext(try WalletFixture.config(WalletFixture.solanaPolicy)))
+        #expect(f.start() == .sendUnpaid)
+        let offer = try WalletFixture.offer(WalletFixture.paymentRequired([WalletFixture.entry(amount: "20000"), SolanaFlowTests.entry(amount: "10000")]))
+        guard case .readChain(.solanaPayment) = f.unpaidAnswered(.offer(offer)) else { Issue.record("the Solana option was not planned"); return }
+        guard case let .reserve(plan) = f.chainAnswered(SolanaFlowTests.facts), case let .solanaExact(exact) = plan.authorization else {
+            Issue.record("no Solana plan")
+            return
+        }
+        #expect(plan.requirement.index == 1 && plan.method == .exactSolana && plan.micros == Micros(10_000))
+        #expect(plan.reference == .solana(message: try SolanaMessageDigest(bytes: exact.message.digest)))
+        #expect(f.reserved() == .sign(plan))
+        let signer = CountingSigner(WalletFixture.solanaSigner)
+        let signed = try signer.sign(plan)
+        guard case let .solana(transaction) = signed, case let .sendPaid(payload, 1, 0) = f.signed(signed) else {
+            Issue.record("not sent")
+            return
+        }
+        // The header carries the transaction: the planned message, the payer's Ed25519 signature in slot 1.
+        #expect(payload.httpHeaderName == "PAYMENT-SIGNATURE")
+        let sentText = try #require(payload.document["payload"]?["transaction"]?.stringValue)
+        let sent = try SolanaTransaction(base64: sentText)
+        #expect(sentText == transaction.transactionBase64 && sent.message == exact.message && sent.signatures[0].isEmpty)
+        #expect(SolanaFlowTests.keypair.publicKey.isValidSignature(sent.signatures[1], for: sent.message.serialized()))
+        #expect(payload.document["accepted"]?["network"]?.stringValue == SolanaFlowTests.devnet)
+        let id = PaymentDriverTests.cosignature(sent).base58
+        let doc: JSONValue = ["success": true, "transaction": .string(id), "network": .string(SolanaFlowTests.devnet)]
+        let receipt = try #require(try SettlementResponse.parse(header: { $0 == "PAYMENT-RESPONSE" ? Base64.encode(doc.encodedBytes()) : nil }))
+        guard case let .finish(outcome) = f.paidAnswered(.delivered(receipt: receipt, receiptProblem: nil)) else { Issue.record("not finished"); return }
+        #expect(outcome.kind == .paid && outcome.resolution == .settle(transaction: id) && outcome.plan == plan)
+        #expect(outcome.signatures == 1 && signer.count == 1)
+    }
+
+    /// The seller signed its true terms (offer-receipt); the Solana option on the wire names
+    /// another payee or mint: refused once the option is planned (after the read-only mint and
+    /// blockhash question), with nothing reserved or signed.
+    @Test(arguments: [
+        ("payTo", SolanaFlowTests.entry(payTo: "5LzBuKMJqiYfecwxrs3BGYLbJXGNg2V3TDAAMf7e4Qip"), SolanaFlowTests.mint),
+        ("asset", SolanaFlowTests.entry(), "4p3wozU1dfXe4eYbMfm3RSCi2F9D38bqzyTPbAkc8qnD"),
+    ])
+    func aTamperedSolanaOfferIsRefusedBeforeReserving(field: String, wire: JSONValue, signedMint: String) throws {
+        let config = try WalletFixture.config(WalletFixture.solanaPolicy)
+        func planned(_ entry: JSONValue, signed mint: String) throws -> FlowAction {
+            var f = PaymentFlow(resource: WalletFixture.resource, context: WalletFixture.solanaContext(config))
+            _ = f.start()
+            let offers = ExtensionFlowTests.offers(ExtensionFlowTests.signedOffer(network: SolanaFlowTests.devnet, asset: mint, payTo: SolanaFlowTests.seller))
+            guard case .readChain(.solanaPayment) = f.unpaidAnswered(.offer(try WalletFixture.offer(WalletFixture.paymentRequired([entry], extensions: offers)))) else {
+                throw PurseError("t", "no chain question")
+            }
+            return f.chainAnswered(SolanaFlowTests.facts)
+        }
+        // The untampered option with the same signed offer is planned, the offer kept as evidence.
+        guard case let .reserve(plan) = try planned(SolanaFlowTests.entry(), signed: SolanaFlowTests.mint) else {
+            Issue.record("the matching signed offer was refused")
+            return
+        }
+        #expect(plan.offerEvidence?.signer == ExtensionFlowTests.offerKey.address)
+        guard case let .finish(outcome) = try planned(wire, signed: signedMint), case let .refused(r) = outcome.kind else {
+            Issue.record("the tampered \(field) was not refused")
+            return
+        }
+        #expect(r.code == "x402.offer_mismatch" && r.message.contains(field), "\(r.message)")
+        #expect(outcome.plan == nil && outcome.signatures == 0)
     }
 }

@@ -16,16 +16,23 @@ final class LockedBox<T>: @unchecked Sendable {
     func withLock<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&value) } }
 }
 
-/// A chain reader with a canned allowance that counts its questions.
+/// A chain reader with a canned allowance and canned Solana facts that counts its questions.
 final class CannedChain: ChainReader, @unchecked Sendable {
     let lock = NSLock()
     var allowance: UInt256
+    var solana: Result<ChainAnswer, FlowRefusal>
     var questions: [ChainQuestion] = []
-    init(allowance: UInt256) { self.allowance = allowance }
+    init(allowance: UInt256 = .max, solana: Result<ChainAnswer, FlowRefusal> = SolanaFlowTests.facts) {
+        self.allowance = allowance
+        self.solana = solana
+    }
     func answer(_ question: ChainQuestion) async -> Result<ChainAnswer, FlowRefusal> {
         lock.withLock {
             questions.append(question)
-            return .success(.permit2Allowance(Permit2Allowance(allowance: allowance)))
+            switch question {
+            case .permit2Allowance: return .success(.permit2Allowance(Permit2Allowance(allowance: allowance)))
+            case .solanaPayment: return solana
+            }
         }
     }
 }

@@ -22,14 +22,11 @@ import Testing
     let config: PurseConfig
 
     init() throws {
-        config = try WalletFixture.config(#"{"maxPerRequest":"0.10","allowNetworks":["eip155:84532","\#(Self.devnet)"]}"#)
+        config = try WalletFixture.config(WalletFixture.solanaPolicy)
     }
 
     func context(caps: [String: UInt64] = [:], solana: Bool = true) -> FlowContext {
-        var c = WalletFixture.context(config, now: Self.now)
-        c.solanaPayer = solana ? Self.keypair.publicKey.account.solanaAddress : nil
-        c.solanaPriceCaps = caps
-        return c
+        WalletFixture.solanaContext(config, caps: caps, solana: solana)
     }
 
     static func entry(amount: String = "10000", asset: String = mint, payTo: String = seller, extra: JSONObject = [:],

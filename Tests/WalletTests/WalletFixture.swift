@@ -1,3 +1,4 @@
+import EVM
 import Foundation
 import HTTP
 import PurseCore
@@ -95,5 +96,51 @@ extension PaymentPlan {
     var permit2: Permit2Plan? {
         if case let .permit2(p) = authorization { return p }
         return nil
+    }
+}
+
+// MARK: - Solana `exact`
+
+extension WalletFixture {
+    /// The policy of the Solana tests: base-sepolia and Solana devnet allowed.
+    static let solanaPolicy = #"{"maxPerRequest":"0.10","allowNetworks":["eip155:84532","\#(SolanaFlowTests.devnet)"]}"#
+
+    /// The wallet's keys with the Solana keypair of `SolanaFlowTests`.
+    static var solanaSigner: KeySigner { KeySigner(key: try! PrivateKey(hex: payerKeyHex), solana: SolanaFlowTests.keypair) }
+
+    /// A flow context whose wallet has the Solana key (unless `solana` is false), with the human's
+    /// compute-price caps `caps`.
+    static func solanaContext(_ config: PurseConfig, now: Int64 = SolanaFlowTests.now, caps: [String: UInt64] = [:], solana: Bool = true,
+                              offerSigners: [Address] = []) -> FlowContext {
+        var c = context(config, now: now, offerSigners: offerSigners)
+        c.solanaPayer = solana ? SolanaFlowTests.keypair.publicKey.account.solanaAddress : nil
+        c.solanaPriceCaps = caps
+        return c
+    }
+
+    /// A Solana `exact` payment as the flow plans `SolanaFlowTests.entry(amount:)` (with
+    /// `SolanaFlowTests.facts`) and `solanaSigner` signs it: the plan, what was signed and the
+    /// payload that goes to the seller (and into the ledger as the signed payload).
+    struct SolanaPayment {
+        let plan: PaymentPlan
+        let exact: SolanaExactPlan
+        let signed: SignedSolanaTransaction
+        let payload: PaymentPayload
+
+        /// The transaction as sent: the fee payer's slot empty, the payer's signed.
+        var transaction: SolanaTransaction { try! SolanaTransaction(base64: signed.transactionBase64) }
+        /// What the ledger and the chain know it by.
+        var reference: SolanaPaymentReference { SolanaPaymentReference(transaction: transaction)! }
+    }
+
+    static func solanaPayment(amount: String = "10000") throws -> SolanaPayment {
+        var f = PaymentFlow(resource: resource, context: solanaContext(try config(solanaPolicy)))
+        _ = f.start()
+        guard case .readChain(.solanaPayment) = f.unpaidAnswered(.offer(try offer(paymentRequired([SolanaFlowTests.entry(amount: amount)])))),
+              case let .reserve(plan) = f.chainAnswered(SolanaFlowTests.facts), case let .solanaExact(exact) = plan.authorization,
+              f.reserved() == .sign(plan), case let .solana(signed) = try solanaSigner.sign(plan),
+              case let .sendPaid(payload, 1, 0) = f.signed(.solana(signed))
+        else { throw PurseError("fixture", "the flow did not plan and send a Solana payment") }
+        return SolanaPayment(plan: plan, exact: exact, signed: signed, payload: payload)
     }
 }
