@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC", "MCPUpstream"]),
         // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
         // backups, atomic writes) and `purse doctor` (every check a payment depends on).
-        .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Wallet"]),
+        .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "PostgresClient", "Wallet", "Solana", "SolanaRPC"]),
         .target(name: "PurseMCP", dependencies: [
             "PurseCore", "Wallet", "Ledger", "X402", "HTTP",
             .product(name: "MCP", package: "swift-sdk"),
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC", "MCPUpstream", "WalletConfig"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting"]),
+        .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting", "Solana", "Ledger"]),
         .testTarget(name: "SpendReportTests", dependencies: ["SpendReport", "Ledger", "PurseCore"]),
     ]
 )

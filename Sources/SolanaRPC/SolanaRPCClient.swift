@@ -93,6 +93,14 @@ public struct SolanaRPCClient: Sendable {
         return try read.bool(try read.contextValue(result), "value")
     }
 
+    /// The cluster's genesis hash (`getGenesisHash`): a Solana CAIP-2 network id is
+    /// `solana:` and its first 32 base58 characters, so this tells which cluster a node serves.
+    public func getGenesisHash() async throws(SolanaRPCError) -> SolanaHash {
+        let read = SolanaJSONReader(method: "getGenesisHash")
+        let text = try read.string(try await request("getGenesisHash", []), "result")
+        do { return try SolanaHash(base58: text) } catch { throw read.fail("result", "is not a hash (\(error.message))") }
+    }
+
     /// The current block height (`getBlockHeight`), to compare with a blockhash's last valid height.
     public func getBlockHeight(commitment: SolanaCommitment = .confirmed) async throws(SolanaRPCError) -> UInt64 {
         let result = try await request("getBlockHeight", [Self.config(commitment)])

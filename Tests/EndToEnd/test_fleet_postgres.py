@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -26,7 +27,7 @@ import pytest
 
 import purse_e2e  # noqa: F401  (puts the world dir on sys.path)
 from purse_e2e import (EXIT_OK, EXIT_REFUSED, REPO, Run, base_config, base_env, chain_amounts, chain_tx_hashes, new_key,
-                       payments_of, row_status, row_tx, run_purse, settle_clock, stop_process)
+                       payments_of, result_json, row_status, row_tx, run_purse, settle_clock, stop_process)
 from worldlib import transfer_logs
 
 from purse_e2e import _leave_clock_as_found  # noqa: E402,F401
@@ -389,3 +390,152 @@ def test_ledger_copy_of_ten_thousand_rows_is_exact_and_rerunnable(purse_bin, pg_
     conflict = run_purse(purse_bin, ["ledger", "copy", "--from", str(db), "--to", pg_db], env, record=False)
     assert conflict.rc != 0 and "ledger.copy_conflict" in conflict.stdout + conflict.stderr, str(conflict)
     assert "payment 5000" in conflict.stdout + conflict.stderr
+
+
+# ---- Every subcommand on PostgreSQL: serve, quote, report, approvals/approve/deny, doctor --------
+
+def serve_mcp(m: Machine) -> "PurseMCP":
+    """`purse serve` of machine `m` under the official MCP Python client, without elicitation (so a
+    payment above confirmAbove waits for `purse approve` at a terminal)."""
+    from mcp_driver import PurseMCP
+    return PurseMCP([str(m.bin), "serve", "--config", str(m.config)], m.env, read_timeout=60)
+
+
+def run_async(coro, timeout: float = 90):
+    import asyncio
+    return asyncio.run(asyncio.wait_for(coro, timeout))
+
+
+def structured(res: dict) -> dict:
+    """A tool result's JSON: structuredContent, or (for an error result) its text."""
+    return result_json(res) or {}
+
+
+def test_serve_paid_fetch_records_in_postgres(world, purse_bin, pg_db, tmp_path):
+    key, address = new_key(world, 10_000_000)
+    m = Machine(purse_bin, world, tmp_path / "agent", key, pg_db, "claude-on-box-1")
+
+    async def go():
+        async with serve_mcp(m) as s:
+            return await s.call("paid_fetch", {"url": world["sellerUrl"] + "/weather"})
+
+    res = run_async(go())
+    d = structured(res)
+    assert not res["isError"] and d["outcome"] == "paid" and d["paid"] is True, res
+    tx = d["payment"]["transaction"].lower()
+    logs = transfer_logs(world, address)
+    assert chain_tx_hashes(logs) == {tx} and chain_amounts(logs) == [10000]
+    # The row and the serve session are in the shared database, and another machine sees them.
+    assert psql(pg_db, "SELECT status || ' ' || lower(tx_hash) FROM payment") == f"settled {tx}"
+    assert psql(pg_db, "SELECT kind || ' ' || label FROM session WHERE kind = 'serve'") == "serve claude-on-box-1"
+    other = Machine(purse_bin, world, tmp_path / "laptop", key, pg_db, "laptop")
+    log = other.run("spend-log", "--format", "json")
+    assert log.rc == 0, str(log)
+    assert [(row_status(x), row_tx(x)) for x in payments_of(log.data)] == [("settled", tx)]
+    assert_no_password(log)
+    assert PASSWORD not in res.get("text", "")
+    assert sqlite_files(tmp_path) == []
+
+
+def test_quote_and_report_on_postgres(world, purse_bin, pg_db, tmp_path):
+    key, address = new_key(world, 10_000_000)
+    m = Machine(purse_bin, world, tmp_path / "m", key, pg_db, "reporter")
+    # quote: every option judged against the shared budget, nothing reserved or paid.
+    q = m.run("quote", world["sellerUrl"] + "/weather", "--json")
+    assert q.rc == EXIT_OK, str(q)
+    assert q.data["wouldPay"] is True and q.data["chosen"] == 0 and q.data["refusal"] is None, str(q)
+    assert psql(pg_db, "SELECT count(*) FROM payment") == "0"
+    assert transfer_logs(world, address) == []
+    # With the shared daily budget spent by another machine, quote on this one says no.
+    tight = Machine(purse_bin, world, tmp_path / "tight", key, pg_db, "tight", dailyBudget="0.01")
+    paid = tight.fetch(world["sellerUrl"] + "/weather")
+    assert paid.rc == EXIT_OK, str(paid)
+    refused = tight.run("quote", world["sellerUrl"] + "/weather", "--json")
+    assert refused.data["wouldPay"] is False and refused.data["refusal"]["code"] == "budget.daily_exceeded", str(refused)
+    # report: one HTML page from the database, the payment in it.
+    out = tmp_path / "report.html"
+    r = m.run("report", "--out", str(out))
+    assert r.rc == EXIT_OK and r.stdout.strip() == str(out), str(r)
+    assert (out.stat().st_mode & 0o777) == 0o600
+    html = out.read_text()
+    tx = paid.data["payment"]["transaction"]
+    assert html.lstrip().lower().startswith("<!doctype html") and tx.lower() in html.lower(), html[:500]
+    assert PASSWORD not in html
+    assert_no_password(q, paid, refused, r)
+    assert sqlite_files(tmp_path) == []
+
+
+def test_approvals_approve_deny_across_machines_on_postgres(world, purse_bin, pg_db, tmp_path):
+    """The agent's serve on one machine asks; a human on another machine of the fleet lists,
+    approves and denies through the same database; the approved retry pays once."""
+    key, address = new_key(world, 10_000_000)
+    agent = Machine(purse_bin, world, tmp_path / "agent", key, pg_db, "agent", confirmAbove="0.005")
+    human = Machine(purse_bin, world, tmp_path / "human", key, pg_db, "human", confirmAbove="0.005")
+    url = world["sellerUrl"] + "/weather"
+
+    async def ask_twice():
+        async with serve_mcp(agent) as s:
+            return [await s.call("paid_fetch", {"url": url}) for _ in range(2)]
+
+    asked = run_async(ask_twice())
+    tickets = [structured(r).get("approval", {}) for r in asked]
+    assert all(structured(r).get("outcome") == "approval_required" for r in asked), asked
+    approve_id, deny_id = tickets[0]["id"], tickets[1]["id"]
+    assert transfer_logs(world, address) == []
+
+    listed = human.run("approvals", "--json")
+    assert listed.rc == EXIT_OK, str(listed)
+    assert sorted(a["id"] for a in listed.data["approvals"]) == sorted([approve_id, deny_id])
+    assert all(a["state"] == "pending" for a in listed.data["approvals"])
+    ok = human.run("approve", approve_id, "--yes")
+    assert ok.rc == EXIT_OK and "0.01 USDC" in ok.stdout, str(ok)
+    no = human.run("deny", deny_id)
+    assert no.rc == EXIT_OK, str(no)
+    assert human.run("approvals", "--json").data["approvals"] == []
+    states = {a["id"]: a["state"] for a in human.run("approvals", "--all", "--json").data["approvals"]}
+    assert states == {approve_id: "approved", deny_id: "denied"}, states
+
+    async def retry():
+        async with serve_mcp(agent) as s:
+            return [await s.call("paid_fetch", {"url": url, "approval_id": i}) for i in (approve_id, deny_id, approve_id)]
+
+    paid, denied, reused = run_async(retry())
+    assert structured(paid).get("outcome") == "paid", paid
+    assert structured(denied).get("error", {}).get("code") == "approval.denied" and denied["isError"], denied
+    assert structured(reused).get("error", {}).get("code") == "approval.reused" and reused["isError"], reused
+    logs = transfer_logs(world, address)
+    assert chain_tx_hashes(logs) == {structured(paid)["payment"]["transaction"].lower()}
+    assert psql(pg_db, f"SELECT status FROM approval WHERE id = '{approve_id}'") == "used"
+    assert_no_password(listed, ok, no)
+    assert sqlite_files(tmp_path) == []
+
+
+def test_doctor_checks_the_postgres_ledger_and_advises_for_a_url(world, purse_bin, pg_db, tmp_path):
+    key, _ = new_key(world, 1_000_000)
+    m = Machine(purse_bin, world, tmp_path / "m", key, pg_db, "doctor")
+    good = m.run("doctor", "--json")
+    ledger = {c["id"]: c for c in good.data["checks"]}["ledger"]
+    assert ledger["status"] == "ok" and re.search(r"postgresql schema v\d+, integrity ok, writable", ledger["detail"]), ledger
+
+    # The server is not there: the fix is about the server, the password variable and TLS, not a path.
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cfg = json.loads(m.config.read_text())
+    cfg["db"] = f"postgresql://purse@127.0.0.1:{port}/fleet?connect_timeout=2"
+    m.config.write_text(json.dumps(cfg))
+    bad = m.run("doctor")
+    assert bad.rc != 0
+    print("\n" + bad.stdout)
+    lines = bad.stdout.splitlines()
+    i = next(n for n, x in enumerate(lines) if x.startswith("✗ ledger"))
+    line, fix = lines[i], lines[i + 1]
+    assert "ledger.unavailable" in line, bad.stdout
+    assert "fix:" in fix and "writable path" not in fix and "pg_isready -h 127.0.0.1" in fix, fix
+    assert "sslmode" in fix, fix
+    # The password variable is set here: the advice names it, never its value.
+    assert f"held in {PASSWORD_VAR}" in fix, fix
+    # Without it in this shell, the advice says to export it.
+    unset = run_purse(m.bin, ["doctor"], {k: v for k, v in m.env.items() if k != PASSWORD_VAR}, config=m.config)
+    assert f"export {PASSWORD_VAR}" in unset.stdout, unset.stdout
+    assert_no_password(good, bad, unset)

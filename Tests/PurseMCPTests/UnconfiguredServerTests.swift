@@ -23,6 +23,10 @@ import Wallet
                                ("ledger.read_only", "PURSE_DB"), ("key.bad_hex", "purse address"), ("other.thing", "restart")] {
             #expect(SetupAdvice(error: PurseError(code, "m"), configPath: "/c.json").fix.contains(phrase), "\(code)")
         }
+        // A PostgreSQL ledger: the server, the password variable and TLS, not a writable path.
+        let pg = SetupAdvice(error: PurseError("ledger.unavailable", "the ledger at postgresql://purse@db:5432/fleet is unavailable: pg.connect_failed: refused"),
+                             configPath: "/c.json").fix
+        #expect(!pg.contains("writable path") && pg.contains("dbPasswordEnv") && pg.contains("sslmode") && pg.contains("purse doctor --config /c.json"), "\(pg)")
     }
 
     @Test("every tool answers with the fix", arguments: ["2025-11-25", "2026-07-28"])

@@ -4,14 +4,16 @@ import Foundation
 import HTTP
 import Ledger
 import PurseCore
+import Solana
 import Wallet
 import X402
 
 /// `purse doctor`: checks, one by one, everything a payment depends on, and says how to fix
 /// what is wrong.
 ///
-/// Order: config → key → key file mode → each allowed network's RPC and balances → funds →
-/// ledger → hosts → the `purse` on `PATH`. A check that cannot run because an earlier one
+/// Order: config → key → key file mode → the Solana key (when a Solana network is allowed) →
+/// each allowed network's RPC (on Solana also each mint) and balances → funds → ledger → hosts
+/// → the `purse` on `PATH`. A check that cannot run because an earlier one
 /// failed says so instead of guessing. Nothing here prints, stores or returns the key or the
 /// keystore password.
 public struct Doctor: Sendable {
@@ -50,20 +52,22 @@ public struct Doctor: Sendable {
     /// Key derivation, a password command, SQLite and file reads block: they run on a dispatch
     /// queue, not on Swift's cooperative pool (two threads on the project's machine).
     public func run() async -> DoctorReport {
-        let (first, config, key) = await Self.blocking { () -> ([DoctorCheck], PurseConfig?, PrivateKey?) in
+        let (first, config, key, solanaKey) = await Self.blocking { () -> ([DoctorCheck], PurseConfig?, PrivateKey?, SolanaPublicKey?) in
             var checks = [DoctorCheck]()
             let config = self.checkConfig(&checks)
             var key: PrivateKey?
+            var solanaKey: SolanaPublicKey?
             if let config {
                 key = self.checkKey(config, &checks)
                 self.checkKeyFileMode(config, &checks)
+                solanaKey = self.checkSolanaKey(config, &checks)
             }
-            return (checks, config, key)
+            return (checks, config, key, solanaKey)
         }
         var checks = first
         let address = key?.address.checksummed
         if let config {
-            await checkNetworks(config, address: address, &checks)
+            await checkNetworks(config, address: address, solana: solanaKey, &checks)
             checks += await Self.blocking {
                 var ledger = [DoctorCheck]()
                 self.checkLedger(config, &ledger)
@@ -173,18 +177,20 @@ public struct Doctor: Sendable {
 
     // MARK: - Chain
 
-    private func checkNetworks(_ config: PurseConfig, address: String?, _ checks: inout [DoctorCheck]) async {
+    private func checkNetworks(_ config: PurseConfig, address: String?, solana: SolanaPublicKey?, _ checks: inout [DoctorCheck]) async {
         let client: any HTTPClient = http ?? CurlHTTPClient(options: HTTPOptions(config: config.http))
         var anyFunds = false
         var anyBalanceRead = false
-        var fundingNetwork: String?
+        /// The first network that answered and the wallet's address there, for the funding advice.
+        var funding: (network: String, address: String)?
         for network in config.allowedNetworks {
             let title = Network.parse(network)?.displayName ?? network
             let id = "network.\(network)"
             if Network.parse(network)?.family == .solana {
-                // The chain checks below are EVM calls; `purse balance` reads the Solana side.
-                checks.append(DoctorCheck(id: id, title: "network", status: .skip,
-                                          detail: "\(title) (\(network)): Solana networks are not checked here; `purse balance --network \(network)` reads them"))
+                let outcome = await checkSolanaNetwork(network, config: config, http: client, owner: solana, &checks)
+                anyFunds = anyFunds || outcome.funds
+                anyBalanceRead = anyBalanceRead || outcome.balanceRead
+                if outcome.answered, funding == nil, let solana { funding = (network, solana.base58) }
                 continue
             }
             guard let url = config.rpcURL(network: network) else {
@@ -205,8 +211,8 @@ public struct Doctor: Sendable {
                 continue
             }
             checks.append(DoctorCheck(id: id, title: "network", status: .ok, detail: "\(title) (\(network)): \(url) answers (chain \(chain))"))
-            fundingNetwork = fundingNetwork ?? network
             guard let address else { continue }
+            if funding == nil { funding = (network, address) }
             let (balances, failures) = await BalanceReader(config: config, http: client, address: address).read(network: network)
             for b in balances {
                 anyBalanceRead = true
@@ -222,7 +228,7 @@ public struct Doctor: Sendable {
                                           fix: "check the token address and networks.\(network) in \(configPath)"))
             }
         }
-        guard let address else {
+        guard address != nil || solana != nil else {
             checks.append(DoctorCheck(id: "funds", title: "funds", status: .skip, detail: "not checked: the key did not load"))
             return
         }
@@ -230,7 +236,7 @@ public struct Doctor: Sendable {
             checks.append(DoctorCheck(id: "funds", title: "funds", status: .ok, detail: "the wallet holds tokens it may pay with"))
         } else if anyBalanceRead {
             checks.append(DoctorCheck(id: "funds", title: "funds", status: .fail, detail: "every allowed token balance is 0: nothing can be paid",
-                                      fix: Funding.advice(network: fundingNetwork ?? config.allowedNetworks.first ?? "eip155:84532", address: address)))
+                                      fix: funding.map { Funding.advice(network: $0.network, address: $0.address) }))
         } else {
             checks.append(DoctorCheck(id: "funds", title: "funds", status: .skip, detail: "not checked: no balance could be read"))
         }
@@ -250,11 +256,11 @@ public struct Doctor: Sendable {
                 checks.append(DoctorCheck(id: "ledger", title: "ledger", status: .ok, detail: detail))
             } else {
                 checks.append(DoctorCheck(id: "ledger", title: "ledger", status: .fail, detail: detail,
-                                          fix: health.integrityOK ? "make \(location) and its directory writable" : "move \(location) aside (Purse starts a new one) and run `purse reconcile`"))
+                                          fix: LedgerAdvice.healthFix(location: raw, health: health)))
             }
         } catch {
             checks.append(DoctorCheck(id: "ledger", title: "ledger", status: .fail, detail: "\(error.message) [\(error.code)]",
-                                      fix: "set --db, PURSE_DB or the config's db to a writable path"))
+                                      fix: LedgerAdvice.openFix(location: raw, error: error, passwordEnv: config.dbPasswordEnv, environment: environment)))
         }
     }
 

@@ -44,6 +44,11 @@ public struct SetupAdvice: Sendable, Equatable {
             fix = "Check the key named in \(configPath) (or PURSE_PRIVATE_KEY): \(error.message). `purse address --config \(configPath)` shows whether it loads; \(restart)"
         case let c where c.hasPrefix("config."):
             fix = "Fix \(configPath): \(error.message). The schema is schemas/config.schema.json; `purse doctor --config \(configPath)` checks the file; \(restart)"
+        case let c where c.hasPrefix("ledger.") && (error.message.contains("postgresql://") || error.message.contains("PostgreSQL")):
+            // A shared PostgreSQL ledger: a writable path is not the answer (`purse doctor` names the exact fix).
+            fix = "The ledger database cannot be used: \(error.message). Check that the PostgreSQL server in --db, PURSE_DB or the config's \"db\" is reachable from this machine, "
+                + "that the variable the config's \"dbPasswordEnv\" names is in the environment the host gives this server (the \"env\" of its MCP server entry), "
+                + "and the URL's sslmode and sslrootcert; `purse doctor --config \(configPath)` says which; \(restart)"
         case let c where c.hasPrefix("ledger."):
             fix = "The ledger database cannot be used: \(error.message). Point --db, PURSE_DB or the config's \"db\" at a writable path; \(restart)"
         default:
