@@ -69,7 +69,7 @@ struct ClientWorkBench {
             let s = Stats(stages[name] ?? [])
             stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
         }
-        let flow = try await driverClientWork(rig: rig)
+        let flow = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: BenchRig.paymentRequired(), receipt: InMemoryDriverBench.receipt(), path: "/paid")
         let peer = Stats(peerStages), total = Stats(all)
         let upto = try await UptoClientWorkBench(runs: runs).run()
         let solana = try await SolanaClientWorkBench(runs: runs).run()
@@ -82,34 +82,6 @@ struct ClientWorkBench {
             "with_durable_reservation_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
             "driver_in_memory_ms": ["median": .number(fmt(flow.median)), "p99": .number(fmt(flow.p99))],
         ]
-    }
-
-    /// The whole payment driver path with an in-memory transport: time from the 402 handed back to
-    /// the paid request arriving (parse, select, reserve, mark sent, hash, sign, encode, scheduling).
-    func driverClientWork(rig: BenchRig) async throws -> Stats {
-        final class Clock: @unchecked Sendable {
-            let lock = NSLock()
-            var handedBack = 0.0
-            var samples = [Double]()
-        }
-        let clock = Clock()
-        let receipt: JSONValue = ["success": true, "transaction": .string("0x" + String(repeating: "ab", count: 32)), "network": "eip155:84532"]
-        let ok = HTTPResponse(status: 200, headers: HTTPHeaders([("PAYMENT-RESPONSE", Base64.encode(receipt.encodedBytes()))]), body: Array("{}".utf8),
-                              truncated: false, redirectLocation: nil, effectiveURL: "")
-        let required = BenchRig.paymentRequired()
-        let http = InMemoryHTTPClient { r throws(HTTPError) in
-            if r.headers["PAYMENT-SIGNATURE"] != nil {
-                let t = nowMs()
-                clock.lock.withLock { clock.samples.append(t - clock.handedBack) }
-                return ok
-            }
-            clock.lock.withLock { clock.handedBack = nowMs() }
-            return required
-        }
-        let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
-        let n = min(runs, 1_000)
-        for _ in 0..<(n + 20) { _ = await driver.fetch(HTTPRequest(url: "http://127.0.0.1/paid")) }
-        return Stats(Array(clock.samples.dropFirst(20)))
     }
 }
 

@@ -104,7 +104,8 @@ struct UptoClientWorkBench {
             let s = Stats(stages[name] ?? [])
             stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
         }
-        let driver = try await driverClientWork(rig: rig)
+        let driver = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: Self.paymentRequired(), receipt: InMemoryDriverBench.receipt(amount: "12300"),
+                                                      chain: AllowedChain(), path: "/infer")
         let peer = Stats(peerStages), total = Stats(all)
         return [
             "stages": .object(stageJSON),
@@ -112,35 +113,5 @@ struct UptoClientWorkBench {
             "with_durable_reservation_and_settlement_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
             "driver_in_memory_ms": ["median": .number(fmt(driver.median)), "p99": .number(fmt(driver.p99))],
         ]
-    }
-
-    /// The whole driver with an in-memory transport and chain: time from the 402 handed back to
-    /// the paid request arriving.
-    func driverClientWork(rig: BenchRig) async throws -> Stats {
-        final class Clock: @unchecked Sendable {
-            let lock = NSLock()
-            var handedBack = 0.0
-            var samples = [Double]()
-        }
-        let clock = Clock()
-        let receipt: JSONValue = ["success": true, "transaction": .string("0x" + String(repeating: "ab", count: 32)), "network": "eip155:84532",
-                                  "amount": "12300"]
-        let ok = HTTPResponse(status: 200, headers: HTTPHeaders([("PAYMENT-RESPONSE", Base64.encode(receipt.encodedBytes()))]), body: Array("{}".utf8),
-                              truncated: false, redirectLocation: nil, effectiveURL: "")
-        let required = Self.paymentRequired()
-        let http = InMemoryHTTPClient { r throws(HTTPError) in
-            if r.headers["PAYMENT-SIGNATURE"] != nil {
-                let t = nowMs()
-                clock.lock.withLock { clock.samples.append(t - clock.handedBack) }
-                return ok
-            }
-            clock.lock.withLock { clock.handedBack = nowMs() }
-            return required
-        }
-        let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id,
-                                   chain: AllowedChain())
-        let n = min(runs, 1_000)
-        for _ in 0..<(n + 20) { _ = await driver.fetch(HTTPRequest(url: "http://127.0.0.1/infer")) }
-        return Stats(Array(clock.samples.dropFirst(20)))
     }
 }
