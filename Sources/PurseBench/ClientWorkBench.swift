@@ -64,11 +64,7 @@ struct ClientWorkBench {
                 .reduce(0) { $0 + (stages[$1]?.last ?? 0) })
             _ = reserveMs
         }
-        var stageJSON = JSONObject()
-        for name in ["parse", "select", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)", "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"] {
-            let s = Stats(stages[name] ?? [])
-            stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
-        }
+        let stageJSON = Stats.stages(stages, names: ["parse", "select", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)", "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"])
         let flow = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: BenchRig.paymentRequired(), receipt: InMemoryDriverBench.receipt(), path: "/paid")
         let peer = Stats(peerStages), total = Stats(all)
         let upto = try await UptoClientWorkBench(runs: runs).run()
@@ -77,10 +73,10 @@ struct ClientWorkBench {
             "upto": upto,
             "solana": solana,
             "runs": .integer(runs),
-            "stages": .object(stageJSON),
-            "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],
-            "with_durable_reservation_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
-            "driver_in_memory_ms": ["median": .number(fmt(flow.median)), "p99": .number(fmt(flow.p99))],
+            "stages": stageJSON,
+            "same_stages_as_peer_ms": peer.summary,
+            "with_durable_reservation_ms": total.summary,
+            "driver_in_memory_ms": flow.summary,
         ]
     }
 }

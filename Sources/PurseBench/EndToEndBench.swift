@@ -40,10 +40,10 @@ struct EndToEndBench {
         let honest = f.median + v.median + s.median
         return [
             "runs": .integer(runs),
-            "purse_paid_request_ms": ["median": .number(fmt(p.median)), "p99": .number(fmt(p.p99))],
-            "floor_two_plain_round_trips_ms": ["median": .number(fmt(f.median)), "p99": .number(fmt(f.p99))],
+            "purse_paid_request_ms": p.summary,
+            "floor_two_plain_round_trips_ms": f.summary,
             "seller_verify_ms": ["median": .number(fmt(v.median))],
-            "fsync_ms": ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))],
+            "fsync_ms": s.summary,
             "ratio_to_floor_plus_verify": .number(String(format: "%.3f", p.median / max(0.001, f.median + v.median))),
             "ratio_to_honest_floor": .number(String(format: "%.3f", p.median / max(0.001, honest))),
             "timeline_ms": try await timeline(rig: rig),

@@ -90,16 +90,12 @@ struct SolanaClientWorkBench {
             peerStages.append(["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)",
                                "rebuild + check + Ed25519 sign", "encode header"].reduce(0) { $0 + (stages[$1]?.last ?? 0) })
         }
-        var stageJSON = JSONObject()
-        for name in names {
-            let s = Stats(stages[name] ?? [])
-            stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
-        }
+        let stageJSON = Stats.stages(stages, names: names)
         let peer = Stats(peerStages), total = Stats(all)
         return [
-            "stages": .object(stageJSON),
-            "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],
-            "with_durable_reservation_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
+            "stages": stageJSON,
+            "same_stages_as_peer_ms": peer.summary,
+            "with_durable_reservation_ms": total.summary,
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PurseCore
 
 /// Median and p99 of a set of durations, in milliseconds.
 struct Stats {
@@ -17,6 +18,16 @@ struct Stats {
     }
 
     var json: [String: Double] { ["median": median, "p99": p99, "max": max, "n": Double(samples.count)] }
+
+    /// `{"median", "p99"}` in milliseconds with four decimals: how every bench row is written.
+    var summary: JSONValue { ["median": .number(fmt(median)), "p99": .number(fmt(p99))] }
+
+    /// Each named stage's `summary`, from per-stage samples (an unmeasured stage reads as 0).
+    static func stages(_ samples: [String: [Double]], names: [String]) -> JSONValue {
+        var out = JSONObject()
+        for name in names { out[name] = Stats(samples[name] ?? []).summary }
+        return .object(out)
+    }
 }
 
 /// A monotonic clock in milliseconds.

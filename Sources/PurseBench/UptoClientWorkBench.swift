@@ -99,19 +99,15 @@ struct UptoClientWorkBench {
             peerStages.append(["parse", "select, ask the chain", "plan (allowance answered)", "nonce (CSPRNG)",
                                "Permit2 EIP-712 hash + secp256k1 sign", "encode header"].reduce(0) { $0 + (stages[$1]?.last ?? 0) })
         }
-        var stageJSON = JSONObject()
-        for name in names {
-            let s = Stats(stages[name] ?? [])
-            stageJSON[name] = ["median": .number(fmt(s.median)), "p99": .number(fmt(s.p99))]
-        }
+        let stageJSON = Stats.stages(stages, names: names)
         let driver = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: Self.paymentRequired(), receipt: InMemoryDriverBench.receipt(amount: "12300"),
                                                       chain: AllowedChain(), path: "/infer")
         let peer = Stats(peerStages), total = Stats(all)
         return [
-            "stages": .object(stageJSON),
-            "same_stages_as_peer_ms": ["median": .number(fmt(peer.median)), "p99": .number(fmt(peer.p99))],
-            "with_durable_reservation_and_settlement_ms": ["median": .number(fmt(total.median)), "p99": .number(fmt(total.p99))],
-            "driver_in_memory_ms": ["median": .number(fmt(driver.median)), "p99": .number(fmt(driver.p99))],
+            "stages": stageJSON,
+            "same_stages_as_peer_ms": peer.summary,
+            "with_durable_reservation_and_settlement_ms": total.summary,
+            "driver_in_memory_ms": driver.summary,
         ]
     }
 }
