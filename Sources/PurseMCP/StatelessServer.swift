@@ -13,7 +13,9 @@ import Wallet
 /// only — the per-request envelope, `server/discover`, `resultType`, cache hints, the
 /// `serverInfo` stamp and the input-required round trip; the tools themselves run through the
 /// same `ToolInvoker` as the handshake revisions, and results are built with the SDK's types
-/// (`CallTool.Result`, `Tool`, `Resource`) where they fit.
+/// (`CallTool.Result`, `Tool`, `Resource`) where they fit. Handshake-era `tools/call` requests
+/// are answered here too (see `divert`), so a tool call is decoded once, by Purse, whatever the
+/// revision; the SDK keeps the handshake's other messages.
 ///
 /// Wire shapes follow the official Python SDK 2.3.0 (`mcp_types/_v2026_07_28`, and the server in
 /// `mcp/server/runner.py`): results carry `resultType` (`complete` or `input_required`) and
