@@ -35,6 +35,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private var handle: OpaquePointer? // Guarded by `lock`.
     private let lock = RecursiveLock()
     private let secrets: [String]
+    private var prepared: Set<String> = [] // Guarded by `lock`: `prepareOnce`'s names.
 
     private init(handle: OpaquePointer, config: PostgresConfig, secrets: [String]) {
         self.handle = handle
@@ -363,6 +364,82 @@ public final class PostgresConnection: @unchecked Sendable {
         let tag = String(cString: PQcmdStatus(result))
         if tag != "COMMIT" {
             throw PostgresError(.queryFailed, "the transaction had already failed, so COMMIT rolled it back (\(tag))")
+        }
+    }
+
+    /// Runs a transaction written out as one script, in **one round trip**, and returns each
+    /// statement's answer in order: for work that must hold a lock for as short a time as
+    /// possible (the budget lock is held from its `FOR UPDATE` to COMMIT, and no client round
+    /// trip falls in between). `statements[commitIndex]` must be the COMMIT of a transaction the
+    /// script opened; statements after it run on their own (autocommit).
+    ///
+    /// Outcomes:
+    /// - returns: every statement succeeded.
+    /// - a server error in a statement before COMMIT: the rest was not run, the transaction is
+    ///   rolled back, and the error is thrown (nothing committed).
+    /// - `pg.connection_lost` (mayHaveCommitted false): the script could not be sent, or the
+    ///   server reported a statement before COMMIT failed and then closed the connection (a
+    ///   restart): nothing committed.
+    /// - `pg.commit_unknown`: the connection broke before COMMIT's answer, or a statement after
+    ///   COMMIT failed or went unanswered: the transaction may have committed.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
+    public func script(_ statements: [String], commitIndex: Int) throws(PostgresError) -> [PostgresRows] {
+        try lock.withLock { () throws(PostgresError) -> [PostgresRows] in
+            let conn = try liveHandle()
+            guard PQtransactionStatus(conn) == PQTRANS_IDLE else {
+                throw PostgresError(.invalidState, "a transaction is already open on this connection")
+            }
+            guard statements.indices.contains(commitIndex) else {
+                throw PostgresError(.invalidState, "the script has no statement \(commitIndex) to commit with")
+            }
+            let sql = statements.joined(separator: ";\n")
+            if sql.utf8.contains(0) { throw PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
+            guard PQsendQuery(conn, sql) == 1 else {
+                let message = "the script could not be sent to \(config): " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets)
+                if PQstatus(conn) == CONNECTION_BAD { throw PostgresError(.connectionLost, message, mayHaveCommitted: false) }
+                throw PostgresError(.queryFailed, message)
+            }
+            var answers: [PostgresRows] = []
+            var failure: (index: Int, error: PostgresError)?
+            // libpq hands one result per statement, then nil; after an error the server skips
+            // the rest of the script. Bounded by the number of statements plus the final nil.
+            for _ in 0...statements.count {
+                guard let result = PQgetResult(conn) else { break }
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                    answers.append(rows(of: result))
+                default:
+                    if failure == nil { failure = (answers.count, PQstatus(conn) == CONNECTION_BAD ? lost(conn, result, autocommit: false) : serverError(result)) }
+                }
+            }
+            let broken = PQstatus(conn) == CONNECTION_BAD
+            if let failure, failure.index < commitIndex {
+                if !broken { rollbackQuietly() }
+                throw broken ? PostgresError(.connectionLost, failure.error.message, sqlState: failure.error.sqlState, mayHaveCommitted: false)
+                             : failure.error
+            }
+            if failure != nil || broken || answers.count < statements.count {
+                let detail = failure?.error.message ?? Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets)
+                if !broken { rollbackQuietly() }
+                throw PostgresError(.commitUnknown,
+                                    "the script's COMMIT was sent to \(config) but its outcome or durability is not known: " + detail,
+                                    mayHaveCommitted: true)
+            }
+            return answers
+        }
+    }
+
+    /// Prepares `sql` (parameters `$1`… of `parameterTypes`) as the named statement on this connection, once: later calls with the
+    /// same name do nothing (the server keeps prepared statements for the session). For
+    /// statements run in `script`s as `EXECUTE name(…)`, so that the server plans them once.
+    @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
+    public func prepareOnce(_ name: String, parameterTypes: [String], _ sql: String) throws(PostgresError) {
+        try lock.withLock { () throws(PostgresError) in
+            if prepared.contains(name) { return }
+            let types = parameterTypes.isEmpty ? "" : " (" + parameterTypes.joined(separator: ", ") + ")"
+            _ = try run("PREPARE \(name)\(types) AS \(sql)", nil)
+            prepared.insert(name)
         }
     }
 

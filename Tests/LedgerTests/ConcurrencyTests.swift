@@ -126,6 +126,6 @@ import PostgresClient
         }
         for _ in 0..<8 { done.wait() }
         #expect(errors.otherErrors == [])
-        #expect(try admin.query("SELECT string_agg(id, ',' ORDER BY id) FROM \(schema).purse_migration").scalar == "v1")
+        #expect(try admin.query("SELECT string_agg(id, ',' ORDER BY id) FROM \(schema).purse_migration").scalar == "v1,v2")
     }
 }

@@ -41,4 +41,30 @@ import Testing
         #expect(r?.message == "session budget 0.025 USDC: 0.020 spent, 0.005 left, this payment needs 0.010")
         #expect(r?.remaining == Micros(5_000))
     }
+
+    @Test func ceilingsAreTheCapMinusTheAmount() {
+        let limits = BudgetLimits(session: Micros(30), daily: Micros(5), perHostDaily: [host: Micros(12)])
+        let c = BudgetCheck.ceilings(amount: Micros(10), host: host, limits: limits)
+        #expect(c.session == .atMost(Micros(20)))
+        #expect(c.daily == .nothingFits)
+        #expect(c.hostDaily == .atMost(Micros(2)))
+        #expect(c.session.sqlBound == 20 && c.daily.sqlBound == -1)
+        let none = BudgetCheck.ceilings(amount: Micros(10), host: HostName("other.example"), limits: limits)
+        #expect(none.hostDaily == .unlimited && none.hostDaily.sqlBound == nil)
+    }
+
+    /// The ceilings admit exactly what `spent + amount <= cap` admits, on every small case and at
+    /// the edges of Int64: a backend that compares ceilings in SQL decides as `refusal` does.
+    @Test func ceilingsAgreeWithTheArithmetic() {
+        let values: [Int64] = [0, 1, 2, 3, 7, 10, Int64.max / 2, Int64.max - 1, Int64.max]
+        for cap in values {
+            for amount in values {
+                for spent in values {
+                    let ceiling = BudgetCheck.ceilings(amount: Micros(amount), host: host, limits: BudgetLimits(daily: Micros(cap))).daily
+                    let (sum, overflow) = spent.addingReportingOverflow(amount)
+                    #expect(ceiling.admits(Micros(spent)) == (!overflow && sum <= cap), "cap \(cap) amount \(amount) spent \(spent)")
+                }
+            }
+        }
+    }
 }

@@ -15,4 +15,8 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable {
 
     /// Whether a row in this status counts against budgets.
     public var counts: Bool { self != .failed }
+
+    /// Whether a counting row is still waiting for its outcome (reserved, sent or unknown): what
+    /// a session's pending amount adds up.
+    public var isPending: Bool { self == .reserved || self == .sent || self == .unknown }
 }

@@ -13,7 +13,7 @@ public struct LedgerCopyReport: Sendable, Equatable {
 }
 
 extension PostgresLedger {
-    /// Rows per INSERT statement (32 parameters each, well under PostgreSQL's 65,535).
+    /// Rows per INSERT statement (33 parameters each, well under PostgreSQL's 65,535).
     static let copyBatch = 500
 
     /// Copies every session, payment and approval of `source` into this ledger, keeping their
@@ -52,8 +52,8 @@ extension PostgresLedger {
             }
             // Payments, oldest first.
             for batch in Self.chunks(payments, Self.copyBatch) {
-                let inserted = try Self.insert(tx, table: "payment", columns: ["id"] + Self.columns,
-                                               rows: batch.map { [Self.text($0.id)] + Self.values($0) })
+                let inserted = try Self.insert(tx, table: "payment", columns: ["id", "budget_rev"] + Self.columns,
+                                               rows: batch.map { [Self.text($0.id), "2"] + Self.values($0) })
                 report.paymentsCopied += inserted
                 report.paymentsPresent += batch.count - inserted
                 let stored = try self.payments(of: tx.query("SELECT * FROM payment WHERE id = ANY($1::bigint[])",
@@ -64,6 +64,8 @@ extension PostgresLedger {
                 }
             }
             try tx.query("SELECT setval(pg_get_serial_sequence('payment', 'id'), GREATEST((SELECT max(id) FROM payment), 1))")
+            // The copied rows enter the running budget totals (the budget lock is held).
+            try tx.execute(PostgresSchema.rebuildTotals)
             // Approvals.
             for batch in Self.chunks(approvals, Self.copyBatch) {
                 let columns = ["id", "session_id", "created_at", "expires_at", "status", "decided_at", "used_at", "used_nonce", "method",

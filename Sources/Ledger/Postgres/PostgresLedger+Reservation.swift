@@ -3,63 +3,90 @@ import PostgresClient
 import PurseCore
 
 extension PostgresLedger {
-    /// Reserves a payment: one READ COMMITTED transaction that locks the budget row (in BEGIN's
-    /// round trip), reads the session check and every usage sum in one statement, asks
-    /// `BudgetCheck`, inserts the row and commits (durably, before the lock is released).
+    /// Reserves a payment in **one round trip**, so that the budget lock is held only while the
+    /// server runs one statement, never across a client round trip or a disk flush:
     ///
-    /// Faults: the server unreachable → `ledger.unavailable`; the connection lost before COMMIT
-    /// → retried once on a fresh connection, then `ledger.connection_lost` (nothing stored);
-    /// COMMIT unanswered → `ledger.commit_unknown` (the row may exist and then counts until
-    /// reconcile releases it; the caller signs nothing); a statement timeout → `ledger.timeout`.
+    ///     BEGIN; SET LOCAL synchronous_commit = off;
+    ///     SELECT … FROM budget_lock … FOR UPDATE;          -- every reservation takes turns here
+    ///     EXECUTE purse_reserve(…);                         -- sums, check, insert, totals
+    ///     COMMIT;                                           -- releases the lock at once
+    ///     UPDATE session SET last_reserved_at = … ;         -- a synchronous commit: returns once
+    ///                                                       -- the WAL, this reservation included, is on disk
+    ///
+    /// `purse_reserve` (prepared once per connection) reads the usage sums from the running
+    /// totals (`budget_minute`, the session's columns; the statement starts after the lock was
+    /// granted, so it sees every reservation committed before), inserts the row only if each sum
+    /// is within `BudgetCheck.ceilings` (the one budget decision, the same comparisons
+    /// `BudgetCheck.refusal` makes in Swift), adds the row to the totals, and returns the sums
+    /// and the new id. A refused payment's sums then go through `BudgetCheck.refusal` for the
+    /// reason.
+    ///
+    /// Durability is unchanged: the call returns only after the synchronous commit that follows
+    /// has flushed the WAL, which holds this reservation's commit record before its own; a crash
+    /// can only lose a reservation whose caller was never answered (and so signed nothing).
+    /// Another machine may see the row before it is on disk, which can only make it refuse more.
+    /// Releasing the lock before the flush is what lets PostgreSQL group the commits of many
+    /// machines into one fsync.
+    ///
+    /// Faults: the server unreachable → `ledger.unavailable`; the script not sent, or a statement
+    /// before COMMIT failed with the connection → retried once on a fresh connection, then
+    /// `ledger.connection_lost` (nothing stored); COMMIT or the flush unanswered →
+    /// `ledger.commit_unknown` (the row may exist and then counts until reconcile releases it;
+    /// the caller signs nothing); a statement timeout → `ledger.timeout`.
     public func reserve(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
         guard p.micros.value >= 0, p.amountAtomic >= 0 else { throw .ledger(.badAmount("amount is negative")) }
         guard (0...36).contains(p.decimals) else { throw .ledger(.badAmount("token decimals \(p.decimals) are outside 0...36")) }
+        if let refusal = BudgetCheck.perRequestRefusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, limits: limits) {
+            throw .refused(refusal)
+        }
         let nowMs = LedgerTime.millis(now)
         let record = PaymentRecord(id: 0, payment: p, createdAt: LedgerTime.date(nowMs), updatedAt: LedgerTime.date(nowMs), status: .reserved)
+        let ceilings = BudgetCheck.ceilings(amount: p.micros, host: p.host, limits: limits)
+        let bounds = [nowMs - LedgerTime.dayMillis, ceilings.session.sqlBound, ceilings.daily.sqlBound, ceilings.hostDaily.sqlBound]
         let location = self.location
-        let outcome: Result<Int64, BudgetRefusal>
+        let answer: PostgresRows
         do {
-            // Two round trips: [BEGIN; lock the budget row; the sums, the session check and the
-            // next id], then [INSERT; COMMIT]. The lock is held from the first statement's grant
-            // to the durable commit, and nothing else happens in between but `BudgetCheck`.
-            outcome = try withConnection { conn in
-                let sumsSQL = "SELECT " + (try Self.usageColumns(session: conn.literal(p.sessionID),
-                                                                 windowStart: String(nowMs - LedgerTime.dayMillis),
-                                                                 host: conn.literal(p.host.name)))
-                    + ", nextval(pg_get_serial_sequence('payment', 'id'))"
-                let options = TransactionOptions(prelude: Self.lockSQL + "; " + sumsSQL)
-                return try conn.transaction(options) { tx in
-                    guard let sums = tx.preludeRows, sums.scalar != nil else {
-                        throw LedgerError.server(location: location, sqlState: nil, detail: "the budget sums came back empty")
+            answer = try withConnection { conn in
+                try conn.prepareOnce("purse_reserve", parameterTypes: Self.reserveParameterTypes, Self.reserveSQL)
+                let args = try (Self.values(record) + bounds.map { $0.map(Self.text) }).map { v in try v.map { try conn.literal($0) } ?? "NULL" }
+                // A deadlock with a transition on the same totals rows is retried (bounded).
+                for attempt in 1...3 {
+                    do {
+                        return try conn.script([
+                            "BEGIN ISOLATION LEVEL READ COMMITTED",
+                            "SET LOCAL synchronous_commit = off",
+                            Self.lockSQL,
+                            "EXECUTE purse_reserve(" + args.joined(separator: ", ") + ")",
+                            "COMMIT",
+                            "UPDATE session SET last_reserved_at = \(nowMs) WHERE id = " + (try conn.literal(p.sessionID)),
+                        ], commitIndex: 4)[3]
+                    } catch let e as PostgresError where e.isRetryable && attempt < 3 {
+                        continue
                     }
-                    guard sums.scalar == "t" else { throw LedgerError.unknownSession(p.sessionID) }
-                    let usage = try Self.usage(sums, sessionID: p.sessionID, host: p.host, location: location)
-                    if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
-                        return .failure(refusal)
-                    }
-                    guard let id = sums.rows[0].last.flatMap({ $0.flatMap { Int64($0) } }) else {
-                        throw LedgerError.server(location: location, sqlState: nil, detail: "no payment id from the sequence")
-                    }
-                    var row = record
-                    row.id = id
-                    let values = try ([Self.text(id)] + Self.values(row)).map { v in try v.map { try conn.literal($0) } ?? "NULL" }
-                    tx.commit(after: "INSERT INTO payment (id, " + Self.columns.joined(separator: ", ") + ") VALUES ("
-                              + values.joined(separator: ", ") + ")")
-                    return .success(id)
                 }
+                throw LedgerError.server(location: location, sqlState: nil, detail: "the reservation kept meeting deadlocks")
             }
         } catch {
             throw .ledger(error)
         }
-        switch outcome {
-        case let .failure(refusal): throw .refused(refusal)
-        case let .success(id):
+        guard let row = answer.rows.first, row.count == 6 else {
+            throw .ledger(.server(location: location, sqlState: nil, detail: "the reservation answered no sums"))
+        }
+        if let id = row[5].flatMap({ Int64($0) }) {
             var stored = record
             stored.id = id
             return stored
         }
+        guard row[0] == "t" else { throw .ledger(.unknownSession(p.sessionID)) }
+        let usage: BudgetUsage
+        do { usage = try Self.usage(answer, sessionID: p.sessionID, host: p.host, location: location) } catch { throw .ledger(error) }
+        guard let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) else {
+            throw .ledger(.server(location: location, sqlState: nil,
+                                  detail: "the database refused a reservation that the budget check admits (sums \(row.prefix(5).map { $0 ?? "NULL" }))"))
+        }
+        throw .refused(refusal)
     }
 
     public func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {
@@ -71,7 +98,12 @@ extension PostgresLedger {
                 var usage = try Self.usage(sums, sessionID: sessionID, host: host, location: location)
                 if allHosts {
                     let rows = try tx.query("""
-                        SELECT host, SUM(micros) FROM payment WHERE status <> 'failed' AND created_at > $1 GROUP BY host
+                        SELECT host, SUM(micros) FROM (
+                            SELECT host, micros FROM budget_minute WHERE minute > $1::bigint / 60000
+                            UNION ALL
+                            SELECT host, micros FROM payment
+                            WHERE status <> 'failed' AND created_at > $1::bigint AND created_at < ($1::bigint / 60000 + 1) * 60000
+                        ) w GROUP BY host HAVING SUM(micros) <> 0
                         """, [Self.text(windowStart)])
                     for r in rows.rows {
                         guard let h = r[0], let v = r[1].flatMap({ Int64($0) }) else { continue }
@@ -86,20 +118,60 @@ extension PostgresLedger {
     /// The budget row lock every reservation takes first.
     static let lockSQL = "SELECT id FROM budget_lock WHERE id = 1 FOR UPDATE"
 
-    /// The session check and every sum `BudgetCheck` needs, as the columns of one statement (one
-    /// round trip). The arguments are SQL: `$1`-style parameters or quoted literals.
-    static func usageColumns(session: String, windowStart: String, host: String) -> String {
+    /// The session check and every sum `BudgetCheck` needs, as the named columns of one
+    /// statement: `known`, `session_spent`, `session_pending`, `daily`, `host_daily`. The
+    /// arguments are SQL (`$n` parameters). The rolling 24 hours are the running totals of every
+    /// whole minute after the window's start, plus the rows of the minute the window starts in
+    /// that are inside it, so a sum reads at most 1,440 totals per host and one minute of rows.
+    static func usageColumns(session: String, windowStart ws: String, host: String) -> String {
         """
-        EXISTS (SELECT 1 FROM session WHERE id = \(session)),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND session_id = \(session)),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status NOT IN ('failed', 'settled') AND session_id = \(session)),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND created_at > \(windowStart)),
-            (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND host = \(host) AND created_at > \(windowStart))
+        EXISTS (SELECT 1 FROM session WHERE id = \(session)) AS known,
+            COALESCE((SELECT spent_micros FROM session WHERE id = \(session)), 0) AS session_spent,
+            COALESCE((SELECT pending_micros FROM session WHERE id = \(session)), 0) AS session_pending,
+            (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE minute > \(ws) / 60000)
+                + (SELECT COALESCE(SUM(micros), 0) FROM payment
+                   WHERE status <> 'failed' AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS daily,
+            (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND minute > \(ws) / 60000)
+                + (SELECT COALESCE(SUM(micros), 0) FROM payment
+                   WHERE status <> 'failed' AND host = \(host) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS host_daily
         """
     }
 
     /// `usageColumns` with parameters: $1 session id, $2 window start (ms), $3 host.
     static let usageSQL = "SELECT " + usageColumns(session: "$1", windowStart: "$2::bigint", host: "$3")
+
+    /// The prepared reservation: $1…$31 the payment's `columns`, $32 the window start (ms), $33
+    /// $34 $35 the session, daily and host ceilings (`BudgetCeilings.Ceiling.sqlBound`). Answers
+    /// `usageColumns` and the new id (NULL when refused or the session is unknown).
+    static let reserveSQL: String = {
+        let session = "$1", created = "$2", host = "$6", micros = "$13"
+        let params = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+        return """
+            WITH u AS (SELECT \(usageColumns(session: session, windowStart: "$32", host: host))),
+            ins AS (
+                INSERT INTO payment (id, budget_rev, \(columns.joined(separator: ", ")))
+                SELECT nextval(pg_get_serial_sequence('payment', 'id')), 2, \(params) FROM u
+                WHERE u.known AND ($33 IS NULL OR u.session_spent <= $33) AND ($34 IS NULL OR u.daily <= $34)
+                    AND ($35 IS NULL OR u.host_daily <= $35)
+                RETURNING id),
+            b AS (
+                INSERT INTO budget_minute (host, minute, micros) SELECT \(host), \(created) / 60000, \(micros) FROM ins
+                ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros),
+            t AS (
+                UPDATE session SET spent_micros = spent_micros + \(micros), pending_micros = pending_micros + \(micros)
+                WHERE id = \(session) AND EXISTS (SELECT 1 FROM ins))
+            SELECT u.known, u.session_spent, u.session_pending, u.daily, u.host_daily, (SELECT id FROM ins) FROM u
+            """
+    }()
+
+    /// `reserveSQL`'s parameter types.
+    static let reserveParameterTypes = columns.map { columnTypes[$0] ?? "text" } + ["bigint", "bigint", "bigint", "bigint"]
+
+    /// The SQL type of each column that is not text, for `reserveSQL`'s parameter list.
+    static let columnTypes: [String: String] = [
+        "created_at": "bigint", "updated_at": "bigint", "amount_atomic": "bigint", "micros": "bigint", "valid_before": "bigint",
+        "max_amount_atomic": "bigint", "decimals": "integer", "x402_version": "integer", "http_status": "integer",
+    ]
 
     /// Reads `usageSQL`'s answer; the host's sum is included when `host` is given (even at 0).
     static func usage(_ sums: PostgresRows, sessionID: String, host: HostName?, location: String) throws(LedgerError) -> BudgetUsage {

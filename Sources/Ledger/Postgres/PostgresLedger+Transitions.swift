@@ -39,7 +39,8 @@ extension PostgresLedger {
         let nowMs = LedgerTime.millis(now)
         let location = self.location
         try transaction { tx in
-            let current = try Self.lockedStatus(tx, id: id, location: location)
+            let row = try Self.lockedPayment(tx, id: id, location: location)
+            let current = row.status
             guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
             try tx.query("""
                 UPDATE payment SET status = $1, updated_at = $2, tx_hash = COALESCE($3, tx_hash), error = COALESCE($4, error),
@@ -47,6 +48,7 @@ extension PostgresLedger {
                     receipt = COALESCE($7, receipt)
                 WHERE id = $8
                 """, [change.target.rawValue, Self.text(nowMs), txHash, error, httpStatus.map(Self.text), signedPayload, receipt, Self.text(id)])
+            try Self.adjustTotals(tx, row, to: change.target, micros: row.micros)
         }
     }
 
@@ -58,18 +60,10 @@ extension PostgresLedger {
         let nowMs = LedgerTime.millis(now)
         let location = self.location
         try transaction { tx in
-            let row = try tx.query("SELECT status, amount_atomic, micros, decimals, max_amount_atomic FROM payment WHERE id = $1 FOR UPDATE",
-                                   [Self.text(id)])
-            guard let r = row.rows.first else { throw LedgerError.paymentNotFound(id: id) }
-            guard let raw = r[0], let current = PaymentStatus(rawValue: raw) else {
-                throw LedgerError.corrupt(path: location, detail: "payment \(id) has unknown status \(r[0] ?? "NULL")")
-            }
-            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
-            guard let amount = r[1].flatMap({ Int64($0) }), let micros = r[2].flatMap({ Int64($0) }), let decimals = r[3].flatMap({ Int($0) }) else {
-                throw LedgerError.corrupt(path: location, detail: "payment \(id) has a malformed amount")
-            }
-            let maxAtomic = r[4].flatMap { Int64($0) } ?? amount
-            let maxMicros = Micros(atomic: maxAtomic, decimals: decimals) ?? Micros(micros)
+            let row = try Self.lockedPayment(tx, id: id, location: location)
+            guard change.sources.contains(row.status) else { throw LedgerError.badTransition(id: id, from: row.status, to: change.target) }
+            let maxAtomic = row.maxAmountAtomic ?? row.amountAtomic
+            let maxMicros = Micros(atomic: maxAtomic, decimals: row.decimals) ?? Micros(row.micros)
             guard charge.atomic <= maxAtomic, charge.micros <= maxMicros else {
                 throw LedgerError.badAmount("payment \(id): a charge of \(charge.atomic) atomic units exceeds the signed maximum of \(maxAtomic)")
             }
@@ -80,16 +74,66 @@ extension PostgresLedger {
                 WHERE id = $9
                 """, [Self.text(nowMs), Self.text(charge.atomic), Self.text(charge.micros.value), charge.source.rawValue, charge.note, txHash,
                       httpStatus.map(Self.text), receipt, Self.text(id)])
+            try Self.adjustTotals(tx, row, to: .settled, micros: charge.micros.value)
         }
     }
 
-    /// The row's status, locked for the rest of the transaction.
-    private static func lockedStatus(_ tx: PostgresTransaction, id: Int64, location: String) throws -> PaymentStatus {
-        let rows = try tx.query("SELECT status FROM payment WHERE id = $1 FOR UPDATE", [text(id)])
-        guard let first = rows.rows.first else { throw LedgerError.paymentNotFound(id: id) }
-        guard let raw = first[0], let status = PaymentStatus(rawValue: raw) else {
-            throw LedgerError.corrupt(path: location, detail: "payment \(id) has unknown status \(first[0] ?? "NULL")")
+    /// What a transition needs of a payment row, read with the row locked for the rest of the
+    /// transaction.
+    struct LockedPayment {
+        let id: Int64
+        let status: PaymentStatus
+        let micros: Int64
+        let amountAtomic: Int64
+        let maxAmountAtomic: Int64?
+        let decimals: Int
+        let host: String
+        let createdAt: Int64
+        let sessionID: String
+    }
+
+    /// The row, locked for the rest of the transaction.
+    private static func lockedPayment(_ tx: PostgresTransaction, id: Int64, location: String) throws -> LockedPayment {
+        let rows = try tx.query("""
+            SELECT status, micros, amount_atomic, max_amount_atomic, decimals, host, created_at, session_id FROM payment WHERE id = $1 FOR UPDATE
+            """, [text(id)])
+        guard let r = rows.rows.first, r.count == 8 else { throw LedgerError.paymentNotFound(id: id) }
+        guard let raw = r[0], let status = PaymentStatus(rawValue: raw) else {
+            throw LedgerError.corrupt(path: location, detail: "payment \(id) has unknown status \(r[0] ?? "NULL")")
         }
-        return status
+        guard let micros = r[1].flatMap({ Int64($0) }), let amount = r[2].flatMap({ Int64($0) }), let decimals = r[4].flatMap({ Int($0) }),
+              let host = r[5], let created = r[6].flatMap({ Int64($0) }), let session = r[7] else {
+            throw LedgerError.corrupt(path: location, detail: "payment \(id) has a malformed amount, host, time or session")
+        }
+        return LockedPayment(id: id, status: status, micros: micros, amountAtomic: amount, maxAmountAtomic: r[3].flatMap { Int64($0) },
+                             decimals: decimals, host: host, createdAt: created, sessionID: session)
+    }
+
+    /// Moves the running totals (`budget_minute`, the session's spent and pending micros) by
+    /// what the row's change of status and amount moves, in the same transaction as the change
+    /// (sent with its COMMIT, so the totals rows stay locked for that last round trip only): the
+    /// totals always equal the sums of the rows, which `health` checks.
+    ///
+    /// A change that adds to what counts (reconcile finding a released payment on chain, or a
+    /// larger charge) first takes the budget lock, like a reservation: a reservation's sums
+    /// are read under that lock, so none can miss an increase committed while it checks. A
+    /// change that only releases needs no lock: a reservation that misses it refuses more, not
+    /// less.
+    static func adjustTotals(_ tx: PostgresTransaction, _ row: LockedPayment, to status: PaymentStatus, micros: Int64) throws {
+        let spent = (status.counts ? micros : 0) - (row.status.counts ? row.micros : 0)
+        let pending = (status.isPending ? micros : 0) - (row.status.isPending ? row.micros : 0)
+        var script: [String] = []
+        if spent > 0 { script.append(lockSQL) }
+        if spent != 0 {
+            script.append("""
+                INSERT INTO budget_minute (host, minute, micros) VALUES (\(try tx.connection.literal(row.host)), \(row.createdAt / 60000), \(spent))
+                ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros
+                """)
+        }
+        if spent != 0 || pending != 0 {
+            script.append("UPDATE session SET spent_micros = spent_micros + \(spent), pending_micros = pending_micros + \(pending) WHERE id = "
+                          + (try tx.connection.literal(row.sessionID)))
+        }
+        if !script.isEmpty { tx.commit(after: script.joined(separator: "; ")) }
     }
 }

@@ -110,7 +110,64 @@ enum PostgresSchema {
             );
             CREATE INDEX approval_status_created_at ON approval (status, created_at);
             """),
+        Migration(id: "v2", sql: """
+            -- Running budget totals, kept in the same transactions that change the payments, so
+            -- that a reservation reads a handful of rows under the budget lock rather than every
+            -- payment of the day: counting micros (status <> 'failed') per host and creation
+            -- minute, and per session its counting and its pending (reserved, sent, unknown) micros.
+            --
+            -- First, fence out builds that do not keep the totals: their INSERT names no
+            -- budget_rev and now fails, so a process left running through an upgrade refuses to
+            -- pay instead of reserving past totals it does not update (rows before this are rev
+            -- 1). ALTER TABLE also locks the payments until this migration commits, so none is
+            -- written between the totals being built and the fence.
+            ALTER TABLE payment ADD COLUMN budget_rev smallint NOT NULL DEFAULT 1;
+            ALTER TABLE payment ALTER COLUMN budget_rev DROP DEFAULT;
+            CREATE TABLE budget_minute (
+                host text NOT NULL,
+                minute bigint NOT NULL,               -- created_at / 60000 of the payments counted
+                micros bigint NOT NULL,
+                PRIMARY KEY (host, minute)
+            );
+            CREATE INDEX budget_minute_minute ON budget_minute (minute) INCLUDE (micros);
+            ALTER TABLE session ADD COLUMN spent_micros bigint NOT NULL DEFAULT 0,
+                ADD COLUMN pending_micros bigint NOT NULL DEFAULT 0,
+                ADD COLUMN last_reserved_at bigint;
+            \(rebuildTotals);
+            """),
     ]
+
+    /// Recomputes the running totals of migration v2 from the payments: what the migration
+    /// starts them with, and what `purse ledger copy` runs after copying rows in (both holding
+    /// the payments still). The totals: counting micros (status <> 'failed') per host and
+    /// creation minute; per session, its counting and its pending (reserved, sent, unknown) micros.
+    static let rebuildTotals = """
+        DELETE FROM budget_minute;
+        INSERT INTO budget_minute (host, minute, micros)
+            SELECT host, created_at / 60000, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END)
+            FROM payment GROUP BY host, created_at / 60000;
+        UPDATE session s SET spent_micros = COALESCE(t.spent, 0), pending_micros = COALESCE(t.pending, 0)
+        FROM session s2 LEFT JOIN (
+            SELECT session_id, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS spent,
+                   SUM(CASE WHEN status IN ('reserved', 'sent', 'unknown') THEN micros ELSE 0 END) AS pending
+            FROM payment GROUP BY session_id) t ON t.session_id = s2.id
+        WHERE s.id = s2.id
+        """
+
+    /// How many totals differ from the sums of the payments, as two columns (minute totals,
+    /// sessions); `health` reports any that do.
+    static let totalsDrift = """
+        (SELECT count(*) FROM (
+            SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS micros
+            FROM payment GROUP BY host, created_at / 60000) p
+         FULL JOIN budget_minute b ON b.host = p.host AND b.minute = p.minute
+         WHERE COALESCE(p.micros, 0) <> COALESCE(b.micros, 0)),
+        (SELECT count(*) FROM session s LEFT JOIN (
+            SELECT session_id, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS spent,
+                   SUM(CASE WHEN status IN ('reserved', 'sent', 'unknown') THEN micros ELSE 0 END) AS pending
+            FROM payment GROUP BY session_id) t ON t.session_id = s.id
+         WHERE s.spent_micros <> COALESCE(t.spent, 0) OR s.pending_micros <> COALESCE(t.pending, 0))
+        """
 
     /// The ids this build knows.
     static var known: Set<String> { Set(migrations.map(\.id)) }

@@ -9,19 +9,30 @@
 public enum BudgetCheck {
     /// The first limit the payment would break, or nil when it fits every window.
     public static func refusal(amount: Micros, host: HostName, symbol: String, usage: BudgetUsage, limits: BudgetLimits) -> BudgetRefusal? {
-        func refusal(_ limit: BudgetRefusal.Limit, _ cap: Micros, spent: Micros) -> BudgetRefusal {
-            BudgetRefusal(limit: limit, limitAmount: cap, spent: spent, requested: amount, host: host, symbol: symbol)
+        func refusal(_ limit: BudgetRefusal.Limit, _ cap: Micros?, spent: Micros) -> BudgetRefusal {
+            BudgetRefusal(limit: limit, limitAmount: cap ?? .zero, spent: spent, requested: amount, host: host, symbol: symbol)
         }
-        func exceeds(_ spent: Micros, _ cap: Micros) -> Bool {
-            guard let total = spent.adding(amount) else { return true }
-            return total > cap
-        }
-        if let cap = limits.perRequest, amount > cap { return refusal(.perRequest, cap, spent: .zero) }
-        if let cap = limits.session, exceeds(usage.sessionSpent, cap) { return refusal(.session, cap, spent: usage.sessionSpent) }
-        if let cap = limits.daily, exceeds(usage.dailySpent, cap) { return refusal(.daily, cap, spent: usage.dailySpent) }
-        if let cap = limits.perHostDaily[host], exceeds(usage.hostSpent(host), cap) {
-            return refusal(.hostDaily, cap, spent: usage.hostSpent(host))
-        }
+        if let refused = perRequestRefusal(amount: amount, host: host, symbol: symbol, limits: limits) { return refused }
+        let c = ceilings(amount: amount, host: host, limits: limits)
+        if !c.session.admits(usage.sessionSpent) { return refusal(.session, limits.session, spent: usage.sessionSpent) }
+        if !c.daily.admits(usage.dailySpent) { return refusal(.daily, limits.daily, spent: usage.dailySpent) }
+        if !c.hostDaily.admits(usage.hostSpent(host)) { return refusal(.hostDaily, limits.perHostDaily[host], spent: usage.hostSpent(host)) }
         return nil
+    }
+
+    /// The windows' ceilings for a payment of `amount` to `host`: what `refusal` compares each
+    /// sum with, for a backend that compares inside its insert (the per-request cap is not among
+    /// them; it needs no sum and is checked first).
+    public static func ceilings(amount: Micros, host: HostName, limits: BudgetLimits) -> BudgetCeilings {
+        BudgetCeilings(session: .init(cap: limits.session, amount: amount),
+                       daily: .init(cap: limits.daily, amount: amount),
+                       hostDaily: .init(cap: limits.perHostDaily[host], amount: amount))
+    }
+
+    /// The per-request refusal alone: a payment above the per-request cap is refused before any
+    /// sum is read.
+    public static func perRequestRefusal(amount: Micros, host: HostName, symbol: String, limits: BudgetLimits) -> BudgetRefusal? {
+        guard let cap = limits.perRequest, amount > cap else { return nil }
+        return BudgetRefusal(limit: .perRequest, limitAmount: cap, spent: .zero, requested: amount, host: host, symbol: symbol)
     }
 }

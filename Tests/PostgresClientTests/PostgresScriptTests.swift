@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import PostgresClient
+
+/// `PostgresConnection.script`: a transaction sent in one round trip, and what its outcome is
+/// when a statement fails or the connection breaks before or after its COMMIT.
+@Suite(.enabled(if: PG.available, PG.skipReason), .timeLimit(.minutes(2)))
+struct PostgresScriptTests {
+    @Test func everyStatementAnswersInOrder() throws {
+        let conn = try PG.connect()
+        let answers = try conn.script(["BEGIN", "SELECT 1 AS one", "SELECT 'a', NULL", "COMMIT", "SELECT 2"], commitIndex: 3)
+        #expect(answers.count == 5)
+        #expect(answers[1].rows == [["1"]] && answers[1].columns == ["one"])
+        #expect(answers[2].rows == [["a", nil]])
+        #expect(answers[3].commandTag == "COMMIT")
+        #expect(answers[4].scalar == "2")
+        #expect(!conn.inTransaction)
+    }
+
+    @Test func aFailureBeforeCommitRollsBackAndLeavesTheConnectionUsable() throws {
+        let admin = try PG.connect()
+        let table = PG.uniqueName("script_rollback")
+        try admin.execute("CREATE TABLE \(table) (id int)")
+        defer { _ = try? admin.execute("DROP TABLE \(table)") }
+        let conn = try PG.connect()
+        let e = expectPG(.queryFailed) {
+            _ = try conn.script(["BEGIN", "INSERT INTO \(table) VALUES (1)", "SELECT 1 / 0", "COMMIT", "INSERT INTO \(table) VALUES (2)"],
+                                commitIndex: 3)
+        }
+        #expect(e?.sqlState == "22012" && e?.mayHaveCommitted == false)
+        #expect(!conn.inTransaction)
+        #expect(try conn.query("SELECT count(*) FROM \(table)").scalar == "0", "neither the transaction nor what followed ran")
+    }
+
+    @Test func aFailureAfterCommitLeavesTheOutcomeUnknown() throws {
+        let admin = try PG.connect()
+        let table = PG.uniqueName("script_after")
+        try admin.execute("CREATE TABLE \(table) (id int)")
+        defer { _ = try? admin.execute("DROP TABLE \(table)") }
+        let conn = try PG.connect()
+        let e = expectPG(.commitUnknown) {
+            _ = try conn.script(["BEGIN", "INSERT INTO \(table) VALUES (1)", "COMMIT", "SELECT 1 / 0"], commitIndex: 2)
+        }
+        #expect(e?.mayHaveCommitted == true)
+        #expect(try admin.query("SELECT count(*) FROM \(table)").scalar == "1", "the COMMIT itself went through")
+    }
+
+    @Test func aConnectionKilledBeforeCommitCommittedNothing() throws {
+        let admin = try PG.connect()
+        let table = PG.uniqueName("script_killed")
+        try admin.execute("CREATE TABLE \(table) (id int PRIMARY KEY); INSERT INTO \(table) VALUES (1)")
+        defer { _ = try? admin.execute("DROP TABLE \(table)") }
+        // The admin holds the row's lock, so the script waits on it before its COMMIT.
+        let holder = try PG.connect()
+        try holder.execute("BEGIN; SELECT id FROM \(table) WHERE id = 1 FOR UPDATE")
+        let conn = try PG.connect()
+        let pid = try #require(conn.backendPID)
+        let outcome = Locked<Result<[PostgresRows], PostgresError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.set(Result { () throws(PostgresError) in
+                try conn.script(["BEGIN", "SELECT id FROM \(table) WHERE id = 1 FOR UPDATE", "INSERT INTO \(table) VALUES (2)", "COMMIT"],
+                                commitIndex: 3)
+            })
+            done.signal()
+        }.start()
+        // Wait (bounded) until the script's backend is blocked on the lock, then kill it.
+        let deadline = Date().addingTimeInterval(20)
+        while try admin.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1", [String(pid)]).scalar != "Lock" {
+            try #require(Date() < deadline, "the script never waited on the lock")
+            usleep(5_000)
+        }
+        #expect(try admin.query("SELECT pg_terminate_backend($1, 5000)", [String(pid)]).scalar == "t")
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        try holder.execute("ROLLBACK")
+        guard case let .failure(e)? = outcome.value else { Issue.record("the script did not fail: \(String(describing: outcome.value))"); return }
+        #expect(e.kind == .connectionLost && e.mayHaveCommitted == false, "\(e)")
+        #expect(try admin.query("SELECT count(*) FROM \(table)").scalar == "1")
+    }
+
+    @Test func aScriptIsRefusedInsideATransactionOrWithoutItsCommit() throws {
+        let conn = try PG.connect()
+        expectPG(.invalidState) { _ = try conn.script(["SELECT 1"], commitIndex: 1) }
+        try conn.execute("BEGIN")
+        expectPG(.invalidState) { _ = try conn.script(["SELECT 1", "COMMIT"], commitIndex: 1) }
+        try conn.execute("ROLLBACK")
+    }
+
+    @Test func aStatementIsPreparedOncePerConnection() throws {
+        let conn = try PG.connect()
+        try conn.prepareOnce("purse_test_add", parameterTypes: ["bigint", "bigint"], "SELECT $1 + $2")
+        try conn.prepareOnce("purse_test_add", parameterTypes: ["bigint", "bigint"], "SELECT $1 + $2") // A second PREPARE would fail.
+        #expect(try conn.execute("EXECUTE purse_test_add(40, 2)").scalar == "42")
+    }
+}
+
+/// A value shared with a thread.
+private final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T { lock.withLock { stored } }
+    func set(_ v: T) { lock.withLock { stored = v } }
+}
