@@ -7,13 +7,13 @@ extension PostgresLedger {
     /// server runs one statement, never across a client round trip or a disk flush:
     ///
     ///     BEGIN; SET LOCAL synchronous_commit = off;
-    ///     SELECT … FROM budget_lock … FOR UPDATE;          -- every reservation takes turns here
-    ///     EXECUTE purse_reserve(…);                         -- sums, check, insert, totals
-    ///     COMMIT;                                           -- releases the lock at once
-    ///     UPDATE session SET last_reserved_at = … ;         -- a synchronous commit: returns once
-    ///                                                       -- the WAL, this reservation included, is on disk
+    ///     EXECUTE purse_budget_lock;        -- SELECT … FOR UPDATE: every reservation takes turns here
+    ///     EXECUTE purse_reserve(…);         -- sums, check, insert, totals
+    ///     COMMIT;                           -- releases the lock at once
+    ///     EXECUTE purse_flush;              -- a WAL record in a synchronous commit: returns once
+    ///                                       -- the WAL, this reservation included, is on disk
     ///
-    /// `purse_reserve` (prepared once per connection) reads the usage sums from the running
+    /// The statements are prepared once per connection (planned once). `purse_reserve` reads the usage sums from the running
     /// totals (`budget_minute`, the session's columns; the statement starts after the lock was
     /// granted, so it sees every reservation committed before), inserts the row only if each sum
     /// is within `BudgetCheck.ceilings` (the one budget decision, the same comparisons
@@ -49,7 +49,9 @@ extension PostgresLedger {
         let answer: PostgresRows
         do {
             answer = try withConnection { conn in
+                try conn.prepareOnce("purse_budget_lock", parameterTypes: [], Self.lockSQL)
                 try conn.prepareOnce("purse_reserve", parameterTypes: Self.reserveParameterTypes, Self.reserveSQL)
+                try conn.prepareOnce("purse_flush", parameterTypes: [], Self.flushSQL)
                 let args = try (Self.values(record) + bounds.map { $0.map(Self.text) }).map { v in try v.map { try conn.literal($0) } ?? "NULL" }
                 // A deadlock with a transition on the same totals rows is retried (bounded).
                 for attempt in 1...3 {
@@ -57,10 +59,10 @@ extension PostgresLedger {
                         return try conn.script([
                             "BEGIN ISOLATION LEVEL READ COMMITTED",
                             "SET LOCAL synchronous_commit = off",
-                            Self.lockSQL,
+                            "EXECUTE purse_budget_lock",
                             "EXECUTE purse_reserve(" + args.joined(separator: ", ") + ")",
                             "COMMIT",
-                            "UPDATE session SET last_reserved_at = \(nowMs) WHERE id = " + (try conn.literal(p.sessionID)),
+                            "EXECUTE purse_flush",
                         ], commitIndex: 4)[3]
                     } catch let e as PostgresError where e.isRetryable && attempt < 3 {
                         continue
@@ -115,39 +117,46 @@ extension PostgresLedger {
         }
     }
 
+    /// What confirms a reservation's durability after its asynchronous commit: a transaction
+    /// whose only write is a WAL message (no table row, so nothing to clean up), committed
+    /// synchronously, so it returns once the WAL up to its own commit record (which follows the
+    /// reservation's) is flushed.
+    static let flushSQL = "SELECT pg_logical_emit_message(true, 'purse', 'reserved')"
+
     /// The budget row lock every reservation takes first.
     static let lockSQL = "SELECT id FROM budget_lock WHERE id = 1 FOR UPDATE"
 
-    /// The session check and every sum `BudgetCheck` needs, as the named columns of one
-    /// statement: `known`, `session_spent`, `session_pending`, `daily`, `host_daily`. The
-    /// arguments are SQL (`$n` parameters). The rolling 24 hours are the running totals of every
-    /// whole minute after the window's start, plus the rows of the minute the window starts in
-    /// that are inside it, so a sum reads at most 1,440 totals per host and one minute of rows.
-    static func usageColumns(session: String, windowStart ws: String, host: String) -> String {
+    /// The session check and every sum `BudgetCheck` needs, as one statement's named columns:
+    /// `known`, `session_spent`, `session_pending`, `daily`, `host_daily`. The arguments are SQL
+    /// (`$n` parameters). The session's totals come from its row (looked up once, by its key);
+    /// the rolling 24 hours are the running totals of every whole minute after the window's
+    /// start, plus the rows of the minute the window starts in that are inside it, so a sum
+    /// reads at most 1,440 totals per host and one minute of rows.
+    static func usageSelect(session: String, windowStart ws: String, host: String) -> String {
         """
-        EXISTS (SELECT 1 FROM session WHERE id = \(session)) AS known,
-            COALESCE((SELECT spent_micros FROM session WHERE id = \(session)), 0) AS session_spent,
-            COALESCE((SELECT pending_micros FROM session WHERE id = \(session)), 0) AS session_pending,
+        SELECT s.id IS NOT NULL AS known, COALESCE(s.spent_micros, 0) AS session_spent,
+            COALESCE(s.pending_micros, 0) AS session_pending,
             (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE minute > \(ws) / 60000)
                 + (SELECT COALESCE(SUM(micros), 0) FROM payment
                    WHERE status <> 'failed' AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS daily,
             (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND minute > \(ws) / 60000)
                 + (SELECT COALESCE(SUM(micros), 0) FROM payment
                    WHERE status <> 'failed' AND host = \(host) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS host_daily
+        FROM (SELECT 1) AS one LEFT JOIN session s ON s.id = \(session)
         """
     }
 
-    /// `usageColumns` with parameters: $1 session id, $2 window start (ms), $3 host.
-    static let usageSQL = "SELECT " + usageColumns(session: "$1", windowStart: "$2::bigint", host: "$3")
+    /// `usageSelect` with parameters: $1 session id, $2 window start (ms), $3 host.
+    static let usageSQL = usageSelect(session: "$1", windowStart: "$2::bigint", host: "$3")
 
     /// The prepared reservation: $1…$31 the payment's `columns`, $32 the window start (ms), $33
     /// $34 $35 the session, daily and host ceilings (`BudgetCeilings.Ceiling.sqlBound`). Answers
-    /// `usageColumns` and the new id (NULL when refused or the session is unknown).
+    /// `usageSelect`'s columns and the new id (NULL when refused or the session is unknown).
     static let reserveSQL: String = {
         let session = "$1", created = "$2", host = "$6", micros = "$13"
         let params = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
         return """
-            WITH u AS (SELECT \(usageColumns(session: session, windowStart: "$32", host: host))),
+            WITH u AS (\(usageSelect(session: session, windowStart: "$32", host: host))),
             ins AS (
                 INSERT INTO payment (id, budget_rev, \(columns.joined(separator: ", ")))
                 SELECT nextval(pg_get_serial_sequence('payment', 'id')), 2, \(params) FROM u

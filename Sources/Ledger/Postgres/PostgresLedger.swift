@@ -56,6 +56,9 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
         let given = parsed.options ?? ""
         if !given.contains("statement_timeout") { extra.append("-c statement_timeout=30000") }
         if !given.contains("idle_in_transaction_session_timeout") { extra.append("-c idle_in_transaction_session_timeout=15000") }
+        // The reservation is a prepared statement run thousands of times: plan it once, not per
+        // execution (only named prepared statements are affected).
+        if !given.contains("plan_cache_mode") { extra.append("-c plan_cache_mode=force_generic_plan") }
         if !extra.isEmpty { parsed.options = ([given] + extra).filter { !$0.isEmpty }.joined(separator: " ") }
         connectionConfig = parsed
         self.password = password

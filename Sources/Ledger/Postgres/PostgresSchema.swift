@@ -123,16 +123,24 @@ enum PostgresSchema {
             -- written between the totals being built and the fence.
             ALTER TABLE payment ADD COLUMN budget_rev smallint NOT NULL DEFAULT 1;
             ALTER TABLE payment ALTER COLUMN budget_rev DROP DEFAULT;
+            -- The reservation checks its session in the statement that inserts it (under the
+            -- budget lock), and health() reports any payment whose session is missing; the
+            -- foreign key's trigger repeated that lookup for every insert, inside the lock.
+            ALTER TABLE payment DROP CONSTRAINT IF EXISTS payment_session_id_fkey;
+            --
+            -- The totals are updated by every reservation, so no index covers micros and the
+            -- pages keep room: each update stays a heap-only (HOT) one, with no new index entry
+            -- for the sums to step over.
             CREATE TABLE budget_minute (
                 host text NOT NULL,
                 minute bigint NOT NULL,               -- created_at / 60000 of the payments counted
                 micros bigint NOT NULL,
                 PRIMARY KEY (host, minute)
-            );
-            CREATE INDEX budget_minute_minute ON budget_minute (minute) INCLUDE (micros);
+            ) WITH (fillfactor = 50);
+            CREATE INDEX budget_minute_minute ON budget_minute (minute);
+            ALTER TABLE session SET (fillfactor = 70);
             ALTER TABLE session ADD COLUMN spent_micros bigint NOT NULL DEFAULT 0,
-                ADD COLUMN pending_micros bigint NOT NULL DEFAULT 0,
-                ADD COLUMN last_reserved_at bigint;
+                ADD COLUMN pending_micros bigint NOT NULL DEFAULT 0;
             \(rebuildTotals);
             """),
     ]
