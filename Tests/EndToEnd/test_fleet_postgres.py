@@ -236,6 +236,10 @@ def test_ten_thousand_reservations_from_sixteen_processes(pg_db):
     assert total == limit, f"{total - limit} micro-units over the budget"
     assert psql(pg_db, "SELECT count(*) FROM payment") == "9000"
     assert psql(pg_db, "SELECT count(*) FROM session WHERE kind = 'bench'") == "16"
+    # The running totals the reservations checked equal the rows, per minute and per session.
+    assert int(psql(pg_db, "SELECT COALESCE(SUM(micros), 0) FROM budget_minute")) == limit
+    assert psql(pg_db, """SELECT count(*) FROM session s WHERE s.spent_micros <>
+                          (SELECT COALESCE(SUM(micros), 0) FROM payment p WHERE p.session_id = s.id AND p.status <> 'failed')""") == "0"
 
 
 # ---- Must show 3: PostgreSQL restarted in the middle of the race ----------------------------------
