@@ -99,4 +99,19 @@ import Testing
         let file = LedgerAdvice.healthFix(location: "/tmp/p.db", health: health(integrity: true, writable: false))
         #expect(file == "make /tmp/p.db and its directory writable")
     }
+
+    /// A shared ledger across the network must verify its server; locally, or over a unix
+    /// socket, nothing to warn about.
+    @Test func anUnverifiedRemoteLedgerIsWarnedAbout() throws {
+        #expect(LedgerAdvice.weakTLSWarning(location: Self.url) == nil)
+        #expect(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@db.internal/fleet?sslmode=verify-ca&sslrootcert=/ca.pem") == nil)
+        #expect(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@127.0.0.1:5432/fleet") == nil)
+        #expect(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@localhost/fleet?sslmode=disable") == nil)
+        #expect(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@%2Frun%2Fpostgresql/fleet") == nil)
+        #expect(LedgerAdvice.weakTLSWarning(location: "/var/lib/purse/purse.db") == nil)
+        let none = try #require(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@db.internal:6543/fleet"))
+        #expect(none.contains("db.internal:6543") && none.contains("prefer (the default)") && none.contains("verify-full"))
+        let require = try #require(LedgerAdvice.weakTLSWarning(location: "postgresql://purse@db.internal/fleet?sslmode=require"))
+        #expect(require.contains("not verified") && require.contains("sslmode require"))
+    }
 }

@@ -254,6 +254,10 @@ public struct Doctor: Sendable {
                 + (health.writable ? "writable" : "not writable")
             if health.integrityOK && health.writable && health.schemaVersion == health.latestSchemaVersion {
                 checks.append(DoctorCheck(id: "ledger", title: "ledger", status: .ok, detail: detail))
+                if let warning = LedgerAdvice.weakTLSWarning(location: raw) {
+                    checks.append(DoctorCheck(id: "ledger_tls", title: "ledger TLS", status: .warn, detail: warning,
+                                              fix: "add sslmode=verify-full&sslrootcert=PATH (the server's CA) to the ledger URL"))
+                }
             } else {
                 checks.append(DoctorCheck(id: "ledger", title: "ledger", status: .fail, detail: detail,
                                           fix: LedgerAdvice.healthFix(location: raw, health: health)))

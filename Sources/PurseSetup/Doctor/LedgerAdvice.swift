@@ -58,6 +58,23 @@ enum LedgerAdvice {
         return "run any `purse` command with --db \(shown) once to bring its schema up to date"
     }
 
+    /// A warning for a PostgreSQL ledger reached over the network without a verified server:
+    /// whoever sits between this machine and the server could read the spend log and forge the
+    /// budget sums every machine trusts. Nil for SQLite, unix sockets, loopback addresses and
+    /// `verify-ca` / `verify-full`.
+    static func weakTLSWarning(location: String) -> String? {
+        guard LedgerStore.isPostgres(location), let url = try? PostgresConfig(url: location), !url.isUnixSocket else { return nil }
+        let host = url.host ?? "localhost"
+        if ["localhost", "127.0.0.1", "::1"].contains(host.lowercased()) || host.hasPrefix("127.") { return nil }
+        switch url.sslMode {
+        case .verifyCA?, .verifyFull?: return nil
+        case .disable?, .allow?, .prefer?, .require?, nil:
+            let mode = url.sslMode?.rawValue ?? "prefer (the default)"
+            let what = url.sslMode == .require ? "encrypted, but the server is not verified" : "may not even be encrypted"
+            return "the connection to \(serverText(url)) \(what) (sslmode \(mode)): anyone in between could read the spend log or change the budget sums every machine relies on; use sslmode=verify-full with sslrootcert=CA.pem"
+        }
+    }
+
     /// "at HOST:PORT" or "on the socket DIR", for messages.
     static func serverText(_ url: PostgresConfig) -> String {
         if url.isUnixSocket { return "on the socket in \(url.host ?? "")" + (url.port.map { " (port \($0))" } ?? "") }
