@@ -87,6 +87,25 @@ import Testing
         #expect(f.paidAnswered(.delivered(receipt: receipt, receiptProblem: nil)) == .finish(expected))
     }
 
+    /// A success receipt for another chain does not settle the row: the hash proves nothing
+    /// about this authorization, so the row stays unknown (counted) for reconcile. The legacy v1
+    /// name of the same network, or no network at all, settles as before.
+    @Test(arguments: [("eip155:1", false), ("base-sepolia", true), ("eip155:84532", true), (nil, true)] as [(String?, Bool)])
+    func aReceiptForAnotherNetworkDoesNotSettle(network: String?, settles: Bool) throws {
+        var f = flow()
+        let (_, plan) = try toPaid(&f)
+        var doc: JSONObject = ["success": true, "transaction": .string("0x" + String(repeating: "ab", count: 32))]
+        if let network { doc["network"] = .string(network) }
+        let receipt = try SettlementResponse.decode(Base64.encode(JSONValue.object(doc).encodedBytes()), field: "PAYMENT-RESPONSE")
+        guard case let .finish(outcome) = f.paidAnswered(.delivered(receipt: receipt, receiptProblem: nil)) else { Issue.record("not finished"); return }
+        #expect(outcome.kind == .paid)
+        if settles {
+            #expect(outcome.resolution == .settle(transaction: "0x" + String(repeating: "ab", count: 32)))
+        } else {
+            #expect(outcome.resolution == .unknown("the receipt reports settlement on eip155:1, but the payment was signed for eip155:84532; reconcile will ask the chain"))
+        }
+    }
+
     @Test func deliveredWithoutReceiptIsPaidButUnknownInTheLedger() throws {
         var f = flow()
         let (_, plan) = try toPaid(&f)

@@ -222,7 +222,7 @@ public struct PaymentFlow: Sendable {
         switch answer {
         case let .delivered(receipt, problem):
             if let receipt, receipt.success {
-                return finish(paid(plan, .paid, receipt: receipt, resolution: .settle(transaction: receipt.transaction), attempts: attempt))
+                return finish(paid(plan, .paid, receipt: receipt, resolution: Self.settlement(receipt, plan: plan), attempts: attempt))
             }
             let why = problem.map { "the receipt could not be read (\($0))" }
                 ?? (receipt == nil ? "the server sent no receipt" : "the receipt says the payment did not settle (\(receipt?.errorReason ?? "no reason"))")
@@ -240,7 +240,7 @@ public struct PaymentFlow: Sendable {
             return finish(paid(plan, .unknown(reason: why), receipt: receipt, resolution: .unknown(why), attempts: attempt))
         case let .serverError(status, receipt):
             if let receipt, receipt.success {
-                return finish(paid(plan, .notDelivered(status: status), receipt: receipt, resolution: .settle(transaction: receipt.transaction), attempts: attempt))
+                return finish(paid(plan, .notDelivered(status: status), receipt: receipt, resolution: Self.settlement(receipt, plan: plan), attempts: attempt))
             }
             if attempt < context.maxPaidAttempts {
                 state = .awaitingPaid(plan, payload, attempt: attempt + 1, ambiguous: true)
@@ -249,7 +249,7 @@ public struct PaymentFlow: Sendable {
             return finish(unconfirmed(plan, status: status, receipt: receipt, attempts: attempt))
         case let .unexpected(status, receipt):
             if let receipt, receipt.success {
-                return finish(paid(plan, .notDelivered(status: status), receipt: receipt, resolution: .settle(transaction: receipt.transaction), attempts: attempt))
+                return finish(paid(plan, .notDelivered(status: status), receipt: receipt, resolution: Self.settlement(receipt, plan: plan), attempts: attempt))
             }
             return finish(unconfirmed(plan, status: status, receipt: receipt, attempts: attempt))
         case let .unreadable(reason):
@@ -357,6 +357,18 @@ public struct PaymentFlow: Sendable {
         }
         return FlowOutcome(kind: kind, plan: plan, receipt: receipt, resolution: resolution, signatures: signatures, paidAttempts: attempts,
                            receiptEvidence: evidence, charge: charge)
+    }
+
+    /// What a successful receipt settles: its transaction, unless it names another network than
+    /// the one the payment was signed for. A hash from another chain proves nothing about this
+    /// authorization, so the row stays counted as unknown and reconcile asks the right chain.
+    /// A network the receipt leaves out, or writes in a form Purse does not know, is not held
+    /// against it.
+    static func settlement(_ receipt: SettlementResponse, plan: PaymentPlan) -> FlowOutcome.Resolution {
+        if let named = receipt.network, let network = Network.parse(named), let signed = plan.requirement.network, network != signed {
+            return .unknown("the receipt reports settlement on \(network.caip2), but the payment was signed for \(signed.caip2); reconcile will ask the chain")
+        }
+        return .settle(transaction: receipt.transaction)
     }
 
     private func unconfirmed(_ plan: PaymentPlan, status: Int, receipt: SettlementResponse?, attempts: Int) -> FlowOutcome {
