@@ -4,22 +4,25 @@ import PurseCore
 
 extension PostgresLedger {
     /// Reserves a payment in **one round trip**, so that the budget lock is held only while the
-    /// server runs one statement, never across a client round trip or a disk flush:
+    /// server runs one small statement, never across a client round trip, an index-heavy insert
+    /// or a disk flush:
     ///
     ///     BEGIN; SET LOCAL synchronous_commit = off;
+    ///     EXECUTE purse_insert(…);          -- the row, invisible to others until COMMIT
     ///     EXECUTE purse_budget_lock;        -- SELECT … FOR UPDATE: every reservation takes turns here
-    ///     EXECUTE purse_reserve(…);         -- sums, check, insert, totals
+    ///     EXECUTE purse_reserve(…);         -- sums, check; the row joins the totals or is deleted
     ///     COMMIT;                           -- releases the lock at once
     ///     EXECUTE purse_flush;              -- a WAL record in a synchronous commit: returns once
     ///                                       -- the WAL, this reservation included, is on disk
     ///
-    /// The statements are prepared once per connection (planned once). `purse_reserve` reads the usage sums from the running
-    /// totals (`budget_minute`, the session's columns; the statement starts after the lock was
-    /// granted, so it sees every reservation committed before), inserts the row only if each sum
-    /// is within `BudgetCheck.ceilings` (the one budget decision, the same comparisons
-    /// `BudgetCheck.refusal` makes in Swift), adds the row to the totals, and returns the sums
-    /// and the new id. A refused payment's sums then go through `BudgetCheck.refusal` for the
-    /// reason.
+    /// The statements are prepared once per connection (planned once). `purse_reserve` reads the
+    /// usage sums from the running totals (`budget_minute`, the session's columns; the statement
+    /// starts after the lock was granted, so it sees every reservation committed before; the
+    /// row inserted just before is in none of the sums), and keeps the row only if each sum is
+    /// within `BudgetCheck.ceilings` (the one budget decision, the same comparisons
+    /// `BudgetCheck.refusal` makes in Swift), adding it to the totals; otherwise it deletes it, so
+    /// a refusal commits nothing. It returns the sums and the id; a refused payment's sums then go
+    /// through `BudgetCheck.refusal` for the reason.
     ///
     /// Durability is unchanged: the call returns only after the synchronous commit that follows
     /// has flushed the WAL, which holds this reservation's commit record before its own; a crash
@@ -49,21 +52,26 @@ extension PostgresLedger {
         let answer: PostgresRows
         do {
             answer = try withConnection { conn in
+                try conn.prepareOnce("purse_insert", parameterTypes: Self.insertParameterTypes, Self.insertSQL)
                 try conn.prepareOnce("purse_budget_lock", parameterTypes: [], Self.lockSQL)
                 try conn.prepareOnce("purse_reserve", parameterTypes: Self.reserveParameterTypes, Self.reserveSQL)
                 try conn.prepareOnce("purse_flush", parameterTypes: [], Self.flushSQL)
-                let args = try (Self.values(record) + bounds.map { $0.map(Self.text) }).map { v in try v.map { try conn.literal($0) } ?? "NULL" }
+                func sql(_ values: [String?]) throws -> String { try values.map { v in try v.map { try conn.literal($0) } ?? "NULL" }.joined(separator: ", ") }
+                let insertArgs = try sql(Self.values(record))
+                let reserveArgs = try sql([p.sessionID, Self.text(bounds[0]!), p.host.name, Self.text(nowMs), Self.text(p.micros.value)]
+                                          + bounds.dropFirst().map { $0.map(Self.text) })
                 // A deadlock with a transition on the same totals rows is retried (bounded).
                 for attempt in 1...3 {
                     do {
                         return try conn.script([
                             "BEGIN ISOLATION LEVEL READ COMMITTED",
                             "SET LOCAL synchronous_commit = off",
+                            "EXECUTE purse_insert(" + insertArgs + ")",
                             "EXECUTE purse_budget_lock",
-                            "EXECUTE purse_reserve(" + args.joined(separator: ", ") + ")",
+                            "EXECUTE purse_reserve(" + reserveArgs + ")",
                             "COMMIT",
                             "EXECUTE purse_flush",
-                        ], commitIndex: 4)[3]
+                        ], commitIndex: 5)[4]
                     } catch let e as PostgresError where e.isRetryable && attempt < 3 {
                         continue
                     }
@@ -149,32 +157,40 @@ extension PostgresLedger {
     /// `usageSelect` with parameters: $1 session id, $2 window start (ms), $3 host.
     static let usageSQL = usageSelect(session: "$1", windowStart: "$2::bigint", host: "$3")
 
-    /// The prepared reservation: $1…$31 the payment's `columns`, $32 the window start (ms), $33
-    /// $34 $35 the session, daily and host ceilings (`BudgetCeilings.Ceiling.sqlBound`). Answers
-    /// `usageSelect`'s columns and the new id (NULL when refused or the session is unknown).
-    static let reserveSQL: String = {
-        let session = "$1", created = "$2", host = "$6", micros = "$13"
-        let params = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-        return """
-            WITH u AS (\(usageSelect(session: session, windowStart: "$32", host: host))),
-            ins AS (
-                INSERT INTO payment (id, budget_rev, \(columns.joined(separator: ", ")))
-                SELECT nextval(pg_get_serial_sequence('payment', 'id')), 2, \(params) FROM u
-                WHERE u.known AND ($33 IS NULL OR u.session_spent <= $33) AND ($34 IS NULL OR u.daily <= $34)
-                    AND ($35 IS NULL OR u.host_daily <= $35)
-                RETURNING id),
-            b AS (
-                INSERT INTO budget_minute (host, minute, micros) SELECT \(host), \(created) / 60000, \(micros) FROM ins
-                ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros),
-            t AS (
-                UPDATE session SET spent_micros = spent_micros + \(micros), pending_micros = pending_micros + \(micros)
-                WHERE id = \(session) AND EXISTS (SELECT 1 FROM ins))
-            SELECT u.known, u.session_spent, u.session_pending, u.daily, u.host_daily, (SELECT id FROM ins) FROM u
-            """
-    }()
+    /// The payment's row, inserted before the budget lock is taken (invisible to every other
+    /// transaction until COMMIT, and outside every sum `reserveSQL` reads: the edge minute is a
+    /// day old and the totals do not hold it yet), so that its six index entries are written
+    /// while other machines still hold the lock. $1…$31: the payment's `columns`.
+    static let insertSQL = "INSERT INTO payment (id, budget_rev, \(columns.joined(separator: ", "))) VALUES (nextval(pg_get_serial_sequence('payment', 'id')), 2, "
+        + (1...columns.count).map { "$\($0)" }.joined(separator: ", ") + ")"
+
+    /// `insertSQL`'s parameter types.
+    static let insertParameterTypes = columns.map { columnTypes[$0] ?? "text" }
+
+    /// The decision, under the budget lock: $1 the session, $2 the window start (ms), $3 the
+    /// host, $4 the row's created_at, $5 its micros, $6 $7 $8 the session, daily and host
+    /// ceilings (`BudgetCeilings.Ceiling.sqlBound`). Within the ceilings, the row just inserted
+    /// (`currval`) joins the totals; otherwise it is deleted again. Answers `usageSelect`'s
+    /// columns and the id (NULL when refused or the session is unknown).
+    static let reserveSQL = """
+        WITH u AS (\(usageSelect(session: "$1", windowStart: "$2", host: "$3"))),
+        ok AS (
+            SELECT currval(pg_get_serial_sequence('payment', 'id')) AS id FROM u
+            WHERE u.known AND ($6 IS NULL OR u.session_spent <= $6) AND ($7 IS NULL OR u.daily <= $7)
+                AND ($8 IS NULL OR u.host_daily <= $8)),
+        del AS (
+            DELETE FROM payment WHERE id = (SELECT currval(pg_get_serial_sequence('payment', 'id'))) AND NOT EXISTS (SELECT 1 FROM ok)),
+        b AS (
+            INSERT INTO budget_minute (host, minute, micros) SELECT $3, $4 / 60000, $5 FROM ok
+            ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros),
+        t AS (
+            UPDATE session SET spent_micros = spent_micros + $5, pending_micros = pending_micros + $5
+            WHERE id = $1 AND EXISTS (SELECT 1 FROM ok))
+        SELECT u.known, u.session_spent, u.session_pending, u.daily, u.host_daily, (SELECT id FROM ok) FROM u
+        """
 
     /// `reserveSQL`'s parameter types.
-    static let reserveParameterTypes = columns.map { columnTypes[$0] ?? "text" } + ["bigint", "bigint", "bigint", "bigint"]
+    static let reserveParameterTypes = ["text", "bigint", "text", "bigint", "bigint", "bigint", "bigint", "bigint"]
 
     /// The SQL type of each column that is not text, for `reserveSQL`'s parameter list.
     static let columnTypes: [String: String] = [
