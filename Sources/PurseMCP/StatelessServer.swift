@@ -204,7 +204,7 @@ final class StatelessServer: @unchecked Sendable {
             tool, arguments: arguments, style: .elicitation(asker),
             log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
             progress: params?["_meta"]?["progressToken"].flatMap(Self.progressToken).map(logs.progressReporter))
-        return try Self.encode(PurseServer.callResult(result))
+        return try CallResultJSON.make(result)
     }
 
     /// `params.name` and `params.arguments` of a `tools/call`.
@@ -240,7 +240,7 @@ final class StatelessServer: @unchecked Sendable {
                      gate: .request(level))
             return inputRequired(question.request, state: states.seal(claims))
         }
-        return try Self.encode(PurseServer.callResult(result))
+        return try CallResultJSON.make(result)
     }
 
     /// The approval mode of a call: `.ask` without a `requestState`; with one, the state is
