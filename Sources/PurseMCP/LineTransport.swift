@@ -127,6 +127,14 @@ public actor LineTransport: Transport {
         writer.enqueue(Self.frame(data))
     }
 
+    /// `post` for a notification of ours in `JSONValue`'s compact encoding (one line already):
+    /// no copy through `Data` and no scan for raw line breaks.
+    nonisolated func postJSON(_ json: [UInt8]) {
+        var bytes = json
+        bytes.append(0x0A)
+        writer.enqueue(bytes)
+    }
+
     /// The incoming frames, in order; finishes after EOF once every request was answered.
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         stream

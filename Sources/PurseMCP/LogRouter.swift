@@ -30,20 +30,20 @@ struct LogRouter: Sendable {
         case let .request(minimum):
             guard let minimum, level >= minimum else { return }
         }
-        transport.post(Self.logFrame(level, message, source: source))
+        transport.postJSON(Self.logFrame(level, message, source: source))
     }
 
     /// The `notifications/message` frame of one log line, written directly: what `JSONEncoder`
     /// (`.sortedKeys`, `.withoutEscapingSlashes`) writes for the SDK's `LogMessageNotification`,
     /// to the byte, without building and encoding the SDK's message. Every paid call logs a line
     /// at `info`, the default client level, so this is on every `paid_fetch`.
-    static func logFrame(_ level: LogLevel, _ message: String, source: String) -> Data {
+    static func logFrame(_ level: LogLevel, _ message: String, source: String) -> [UInt8] {
         let frame: JSONValue = [
             "jsonrpc": "2.0",
             "method": .string(LogMessageNotification.name),
             "params": ["data": .string(message), "level": .string(level.mcp.rawValue), "logger": .string(source)],
         ]
-        return Data(frame.encodedBytes())
+        return frame.encodedBytes()
     }
 
     /// A progress reporter for `token`.

@@ -8,18 +8,6 @@ import Testing
 /// encoded with `JSONEncoder` (as `Server.send` configures it) gave before.
 @Suite("direct encoding of tool results and log lines")
 struct CallResultJSONTests {
-    /// SplitMix64: the same trees on every run, so a failure can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func sdkBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -58,7 +46,7 @@ struct CallResultJSONTests {
 
     @Test("random trees: keys of every kind, control characters, non-ASCII")
     func randomTrees() throws {
-        var rng = Seeded(state: 0x5eed)
+        var rng = SeededGenerator(state: 0x5eed)
         let keyAlphabet = Array("aAbBzZ09_-é$ \u{7f}\"\\/\u{1}\n日")
         let textAlphabet = keyAlphabet + Array("\u{0}\u{1f}\t\r\u{8}\u{c}\u{2028}\u{1F600}{}[]:,")
         func text(_ alphabet: [Character], _ max: Int) -> String {
@@ -96,7 +84,7 @@ struct CallResultJSONTests {
     func logFrame() throws {
         for (level, message, source): (PurseMCP.LogLevel, String, String) in [(.info, "paid_fetch https://x.example/a?b=c: paid", "purse.paid_fetch"),
                                           (PurseMCP.LogLevel.warning, "quote \"x\" \\ \n é \u{1}", "purse"), (.debug, "", "purse.x")] {
-            let direct = [UInt8](LogRouter.logFrame(level, message, source: source))
+            let direct = LogRouter.logFrame(level, message, source: source)
             let sdk = try Self.sdkBytes(LogMessageNotification.message(.init(level: level.mcp, logger: source, data: .string(message))))
             #expect(String(decoding: direct, as: UTF8.self) == String(decoding: sdk, as: UTF8.self))
         }
