@@ -94,23 +94,45 @@ public actor LineTransport: Transport {
     /// Writes one frame and returns once it is fully written.
     /// - Throws: `MCPError.connectionClosed` when the output is closed or failed.
     public func send(_ data: Data) async throws {
-        let bytes = Self.frame(data)
+        let ok = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            enqueue(Self.frame(data)) { c.resume(returning: $0) }
+        }
+        if !ok { throw MCPError.connectionClosed }
+    }
+
+    /// Queues one frame of ours (`JSONValue`'s compact encoding, so one line) without waiting:
+    /// what `send` does, minus the wait and the hop onto this actor, for replies nobody awaits
+    /// (the tool results `StatelessServer` writes). Frames keep the order they were queued in.
+    nonisolated func enqueueReply(_ json: [UInt8]) {
+        var bytes = json
+        bytes.append(0x0A)
+        enqueue(bytes, done: nil)
+    }
+
+    /// Counts the frame against the request it answers once written (or failed), and records an
+    /// outgoing approval request's tag.
+    private nonisolated func enqueue(_ bytes: [UInt8], done: (@Sendable (Bool) -> Void)?) {
         let info = FrameClassifier.outgoing(bytes)
         if let tag = info.approvalTag { tracker.recordApproval(tag: tag.tag, id: tag.id) }
         let tracker = self.tracker
-        let ok = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            writer.enqueue(bytes) { ok in
-                tracker.settled(info.answers)
-                c.resume(returning: ok)
-            }
+        writer.enqueue(bytes) { ok in
+            tracker.settled(info.answers)
+            done?(ok)
         }
-        if !ok { throw MCPError.connectionClosed }
     }
 
     /// Queues a frame (a notification) without waiting; frames keep the order they were posted
     /// or sent in.
     nonisolated func post(_ data: Data) {
         writer.enqueue(Self.frame(data))
+    }
+
+    /// `post` for a notification of ours in `JSONValue`'s compact encoding (one line already):
+    /// no copy through `Data` and no scan for raw line breaks.
+    nonisolated func postJSON(_ json: [UInt8]) {
+        var bytes = json
+        bytes.append(0x0A)
+        writer.enqueue(bytes)
     }
 
     /// The incoming frames, in order; finishes after EOF once every request was answered.

@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import MCP
+import PurseCore
 
 /// Sends log lines to stderr (swift-log) and, at or above the client's level, to the client as
 /// `notifications/message`; also posts progress notifications. Notifications are queued on the
@@ -29,7 +30,20 @@ struct LogRouter: Sendable {
         case let .request(minimum):
             guard let minimum, level >= minimum else { return }
         }
-        post(LogMessageNotification.message(.init(level: level.mcp, logger: source, data: .string(message))))
+        transport.postJSON(Self.logFrame(level, message, source: source))
+    }
+
+    /// The `notifications/message` frame of one log line, written directly: what `JSONEncoder`
+    /// (`.sortedKeys`, `.withoutEscapingSlashes`) writes for the SDK's `LogMessageNotification`,
+    /// to the byte, without building and encoding the SDK's message. Every paid call logs a line
+    /// at `info`, the default client level, so this is on every `paid_fetch`.
+    static func logFrame(_ level: LogLevel, _ message: String, source: String) -> [UInt8] {
+        let frame: JSONValue = [
+            "jsonrpc": "2.0",
+            "method": .string(LogMessageNotification.name),
+            "params": ["data": .string(message), "level": .string(level.mcp.rawValue), "logger": .string(source)],
+        ]
+        return frame.encodedBytes()
     }
 
     /// A progress reporter for `token`.

@@ -134,6 +134,7 @@ struct SchemaValidator {
     private static let regexLock = NSLock()
 
     private static func matches(_ text: String, pattern: String) -> Bool {
+        if let known = KnownPattern.match(text, pattern: pattern) { return known }
         regexLock.lock()
         defer { regexLock.unlock() }
         let regex: NSRegularExpression

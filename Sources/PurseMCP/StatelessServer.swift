@@ -149,11 +149,11 @@ final class StatelessServer: @unchecked Sendable {
         send(["error": error.json, "id": id, "jsonrpc": "2.0"])
     }
 
-    /// Sends through the transport, which counts the reply against its request (the EOF drain).
+    /// Queues the reply on the transport's writer, which counts it against its request once
+    /// written (the EOF drain). Queued from this task, without a task of its own and a hop onto
+    /// the transport actor: replies and the log lines posted before them keep their order.
     private func send(_ message: JSONValue) {
-        let data = Data(message.encodedBytes())
-        let transport = self.transport
-        Task { try? await transport.send(data) }
+        transport.enqueueReply(message.encodedBytes())
     }
 
     // MARK: - Requests
@@ -204,7 +204,7 @@ final class StatelessServer: @unchecked Sendable {
             tool, arguments: arguments, style: .elicitation(asker),
             log: { level, message in logs.log(level, message, source: "purse.\(tool)") },
             progress: params?["_meta"]?["progressToken"].flatMap(Self.progressToken).map(logs.progressReporter))
-        return try Self.encode(PurseServer.callResult(result))
+        return try CallResultJSON.make(result)
     }
 
     /// `params.name` and `params.arguments` of a `tools/call`.
@@ -240,7 +240,7 @@ final class StatelessServer: @unchecked Sendable {
                      gate: .request(level))
             return inputRequired(question.request, state: states.seal(claims))
         }
-        return try Self.encode(PurseServer.callResult(result))
+        return try CallResultJSON.make(result)
     }
 
     /// The approval mode of a call: `.ask` without a `requestState`; with one, the state is

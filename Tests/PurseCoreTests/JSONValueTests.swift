@@ -55,6 +55,32 @@ import Testing
         #expect(v.encoded() == "\"a\\u0001b\"")
     }
 
+    @Test func escapesExactlyQuoteBackslashAndControlCharactersWhateverTheRuns() {
+        // The escape each byte below 0x20, the quote and the backslash get (RFC 8259's short
+        // forms where they exist, else \u00xx in lower case); every other byte is copied.
+        func expected(_ s: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for b in s.utf8 {
+                switch b {
+                case 0x22: out += Array(#"\""#.utf8)
+                case 0x5c: out += Array(#"\\"#.utf8)
+                case 0x0a: out += Array(#"\n"#.utf8)
+                case 0x0d: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case 0x08: out += Array(#"\b"#.utf8)
+                case 0x0c: out += Array(#"\f"#.utf8)
+                case 0x00..<0x20: out += Array(#"\u00"#.utf8) + Array(String(b >> 4, radix: 16).utf8) + Array(String(b & 0xf, radix: 16).utf8)
+                default: out.append(b)
+                }
+            }
+            return out + [0x22]
+        }
+        let ascii = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self)
+        for s in [ascii, "", "plain", "\"", "é😀\u{2028}/x", String(repeating: "ab\"c\\d\n", count: 300) + "tail", "\u{1f}end", "end\u{0}"] {
+            #expect(JSONValue.string(s).encodedBytes() == expected(s))
+        }
+    }
+
     @Test func objectSubscriptSetsReplacesAndRemoves() {
         var o: JSONObject = ["a": 1, "b": 2]
         o["a"] = 3

@@ -25,8 +25,8 @@ extension JSONValue {
     /// Appends the compact encoding to `out`.
     public func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: [0x6e, 0x75, 0x6c, 0x6c])
-        case let .bool(b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
         case let .number(n): out.append(contentsOf: n.utf8)
         case let .string(s): Self.writeString(s, into: &out)
         case let .array(a):
@@ -82,21 +82,37 @@ extension JSONValue {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends `s` as a JSON string literal.
+    ///
+    /// Runs of bytes that need no escape are copied whole: this writer encodes every MCP reply
+    /// (kilobytes of JSON, most of it one escaped JSON text), and appending byte by byte, with an
+    /// array literal per escape, was a visible share of the MCP server's CPU per tool call.
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
-        for c in s.utf8 {
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5c, 0x22])
-            case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: out.append(contentsOf: [0x5c, 0x6e])
-            case 0x0d: out.append(contentsOf: [0x5c, 0x72])
-            case 0x09: out.append(contentsOf: [0x5c, 0x74])
-            case 0x08: out.append(contentsOf: [0x5c, 0x62])
-            case 0x0c: out.append(contentsOf: [0x5c, 0x66])
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 0xf)]])
-            default: out.append(c)
+        var s = s
+        s.withUTF8 { bytes in
+            var run = 0  // start of the bytes not yet copied
+            for i in bytes.indices {
+                let c = bytes[i]
+                guard c < 0x20 || c == 0x22 || c == 0x5c else { continue }
+                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+                run = i + 1
+                out.append(0x5c)
+                switch c {
+                case 0x22, 0x5c: out.append(c)
+                case 0x0a: out.append(0x6e)
+                case 0x0d: out.append(0x72)
+                case 0x09: out.append(0x74)
+                case 0x08: out.append(0x62)
+                case 0x0c: out.append(0x66)
+                default:
+                    out.append(0x75)
+                    out.append(0x30)
+                    out.append(0x30)
+                    out.append(hexDigits[Int(c >> 4)])
+                    out.append(hexDigits[Int(c & 0xf)])
+                }
             }
+            if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         }
         out.append(0x22)
     }

@@ -43,6 +43,13 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         for m in members { self[m.key] = m.value }
     }
 
+    /// Creates an object from members whose keys are already distinct (another object's members,
+    /// reordered or mapped), without the per-key search `init(_:)` makes to drop duplicates.
+    public init(distinctMembers members: [JSONMember]) {
+        assert(Set(members.map(\.key)).count == members.count, "duplicate keys")
+        self.members = members
+    }
+
     /// Creates an object from a literal, keeping the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements.map { JSONMember($0.0, $0.1) })
