@@ -367,67 +367,125 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs a transaction written out as one script, in **one round trip**, and returns each
-    /// statement's answer in order: for work that must hold a lock for as short a time as
-    /// possible (the budget lock is held from its `FOR UPDATE` to COMMIT, and no client round
-    /// trip falls in between). `statements[commitIndex]` must be the COMMIT of a transaction the
-    /// script opened; statements after it run on their own (autocommit).
+    /// One statement of a `pipeline`: SQL text, or a statement prepared on this connection
+    /// (`prepareOnce`), with text parameters (sent apart from the SQL, never quoted into it).
+    public enum PipelineStatement: Sendable, Equatable {
+        case sql(String, [String?] = [])
+        case prepared(String, [String?] = [])
+    }
+
+    /// Runs a transaction and a follow-up, sent together in **one round trip** (libpq's pipeline
+    /// mode), and returns each statement's answer in order (the transaction's, then the
+    /// follow-up's). For work that must hold a lock for as short a time as possible: the
+    /// transaction's statements run back to back on the server, with no client round trip in
+    /// between, as one implicit transaction committed at its Sync; the follow-up runs as a second
+    /// one, committed at a second Sync, and this call returns only after that commit (for a
+    /// synchronous commit: once it is on disk). Neither part may contain BEGIN or COMMIT.
     ///
     /// Outcomes:
-    /// - returns: every statement succeeded.
-    /// - a server error in a statement before COMMIT: the rest was not run, the transaction is
-    ///   rolled back, and the error is thrown (nothing committed).
-    /// - `pg.connection_lost` (mayHaveCommitted false): the script could not be sent, or the
-    ///   server reported a statement before COMMIT failed and then closed the connection (a
-    ///   restart): nothing committed.
-    /// - `pg.commit_unknown`: the connection broke before COMMIT's answer, or a statement after
-    ///   COMMIT failed or went unanswered: the transaction may have committed.
+    /// - returns: every statement succeeded and both parts committed.
+    /// - a server error in the transaction: the rest of it was not run and nothing of it
+    ///   committed; the error is thrown.
+    /// - `pg.connection_lost` (mayHaveCommitted false): the pipeline could not be sent, or the
+    ///   server reported a statement of the transaction failed and then closed the connection
+    ///   (a restart): nothing committed.
+    /// - `pg.commit_unknown`: the connection broke before the transaction's commit was
+    ///   confirmed, or the follow-up failed or went unanswered: the transaction may have
+    ///   committed (and, if the follow-up confirms durability, may not be on disk).
     @available(*, noasync, message: "blocks the calling thread: call it from a dedicated thread or DispatchQueue, not from async code")
-    public func script(_ statements: [String], commitIndex: Int) throws(PostgresError) -> [PostgresRows] {
+    public func pipeline(transaction: [PipelineStatement], then followUp: [PipelineStatement] = []) throws(PostgresError) -> [PostgresRows] {
         try lock.withLock { () throws(PostgresError) -> [PostgresRows] in
             let conn = try liveHandle()
             guard PQtransactionStatus(conn) == PQTRANS_IDLE else {
                 throw PostgresError(.invalidState, "a transaction is already open on this connection")
             }
-            guard statements.indices.contains(commitIndex) else {
-                throw PostgresError(.invalidState, "the script has no statement \(commitIndex) to commit with")
-            }
-            let sql = statements.joined(separator: ";\n")
-            if sql.utf8.contains(0) { throw PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
-            guard PQsendQuery(conn, sql) == 1 else {
-                let message = "the script could not be sent to \(config): " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets)
-                if PQstatus(conn) == CONNECTION_BAD { throw PostgresError(.connectionLost, message, mayHaveCommitted: false) }
-                throw PostgresError(.queryFailed, message)
-            }
-            var answers: [PostgresRows] = []
-            var failure: (index: Int, error: PostgresError)?
-            // libpq hands one result per statement, then nil; after an error the server skips
-            // the rest of the script. Bounded by the number of statements plus the final nil.
-            for _ in 0...statements.count {
-                guard let result = PQgetResult(conn) else { break }
-                defer { PQclear(result) }
-                switch PQresultStatus(result) {
-                case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-                    answers.append(rows(of: result))
-                default:
-                    if failure == nil { failure = (answers.count, PQstatus(conn) == CONNECTION_BAD ? lost(conn, result, autocommit: false) : serverError(result)) }
+            guard !transaction.isEmpty else { throw PostgresError(.invalidState, "the pipeline has no transaction") }
+            let all = transaction + followUp
+            for statement in all {
+                let (text, params): (String, [String?])
+                switch statement {
+                case let .sql(sql, p): (text, params) = (sql, p)
+                case let .prepared(name, p): (text, params) = (name, p)
+                }
+                if text.utf8.contains(0) || params.contains(where: { $0?.utf8.contains(0) ?? false }) {
+                    throw PostgresError(.queryFailed, "a statement of the pipeline contains a NUL byte")
                 }
             }
+            guard PQenterPipelineMode(conn) == 1 else {
+                throw PostgresError(.invalidState, "libpq refused pipeline mode: " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets))
+            }
+            // Left on every path (a connection finished below is gone, with its mode).
+            defer { if handle != nil { _ = PQexitPipelineMode(conn) } }
+            func abandon() -> PostgresError {
+                let message = "the pipeline could not be sent to \(config): " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets)
+                // Nothing is flushed before the first Sync: drop the connection so nothing can run.
+                PQfinish(conn)
+                handle = nil
+                return PostgresError(.connectionLost, message, mayHaveCommitted: false)
+            }
+            for part in [transaction, followUp] where !part.isEmpty {
+                for statement in part {
+                    let sent: Int32
+                    switch statement {
+                    case let .sql(sql, params): sent = Self.withCStrings(params) { PQsendQueryParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0) }
+                    case let .prepared(name, params): sent = Self.withCStrings(params) { PQsendQueryPrepared(conn, name, Int32(params.count), $0, nil, nil, 0) }
+                    }
+                    guard sent == 1 else { throw abandon() }
+                }
+                guard PQpipelineSync(conn) == 1 else { throw abandon() }
+            }
+            // Per statement one result then NULL; per part one Sync result. Bounded.
+            var answers: [PostgresRows] = []
+            var failure: (index: Int, error: PostgresError)?
+            var syncs = 0
+            let expectedSyncs = followUp.isEmpty ? 1 : 2
+            var index = 0
+            reading: for _ in 0..<(all.count + expectedSyncs) {
+                for _ in 0..<4 {
+                    guard let result = PQgetResult(conn) else { break }
+                    defer { PQclear(result) }
+                    switch PQresultStatus(result) {
+                    case PGRES_PIPELINE_SYNC:
+                        syncs += 1
+                        if syncs == expectedSyncs { break reading }
+                        continue reading
+                    case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                        answers.append(rows(of: result))
+                    case PGRES_PIPELINE_ABORTED:
+                        break
+                    default:
+                        if failure == nil {
+                            failure = (index, PQstatus(conn) == CONNECTION_BAD ? lost(conn, result, autocommit: false) : serverError(result))
+                        }
+                    }
+                }
+                index += 1
+                if PQstatus(conn) == CONNECTION_BAD { break }
+            }
             let broken = PQstatus(conn) == CONNECTION_BAD
-            if let failure, failure.index < commitIndex {
-                if !broken { rollbackQuietly() }
+            if broken {
+                PQfinish(conn)
+                handle = nil
+            }
+            if let failure, failure.index < transaction.count {
                 throw broken ? PostgresError(.connectionLost, failure.error.message, sqlState: failure.error.sqlState, mayHaveCommitted: false)
                              : failure.error
             }
-            if failure != nil || broken || answers.count < statements.count {
-                let detail = failure?.error.message ?? Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets)
-                if !broken { rollbackQuietly() }
+            if failure != nil || broken || syncs < expectedSyncs || answers.count < all.count {
+                let detail = failure?.error.message ?? (broken ? "the connection was lost" : "not every statement answered")
                 throw PostgresError(.commitUnknown,
-                                    "the script's COMMIT was sent to \(config) but its outcome or durability is not known: " + detail,
+                                    "the pipeline's transaction was sent to \(config) but its commit or durability is not confirmed: " + detail,
                                     mayHaveCommitted: true)
             }
             return answers
         }
+    }
+
+    /// Calls `body` with C strings for `params` (NULL for nil), valid for the call only.
+    private static func withCStrings<R>(_ params: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        let copies = params.map { $0.flatMap { strdup($0) } }
+        defer { copies.forEach { free($0) } }
+        return body(copies.map { $0.map { UnsafePointer($0) } })
     }
 
     /// Prepares `sql` (parameters `$1`… of `parameterTypes`) as the named statement on this connection, once: later calls with the

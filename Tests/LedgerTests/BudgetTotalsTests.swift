@@ -150,5 +150,8 @@ import Testing
         let health = try fixture.ledger.health()
         #expect(!health.integrityOK)
         #expect(health.integrity.contains("1 per-minute budget totals differ") && health.integrity.contains("1 sessions' budget totals differ"))
+        // What the dropped CHECK constraints used to refuse is reported instead.
+        try fixture.executeRaw("UPDATE payment SET status = 'bogus', decimals = 99")
+        #expect(try fixture.ledger.health().integrity.contains("1 payments have a negative amount, decimals outside 0…36 or an unknown status"))
     }
 }

@@ -4,7 +4,8 @@ import PostgresClient
 extension PostgresLedger {
     /// The PostgreSQL answer to `PaymentLedger.health()`: the newest applied migration, a
     /// consistency check of what the ledger itself relies on (the budget lock row exists, no
-    /// payment belongs to a missing session, no amount is negative, the running budget totals
+    /// payment belongs to a missing session, no amount is negative and every status is known (the
+    /// table's CHECK constraints were dropped for speed: this is where they are checked), the running budget totals
     /// equal the payments' sums), and a write transaction
     /// that takes the budget lock (proving reservations can run) and writes nothing.
     public func health() throws(LedgerError) -> LedgerHealth {
@@ -12,7 +13,9 @@ extension PostgresLedger {
         let checks = try read("""
             SELECT (SELECT count(*) FROM budget_lock WHERE id = 1),
                    (SELECT count(*) FROM payment p WHERE NOT EXISTS (SELECT 1 FROM session s WHERE s.id = p.session_id)),
-                   (SELECT count(*) FROM payment WHERE micros < 0 OR amount_atomic < 0),
+                   (SELECT count(*) FROM payment WHERE micros < 0 OR amount_atomic < 0 OR max_amount_atomic < 0 OR decimals NOT BETWEEN 0 AND 36
+                       OR status NOT IN ('reserved', 'sent', 'settled', 'failed', 'unknown')
+                       OR (amount_source IS NOT NULL AND amount_source NOT IN ('receipt', 'chain', 'maximum'))),
                    \(PostgresSchema.totalsDrift)
             """)
         var findings: [String] = []
@@ -20,7 +23,7 @@ extension PostgresLedger {
         if row.count == 5 {
             if row[0] != "1" { findings.append("the budget lock row is missing") }
             if let n = row[1], n != "0" { findings.append("\(n) payments name a missing session") }
-            if let n = row[2], n != "0" { findings.append("\(n) payments have a negative amount") }
+            if let n = row[2], n != "0" { findings.append("\(n) payments have a negative amount, decimals outside 0…36 or an unknown status") }
             if let n = row[3], n != "0" { findings.append("\(n) per-minute budget totals differ from the payments") }
             if let n = row[4], n != "0" { findings.append("\(n) sessions' budget totals differ from their payments") }
         } else {

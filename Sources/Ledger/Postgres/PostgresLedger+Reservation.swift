@@ -5,14 +5,15 @@ import PurseCore
 extension PostgresLedger {
     /// Reserves a payment in **one round trip**, so that the budget lock is held only while the
     /// server runs one small statement, never across a client round trip, an index-heavy insert
-    /// or a disk flush:
+    /// or a disk flush. One pipeline of two implicit transactions (READ COMMITTED, the session's
+    /// default, set when the connection opens):
     ///
-    ///     BEGIN; SET LOCAL synchronous_commit = off;
-    ///     EXECUTE purse_insert(…);          -- the row, invisible to others until COMMIT
-    ///     EXECUTE purse_budget_lock;        -- SELECT … FOR UPDATE: every reservation takes turns here
+    ///     EXECUTE purse_insert(…);          -- the row, invisible to others until the commit
+    ///     EXECUTE purse_budget_lock;        -- SELECT … FOR UPDATE: every reservation takes turns
+    ///                                       -- here; also makes this commit asynchronous
     ///     EXECUTE purse_reserve(…);         -- sums, check; the row joins the totals or is deleted
-    ///     COMMIT;                           -- releases the lock at once
-    ///     EXECUTE purse_flush;              -- a WAL record in a synchronous commit: returns once
+    ///     Sync                              -- commits, releasing the lock at once
+    ///     EXECUTE purse_flush; Sync         -- a WAL record in a synchronous commit: returns once
     ///                                       -- the WAL, this reservation included, is on disk
     ///
     /// The statements are prepared once per connection (planned once). `purse_reserve` reads the
@@ -53,25 +54,19 @@ extension PostgresLedger {
         do {
             answer = try withConnection { conn in
                 try conn.prepareOnce("purse_insert", parameterTypes: Self.insertParameterTypes, Self.insertSQL)
-                try conn.prepareOnce("purse_budget_lock", parameterTypes: [], Self.lockSQL)
+                try conn.prepareOnce("purse_budget_lock", parameterTypes: [], Self.reserveLockSQL)
                 try conn.prepareOnce("purse_reserve", parameterTypes: Self.reserveParameterTypes, Self.reserveSQL)
                 try conn.prepareOnce("purse_flush", parameterTypes: [], Self.flushSQL)
-                func sql(_ values: [String?]) throws -> String { try values.map { v in try v.map { try conn.literal($0) } ?? "NULL" }.joined(separator: ", ") }
-                let insertArgs = try sql(Self.values(record))
-                let reserveArgs = try sql([p.sessionID, Self.text(bounds[0]!), p.host.name, Self.text(nowMs), Self.text(p.micros.value)]
-                                          + bounds.dropFirst().map { $0.map(Self.text) })
+                let reserveArgs = [p.sessionID, Self.text(bounds[0]!), p.host.name, Self.text(nowMs), Self.text(p.micros.value)]
+                    + bounds.dropFirst().map { $0.map(Self.text) }
                 // A deadlock with a transition on the same totals rows is retried (bounded).
                 for attempt in 1...3 {
                     do {
-                        return try conn.script([
-                            "BEGIN ISOLATION LEVEL READ COMMITTED",
-                            "SET LOCAL synchronous_commit = off",
-                            "EXECUTE purse_insert(" + insertArgs + ")",
-                            "EXECUTE purse_budget_lock",
-                            "EXECUTE purse_reserve(" + reserveArgs + ")",
-                            "COMMIT",
-                            "EXECUTE purse_flush",
-                        ], commitIndex: 5)[4]
+                        return try conn.pipeline(transaction: [
+                            .prepared("purse_insert", Self.values(record)),
+                            .prepared("purse_budget_lock"),
+                            .prepared("purse_reserve", reserveArgs),
+                        ], then: [.prepared("purse_flush")])[2]
                     } catch let e as PostgresError where e.isRetryable && attempt < 3 {
                         continue
                     }
@@ -133,6 +128,10 @@ extension PostgresLedger {
 
     /// The budget row lock every reservation takes first.
     static let lockSQL = "SELECT id FROM budget_lock WHERE id = 1 FOR UPDATE"
+
+    /// The lock as a reservation takes it: the same row lock, and this transaction's commit made
+    /// asynchronous (`purse_flush` confirms durability after the lock is gone).
+    static let reserveLockSQL = "SELECT id, set_config('synchronous_commit', 'off', true) FROM budget_lock WHERE id = 1 FOR UPDATE"
 
     /// The session check and every sum `BudgetCheck` needs, as one statement's named columns:
     /// `known`, `session_spent`, `session_pending`, `daily`, `host_daily`. The arguments are SQL

@@ -59,6 +59,10 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
         // The reservation is a prepared statement run thousands of times: plan it once, not per
         // execution (only named prepared statements are affected).
         if !given.contains("plan_cache_mode") { extra.append("-c plan_cache_mode=force_generic_plan") }
+        // The reservation's implicit transaction relies on READ COMMITTED (each statement sees
+        // what committed before it started, so its sums follow the lock), whatever the server's
+        // default; explicit transactions name their level anyway.
+        extra.append("-c default_transaction_isolation=read\\ committed")
         if !extra.isEmpty { parsed.options = ([given] + extra).filter { !$0.isEmpty }.joined(separator: " ") }
         connectionConfig = parsed
         self.password = password
