@@ -32,7 +32,7 @@ extension PostgresLedger {
     /// Releasing the lock before the flush is what lets PostgreSQL group the commits of many
     /// machines into one fsync.
     ///
-    /// Faults: the server unreachable → `ledger.unavailable`; the script not sent, or a statement
+    /// Faults: the server unreachable → `ledger.unavailable`; the pipeline not sent, or a statement
     /// before COMMIT failed with the connection → retried once on a fresh connection, then
     /// `ledger.connection_lost` (nothing stored); COMMIT or the flush unanswered →
     /// `ledger.commit_unknown` (the row may exist and then counts until reconcile releases it;
