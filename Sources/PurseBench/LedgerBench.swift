@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import PostgresClient
 import PurseCore
+import PurseTesting
 
 /// Reservations per second with several processes contending on one database (synchronous=FULL
 /// on SQLite; PostgreSQL's default synchronous_commit=on, fsync on).
@@ -36,16 +37,10 @@ struct LedgerBench {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-lbench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         var db = dir.appendingPathComponent("l.db").path
-        var admin: PostgresConnection?
-        var schema = ""
-        if let postgres {
-            let conn = try PostgresConnection.open(url: postgres, password: nil)
-            schema = "bench_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try conn.execute("CREATE SCHEMA \(schema)")
-            admin = conn
-            db = postgres + (postgres.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        }
-        defer { if let admin { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE"); admin.close() } }
+        // A schema of its own in the given database, dropped at the end.
+        let scratch = try postgres.map { try ScratchSchema(base: $0, prefix: "bench_") }
+        defer { withExtendedLifetime(scratch) {} } // Dropped only when the round is over.
+        if let scratch { db = scratch.url }
         _ = try LedgerStore.open(db, password: nil)
         let limit = Int64(procs * attempts) * Self.amount * 9 / 10
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path

@@ -38,8 +38,7 @@ public final class LedgerFixture: @unchecked Sendable {
     /// The ledger under test.
     public let ledger: any PaymentLedger
     private let dir: URL
-    private let schema: String?
-    private let admin: PostgresConnection?
+    private let scratch: ScratchSchema?
 
     public init(_ backend: LedgerBackend) throws {
         self.backend = backend
@@ -47,19 +46,15 @@ public final class LedgerFixture: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         switch backend {
         case .sqlite:
-            schema = nil
-            admin = nil
+            scratch = nil
             location = dir.appendingPathComponent("purse.db").path
         case .postgresql:
             guard let url = TestCluster.url else {
                 throw LedgerFixtureError(description: "PURSE_TEST_PG_URL is not set but PostgreSQL tests are required: start scripts/pg-cluster")
             }
-            let name = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            let conn = try PostgresConnection.open(url: url, password: nil)
-            try conn.execute("CREATE SCHEMA \(name)")
-            schema = name
-            admin = conn
-            location = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+            let schema = try ScratchSchema(base: url)
+            scratch = schema
+            location = schema.url
         }
         ledger = try LedgerStore.open(location, password: nil)
     }
@@ -71,16 +66,12 @@ public final class LedgerFixture: @unchecked Sendable {
     public func executeRaw(_ sql: String) throws {
         switch backend {
         case .sqlite: try SQLiteLedger(path: location).executeRaw(sql)
-        case .postgresql: try admin!.execute("SET search_path TO \(schema!); " + sql + "; RESET search_path")
+        case .postgresql: try scratch!.execute(sql)
         }
     }
 
     deinit {
         (ledger as? PostgresLedger)?.close()
-        if let admin, let schema {
-            _ = try? admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-            admin.close()
-        }
         try? FileManager.default.removeItem(at: dir)
     }
 }

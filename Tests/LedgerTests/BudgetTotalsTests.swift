@@ -97,12 +97,10 @@ import Testing
     /// a writer that does not keep them (an older build still running) can no longer reserve.
     @Test(.enabled(if: LedgerBackend.tested.contains(.postgresql)))
     func anUpgradedLedgerStartsWithItsTotalsAndFencesOutOlderWriters() throws {
-        let base = try #require(TestCluster.url)
-        let admin = try PostgresConnection.open(url: base, password: nil)
-        let schema = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        try admin.execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE"); admin.close() }
-        try admin.execute("SET search_path TO \(schema)")
+        let scratch = try ScratchSchema(base: try #require(TestCluster.url))
+        defer { withExtendedLifetime(scratch) {} } // Dropped only when the test is over.
+        let admin = scratch.admin
+        try admin.execute("SET search_path TO \(scratch.name)")
         try admin.execute(PostgresSchema.bookkeeping)
         try admin.execute(PostgresSchema.migrations[0].sql)
         try admin.execute("INSERT INTO purse_migration (id, applied_at) VALUES ('v1', 0)")
@@ -121,8 +119,7 @@ import Testing
         try admin.execute(v1Insert(1, 10_000, "settled", 0) + "; " + v1Insert(2, 7_000, "failed", 61_000) + "; "
                           + v1Insert(3, 3_000, "sent", 125_000))
         try admin.execute("SELECT setval(pg_get_serial_sequence('payment', 'id'), 3)")
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        let ledger = try PostgresLedger(url: url, password: nil)
+        let ledger = try PostgresLedger(url: scratch.url, password: nil)
         defer { ledger.close() }
         let usage = try ledger.usage(sessionID: "s_old", host: h1, allHosts: false, now: t0.addingTimeInterval(600))
         #expect(usage.sessionSpent == Micros(13_000) && usage.sessionPending == Micros(3_000))

@@ -108,12 +108,9 @@ import PostgresClient
     /// migrations run exactly once and nobody fails.
     @Test(.enabled(if: LedgerBackend.tested.contains(.postgresql)))
     func concurrentFirstOpenMigratesOncePostgres() throws {
-        let base = try #require(TestCluster.url)
-        let admin = try PostgresConnection.open(url: base, password: nil)
-        let schema = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        try admin.execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        let scratch = try ScratchSchema(base: try #require(TestCluster.url))
+        defer { withExtendedLifetime(scratch) {} } // Dropped only when the test is over.
+        let (admin, schema, url) = (scratch.admin, scratch.name, scratch.url)
         let errors = Tally()
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<8 {
