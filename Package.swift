@@ -34,7 +34,10 @@ let package = Package(
     targets: [
         // System libraries (Debian: libsecp256k1-dev, libcurl4-openssl-dev, libpq-dev; SQLite comes via GRDB).
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq (Debian: libpq-dev for the header, libpq5 at run time) is loaded with dlopen on the
+        // first PostgreSQL connection (CLibPQ/LazyPQ.c): a SQLite-only process never maps it and
+        // its TLS, Kerberos and LDAP libraries.
+        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
         // libcurl's headers (libcurl4-openssl-dev) with libcurl itself loaded by dlopen on the first
         // request (CCurl/LazyCurl.c): an idle `purse serve` never maps libcurl and its TLS stack.

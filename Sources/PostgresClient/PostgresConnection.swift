@@ -71,6 +71,10 @@ public final class PostgresConnection: @unchecked Sendable {
             let encoded = PostgresConfig.encode(password)
             if encoded != password { secrets.append(encoded) }
         }
+        // libpq is loaded on the first connection (CLibPQ/LazyPQ.c).
+        guard purse_pq_load() == 1 else {
+            throw PostgresError(.connectFailed, "cannot connect to \(config): " + String(cString: purse_pq_load_error()))
+        }
         let params = config.libpqParameters(password: password)
         let keys = params.map { strdup($0.0) }
         let values = params.map { strdup($0.1) }

@@ -543,3 +543,36 @@ def test_doctor_checks_the_postgres_ledger_and_advises_for_a_url(world, purse_bi
     unset = run_purse(m.bin, ["doctor"], {k: v for k, v in m.env.items() if k != PASSWORD_VAR}, config=m.config)
     assert f"export {PASSWORD_VAR}" in unset.stdout, unset.stdout
     assert_no_password(good, bad, unset)
+
+
+# ---- libpq is loaded only for a PostgreSQL ledger ---------------------------------------------------
+
+def idle_serve_libraries(purse_bin: Path, home: Path, db: str) -> set[str]:
+    """The shared libraries an idle `purse serve` (initialized, no tool called) has mapped."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "PURSE_DB": db,
+           "PURSE_CONFIG": str(home / "no-config.json"), "PURSE_PRIVATE_KEY": "0x" + "11" * 32}
+    p = subprocess.Popen([str(purse_bin), "serve", "--no-reconcile"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=env)
+    try:
+        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "maps", "version": "1"}}}
+        p.stdin.write((json.dumps(init) + "\n").encode())
+        p.stdin.flush()
+        assert json.loads(p.stdout.readline())["id"] == 1
+        # A request answered after the initialize: the start-up (ledger opened) is over.
+        p.stdin.write(b'{"jsonrpc":"2.0","id":2,"method":"ping"}\n')
+        p.stdin.flush()
+        assert json.loads(p.stdout.readline())["id"] == 2
+        maps = Path(f"/proc/{p.pid}/maps").read_text()
+        return {os.path.basename(line.split()[-1]) for line in maps.splitlines() if ".so" in line.split()[-1]}
+    finally:
+        p.stdin.close()
+        p.wait(10)
+
+
+def test_a_sqlite_ledger_never_loads_libpq_and_a_url_does(purse_bin, pg_db, tmp_path):
+    sqlite_libs = idle_serve_libraries(purse_bin, tmp_path / "sqlite", str(tmp_path / "sqlite" / "purse.db"))
+    assert not any(lib.startswith("libpq.") for lib in sqlite_libs), sorted(sqlite_libs)
+    pg_libs = idle_serve_libraries(purse_bin, tmp_path / "pg", pg_db)
+    assert any(lib.startswith("libpq.so") for lib in pg_libs), sorted(pg_libs)

@@ -93,7 +93,7 @@ import Testing
     @Test(arguments: [("eip155:1", false), ("base-sepolia", true), ("eip155:84532", true), (nil, true)] as [(String?, Bool)])
     func aReceiptForAnotherNetworkDoesNotSettle(network: String?, settles: Bool) throws {
         var f = flow()
-        let (_, plan) = try toPaid(&f)
+        _ = try toPaid(&f)
         var doc: JSONObject = ["success": true, "transaction": .string("0x" + String(repeating: "ab", count: 32))]
         if let network { doc["network"] = .string(network) }
         let receipt = try SettlementResponse.decode(Base64.encode(JSONValue.object(doc).encodedBytes()), field: "PAYMENT-RESPONSE")

@@ -1,5 +1,15 @@
 // libpq (Debian: libpq-dev) for the PostgresClient module, plus what Swift cannot import directly.
-#include <libpq-fe.h>
+//
+// libpq is not linked: LazyPQ.c defines every PQ* function this process calls and loads libpq
+// (and its TLS, Kerberos and LDAP libraries) with dlopen on the first call, so that a process
+// whose ledger is a SQLite file never maps them.
+#include <postgresql/libpq-fe.h>
+
+/// Loads libpq, once per process (thread-safe). Returns 1 when it is usable; 0 otherwise, with
+/// the reason in purse_pq_load_error().
+int purse_pq_load(void);
+/// Why libpq could not be loaded (NULL when it was).
+const char *purse_pq_load_error(void);
 
 // The PG_DIAG_* field codes are character-literal macros; these give them to Swift as ints.
 static inline int purse_pq_diag_sqlstate(void) { return PG_DIAG_SQLSTATE; }
