@@ -37,11 +37,13 @@ let package = Package(
         // libpq (Debian: libpq-dev for the header, libpq5 at run time) is loaded with dlopen on the
         // first PostgreSQL connection (CLibPQ/LazyPQ.c): a SQLite-only process never maps it and
         // its TLS, Kerberos and LDAP libraries.
-        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CLibPQ", dependencies: ["CLazyLoad"]),
 
         // libcurl's headers (libcurl4-openssl-dev) with libcurl itself loaded by dlopen on the first
         // request (CCurl/LazyCurl.c): an idle `purse serve` never maps libcurl and its TLS stack.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CCurl", dependencies: ["CLazyLoad"]),
+        // What the two lazily loaded C libraries share: dlopen the first candidate, dlsym with a reason.
+        .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),

@@ -20,7 +20,7 @@
 #include "shim.h"
 #undef curl_url_get
 
-#include <dlfcn.h>
+#include "lazy_load.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,20 +72,12 @@ static const char *const candidates[] = {"libcurl.so.4", "libcurl.so", NULL};
 #endif
 
 static void load(void) {
-    void *lib = NULL;
-    for (const char *const *name = candidates; *name && !lib; name++) lib = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error, "libcurl could not be loaded: %s", why ? why : "not found");
-        return;
-    }
-#define BIND(field, symbol)                                                                    \
-    do {                                                                                       \
-        *(void **)(&fn.field) = dlsym(lib, symbol);                                            \
-        if (!fn.field) {                                                                       \
-            snprintf(load_error, sizeof load_error, "libcurl has no %s (too old?)", symbol);   \
-            return;                                                                            \
-        }                                                                                      \
+    void *lib = purse_lazy_open(candidates, "libcurl", load_error, sizeof load_error);
+    if (!lib) return;
+#define BIND(field, symbol)                                                                                   \
+    do {                                                                                                      \
+        *(void **)(&fn.field) = purse_lazy_symbol(lib, symbol, "libcurl", "too old?", load_error, sizeof load_error); \
+        if (!fn.field) return;                                                                                \
     } while (0)
     BIND(global_init, "curl_global_init");
     BIND(easy_init, "curl_easy_init");

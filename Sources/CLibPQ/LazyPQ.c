@@ -14,10 +14,9 @@
 
 #include "shim.h"
 
-#include <dlfcn.h>
+#include "lazy_load.h"
 #include <pthread.h>
 #include <stddef.h>
-#include <stdio.h>
 
 // Every function: X(return type, name, (parameters), (arguments), value when libpq is missing).
 #define PURSE_PQ_FUNCTIONS(X, V)                                                                          \
@@ -84,20 +83,12 @@ static const char *const candidates[] = {"libpq.so.5", "libpq.so", NULL};
 #endif
 
 static void load(void) {
-    void *lib = NULL;
-    for (const char *const *name = candidates; *name && !lib; name++) lib = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error, "libpq could not be loaded (install libpq5): %s", why ? why : "not found");
-        return;
-    }
-#define BIND(name)                                                                              \
-    do {                                                                                        \
-        *(void **)(&fn.name) = dlsym(lib, #name);                                               \
-        if (!fn.name) {                                                                         \
-            snprintf(load_error, sizeof load_error, "libpq has no %s (older than 14?)", #name); \
-            return;                                                                             \
-        }                                                                                       \
+    void *lib = purse_lazy_open(candidates, "libpq (install libpq5)", load_error, sizeof load_error);
+    if (!lib) return;
+#define BIND(name)                                                                                       \
+    do {                                                                                                 \
+        *(void **)(&fn.name) = purse_lazy_symbol(lib, #name, "libpq", "older than 14?", load_error, sizeof load_error); \
+        if (!fn.name) return;                                                                            \
     } while (0);
 #define XBIND(type, name, params, args, failure) BIND(name)
 #define VBIND(name, params, args) BIND(name)
