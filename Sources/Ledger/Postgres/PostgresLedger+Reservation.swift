@@ -139,16 +139,20 @@ extension PostgresLedger {
     /// the rolling 24 hours are the running totals of every whole minute after the window's
     /// start, plus the rows of the minute the window starts in that are inside it, so a sum
     /// reads at most 1,440 totals per host and one minute of rows.
-    static func usageSelect(session: String, windowStart ws: String, host: String) -> String {
+    ///
+    /// `dailyIf` and `hostIf` (SQL conditions) let a reservation skip the sums of windows that
+    /// have no limit: the sum reads 0 and is never compared (`BudgetCheck` ignores a window
+    /// without a limit), which keeps that work out of the budget lock.
+    static func usageSelect(session: String, windowStart ws: String, host: String, dailyIf: String = "true", hostIf: String = "true") -> String {
         """
         SELECT s.id IS NOT NULL AS known, COALESCE(s.spent_micros, 0) AS session_spent,
             COALESCE(s.pending_micros, 0) AS session_pending,
-            (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE minute > \(ws) / 60000)
+            CASE WHEN \(dailyIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE minute > \(ws) / 60000)
                 + (SELECT COALESCE(SUM(micros), 0) FROM payment
-                   WHERE status <> 'failed' AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS daily,
-            (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND minute > \(ws) / 60000)
+                   WHERE status <> 'failed' AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) ELSE 0 END AS daily,
+            CASE WHEN \(hostIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND minute > \(ws) / 60000)
                 + (SELECT COALESCE(SUM(micros), 0) FROM payment
-                   WHERE status <> 'failed' AND host = \(host) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) AS host_daily
+                   WHERE status <> 'failed' AND host = \(host) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) ELSE 0 END AS host_daily
         FROM (SELECT 1) AS one LEFT JOIN session s ON s.id = \(session)
         """
     }
@@ -172,7 +176,7 @@ extension PostgresLedger {
     /// (`currval`) joins the totals; otherwise it is deleted again. Answers `usageSelect`'s
     /// columns and the id (NULL when refused or the session is unknown).
     static let reserveSQL = """
-        WITH u AS (\(usageSelect(session: "$1", windowStart: "$2", host: "$3"))),
+        WITH u AS (\(usageSelect(session: "$1", windowStart: "$2", host: "$3", dailyIf: "$7 IS NOT NULL", hostIf: "$8 IS NOT NULL"))),
         ok AS (
             SELECT currval(pg_get_serial_sequence('payment', 'id')) AS id FROM u
             WHERE u.known AND ($6 IS NULL OR u.session_spent <= $6) AND ($7 IS NULL OR u.daily <= $7)
