@@ -224,17 +224,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement (params != nil: extended protocol) or a script (nil). Caller holds the lock.
     func run(_ sql: String, _ params: [String?]?) throws(PostgresError) -> PostgresRows {
         let conn = try liveHandle()
-        if sql.utf8.contains(0) { throw PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
-        if let params, let i = params.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
-            throw PostgresError(.queryFailed, "parameter $\(i + 1) contains a NUL byte, which PostgreSQL text cannot hold")
-        }
+        if let refusal = Self.nulByte(in: sql, params ?? []) { throw refusal }
         let autocommit = PQtransactionStatus(conn) == PQTRANS_IDLE
         let result: OpaquePointer?
         if let params {
-            let copies = params.map { $0.flatMap { strdup($0) } }
-            defer { copies.forEach { free($0) } }
-            let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-            result = PQexecParams(conn, sql, Int32(params.count), nil, pointers, nil, nil, 0)
+            result = Self.withCStrings(params) { PQexecParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0) }
         } else {
             result = PQexec(conn, sql)
         }
@@ -353,7 +347,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Sends COMMIT and classifies the answer. Caller holds the lock.
     private func commit(prefix: String?) throws(PostgresError) {
         let conn = try liveHandle()
-        if let prefix, prefix.utf8.contains(0) { throw PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
+        if let prefix, let refusal = Self.nulByte(in: prefix, []) { throw refusal }
         let result = PQexec(conn, (prefix.map { $0 + "; " } ?? "") + "COMMIT")
         defer { if let result { PQclear(result) } }
         if PQstatus(conn) == CONNECTION_BAD || result == nil {
@@ -376,6 +370,19 @@ public final class PostgresConnection: @unchecked Sendable {
     public enum PipelineStatement: Sendable, Equatable {
         case sql(String, [String?] = [])
         case prepared(String, [String?] = [])
+
+        /// The SQL, or the prepared statement's name.
+        var text: String {
+            switch self {
+            case let .sql(text, _), let .prepared(text, _): text
+            }
+        }
+
+        var params: [String?] {
+            switch self {
+            case let .sql(_, params), let .prepared(_, params): params
+            }
+        }
     }
 
     /// Runs a transaction and a follow-up, sent together in **one round trip** (libpq's pipeline
@@ -406,14 +413,7 @@ public final class PostgresConnection: @unchecked Sendable {
             guard !transaction.isEmpty else { throw PostgresError(.invalidState, "the pipeline has no transaction") }
             let all = transaction + followUp
             for statement in all {
-                let (text, params): (String, [String?])
-                switch statement {
-                case let .sql(sql, p): (text, params) = (sql, p)
-                case let .prepared(name, p): (text, params) = (name, p)
-                }
-                if text.utf8.contains(0) || params.contains(where: { $0?.utf8.contains(0) ?? false }) {
-                    throw PostgresError(.queryFailed, "a statement of the pipeline contains a NUL byte")
-                }
+                if let refusal = Self.nulByte(in: statement.text, statement.params) { throw refusal }
             }
             guard PQenterPipelineMode(conn) == 1 else {
                 throw PostgresError(.invalidState, "libpq refused pipeline mode: " + Self.clean(String(cString: PQerrorMessage(conn)), secrets: secrets))
@@ -429,10 +429,12 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             for part in [transaction, followUp] where !part.isEmpty {
                 for statement in part {
-                    let sent: Int32
-                    switch statement {
-                    case let .sql(sql, params): sent = Self.withCStrings(params) { PQsendQueryParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0) }
-                    case let .prepared(name, params): sent = Self.withCStrings(params) { PQsendQueryPrepared(conn, name, Int32(params.count), $0, nil, nil, 0) }
+                    let (text, params) = (statement.text, statement.params)
+                    let sent = Self.withCStrings(params) { values in
+                        switch statement {
+                        case .sql: PQsendQueryParams(conn, text, Int32(params.count), nil, values, nil, nil, 0)
+                        case .prepared: PQsendQueryPrepared(conn, text, Int32(params.count), values, nil, nil, 0)
+                        }
                     }
                     guard sent == 1 else { throw abandon() }
                 }
@@ -483,6 +485,16 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             return answers
         }
+    }
+
+    /// The refusal for SQL or a parameter holding a NUL byte, which PostgreSQL text cannot hold
+    /// (libpq would cut the string there); nil when there is none.
+    private static func nulByte(in sql: String, _ params: [String?]) -> PostgresError? {
+        if sql.utf8.contains(0) { return PostgresError(.queryFailed, "the SQL text contains a NUL byte") }
+        if let i = params.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
+            return PostgresError(.queryFailed, "parameter $\(i + 1) contains a NUL byte, which PostgreSQL text cannot hold")
+        }
+        return nil
     }
 
     /// Calls `body` with C strings for `params` (NULL for nil), valid for the call only.

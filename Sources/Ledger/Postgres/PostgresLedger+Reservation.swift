@@ -104,10 +104,9 @@ extension PostgresLedger {
                 if allHosts {
                     let rows = try tx.query("""
                         SELECT host, SUM(micros) FROM (
-                            SELECT host, micros FROM budget_minute WHERE minute > $1::bigint / 60000
+                            SELECT host, micros FROM budget_minute WHERE \(Self.wholeMinutes(after: "$1::bigint"))
                             UNION ALL
-                            SELECT host, micros FROM payment
-                            WHERE status <> 'failed' AND created_at > $1::bigint AND created_at < ($1::bigint / 60000 + 1) * 60000
+                            SELECT host, micros FROM payment WHERE \(Self.firstMinuteRows(after: "$1::bigint"))
                         ) w GROUP BY host HAVING SUM(micros) <> 0
                         """, [Self.text(windowStart)])
                     for r in rows.rows {
@@ -147,14 +146,21 @@ extension PostgresLedger {
         """
         SELECT s.id IS NOT NULL AS known, COALESCE(s.spent_micros, 0) AS session_spent,
             COALESCE(s.pending_micros, 0) AS session_pending,
-            CASE WHEN \(dailyIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE minute > \(ws) / 60000)
-                + (SELECT COALESCE(SUM(micros), 0) FROM payment
-                   WHERE status <> 'failed' AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) ELSE 0 END AS daily,
-            CASE WHEN \(hostIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND minute > \(ws) / 60000)
-                + (SELECT COALESCE(SUM(micros), 0) FROM payment
-                   WHERE status <> 'failed' AND host = \(host) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000) ELSE 0 END AS host_daily
+            CASE WHEN \(dailyIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE \(wholeMinutes(after: ws)))
+                + (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE \(firstMinuteRows(after: ws))) ELSE 0 END AS daily,
+            CASE WHEN \(hostIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND \(wholeMinutes(after: ws)))
+                + (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE host = \(host) AND \(firstMinuteRows(after: ws))) ELSE 0 END AS host_daily
         FROM (SELECT 1) AS one LEFT JOIN session s ON s.id = \(session)
         """
+    }
+
+    /// The minute totals wholly inside a rolling window that starts at `ws` (SQL, Unix ms).
+    static func wholeMinutes(after ws: String) -> String { "minute > \(ws) / 60000" }
+
+    /// The counting payments of the minute the window starting at `ws` starts in, that are
+    /// inside the window: with `wholeMinutes`, exactly the window's payments.
+    static func firstMinuteRows(after ws: String) -> String {
+        "\(PostgresSchema.counts) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000"
     }
 
     /// `usageSelect` with parameters: $1 session id, $2 window start (ms), $3 host.
@@ -183,12 +189,8 @@ extension PostgresLedger {
                 AND ($8 IS NULL OR u.host_daily <= $8)),
         del AS (
             DELETE FROM payment WHERE id = (SELECT currval(pg_get_serial_sequence('payment', 'id'))) AND NOT EXISTS (SELECT 1 FROM ok)),
-        b AS (
-            INSERT INTO budget_minute (host, minute, micros) SELECT $3, $4 / 60000, $5 FROM ok
-            ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros),
-        t AS (
-            UPDATE session SET spent_micros = spent_micros + $5, pending_micros = pending_micros + $5
-            WHERE id = $1 AND EXISTS (SELECT 1 FROM ok))
+        b AS (\(PostgresSchema.addToMinutes("SELECT $3, $4 / 60000, $5 FROM ok"))),
+        t AS (\(PostgresSchema.addToSession(spent: "$5", pending: "$5", where: "id = $1 AND EXISTS (SELECT 1 FROM ok)")))
         SELECT u.known, u.session_spent, u.session_pending, u.daily, u.host_daily, (SELECT id FROM ok) FROM u
         """
 

@@ -81,7 +81,6 @@ extension PostgresLedger {
     /// What a transition needs of a payment row, read with the row locked for the rest of the
     /// transaction.
     struct LockedPayment {
-        let id: Int64
         let status: PaymentStatus
         let micros: Int64
         let amountAtomic: Int64
@@ -105,7 +104,7 @@ extension PostgresLedger {
               let host = r[5], let created = r[6].flatMap({ Int64($0) }), let session = r[7] else {
             throw LedgerError.corrupt(path: location, detail: "payment \(id) has a malformed amount, host, time or session")
         }
-        return LockedPayment(id: id, status: status, micros: micros, amountAtomic: amount, maxAmountAtomic: r[3].flatMap { Int64($0) },
+        return LockedPayment(status: status, micros: micros, amountAtomic: amount, maxAmountAtomic: r[3].flatMap { Int64($0) },
                              decimals: decimals, host: host, createdAt: created, sessionID: session)
     }
 
@@ -125,14 +124,11 @@ extension PostgresLedger {
         var script: [String] = []
         if spent > 0 { script.append(lockSQL) }
         if spent != 0 {
-            script.append("""
-                INSERT INTO budget_minute (host, minute, micros) VALUES (\(try tx.connection.literal(row.host)), \(row.createdAt / 60000), \(spent))
-                ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros
-                """)
+            script.append(PostgresSchema.addToMinutes("VALUES (\(try tx.connection.literal(row.host)), \(row.createdAt / 60000), \(spent))"))
         }
         if spent != 0 || pending != 0 {
-            script.append("UPDATE session SET spent_micros = spent_micros + \(spent), pending_micros = pending_micros + \(pending) WHERE id = "
-                          + (try tx.connection.literal(row.sessionID)))
+            script.append(PostgresSchema.addToSession(spent: "\(spent)", pending: "\(pending)",
+                                                      where: "id = " + (try tx.connection.literal(row.sessionID))))
         }
         if !script.isEmpty { tx.commit(after: script.joined(separator: "; ")) }
     }

@@ -122,7 +122,7 @@ public final class PostgresLedger: PaymentLedger, @unchecked Sendable {
     /// `lockBudget` takes the budget row lock in the same round trip as BEGIN.
     @discardableResult
     func transaction<T>(lockBudget: Bool = false, _ body: (PostgresTransaction) throws -> T) throws(LedgerError) -> T {
-        let options = TransactionOptions(prelude: lockBudget ? "SELECT id FROM budget_lock WHERE id = 1 FOR UPDATE" : nil)
+        let options = TransactionOptions(prelude: lockBudget ? Self.lockSQL : nil)
         return try withConnection { conn in try conn.transaction(options, body) }
     }
 

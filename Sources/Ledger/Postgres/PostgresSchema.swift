@@ -153,35 +153,58 @@ enum PostgresSchema {
             """),
     ]
 
-    /// Recomputes the running totals of migration v2 from the payments: what the migration
-    /// starts them with, and what `purse ledger copy` runs after copying rows in (both holding
-    /// the payments still). The totals: counting micros (status <> 'failed') per host and
-    /// creation minute; per session, its counting and its pending (reserved, sent, unknown) micros.
+    // MARK: - The running totals (migration v2), defined once
+
+    /// A row counts against budgets while its status does (`PaymentStatus.counts`), and is
+    /// pending while `PaymentStatus.isPending`: the Swift definitions, as SQL conditions.
+    static let counts = "status NOT IN (\(statusList { !$0.counts }))"
+    static let isPending = "status IN (\(statusList(\.isPending)))"
+
+    private static func statusList(_ keep: (PaymentStatus) -> Bool) -> String {
+        PaymentStatus.allCases.filter(keep).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    }
+
+    /// What each minute total should hold: counting micros per host and creation minute.
+    static let minuteSums = """
+        SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS micros
+        FROM payment GROUP BY host, created_at / 60000
+        """
+
+    /// What each session's totals should hold: its counting (`spent`) and pending micros.
+    static let sessionSums = """
+        SELECT session_id, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS spent,
+               SUM(CASE WHEN \(isPending) THEN micros ELSE 0 END) AS pending
+        FROM payment GROUP BY session_id
+        """
+
+    /// Adds the `micros` of the (host, minute) rows `source` gives (a VALUES list or a SELECT)
+    /// to their minute totals, creating the totals that do not exist yet.
+    static func addToMinutes(_ source: String) -> String {
+        "INSERT INTO budget_minute (host, minute, micros) \(source) ON CONFLICT (host, minute) DO UPDATE SET micros = budget_minute.micros + EXCLUDED.micros"
+    }
+
+    /// Adds `spent` and `pending` (SQL expressions) to the totals of the sessions `condition` picks.
+    static func addToSession(spent: String, pending: String, where condition: String) -> String {
+        "UPDATE session SET spent_micros = spent_micros + \(spent), pending_micros = pending_micros + \(pending) WHERE \(condition)"
+    }
+
+    /// Recomputes the running totals from the payments: what migration v2 starts them with, and
+    /// what `purse ledger copy` runs after copying rows in (both holding the payments still).
     static let rebuildTotals = """
         DELETE FROM budget_minute;
-        INSERT INTO budget_minute (host, minute, micros)
-            SELECT host, created_at / 60000, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END)
-            FROM payment GROUP BY host, created_at / 60000;
+        INSERT INTO budget_minute (host, minute, micros) SELECT host, minute, micros FROM (\(minuteSums)) m;
         UPDATE session s SET spent_micros = COALESCE(t.spent, 0), pending_micros = COALESCE(t.pending, 0)
-        FROM session s2 LEFT JOIN (
-            SELECT session_id, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS spent,
-                   SUM(CASE WHEN status IN ('reserved', 'sent', 'unknown') THEN micros ELSE 0 END) AS pending
-            FROM payment GROUP BY session_id) t ON t.session_id = s2.id
+        FROM session s2 LEFT JOIN (\(sessionSums)) t ON t.session_id = s2.id
         WHERE s.id = s2.id
         """
 
     /// How many totals differ from the sums of the payments, as two columns (minute totals,
     /// sessions); `health` reports any that do.
     static let totalsDrift = """
-        (SELECT count(*) FROM (
-            SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS micros
-            FROM payment GROUP BY host, created_at / 60000) p
+        (SELECT count(*) FROM (\(minuteSums)) p
          FULL JOIN budget_minute b ON b.host = p.host AND b.minute = p.minute
          WHERE COALESCE(p.micros, 0) <> COALESCE(b.micros, 0)),
-        (SELECT count(*) FROM session s LEFT JOIN (
-            SELECT session_id, SUM(CASE WHEN status <> 'failed' THEN micros ELSE 0 END) AS spent,
-                   SUM(CASE WHEN status IN ('reserved', 'sent', 'unknown') THEN micros ELSE 0 END) AS pending
-            FROM payment GROUP BY session_id) t ON t.session_id = s.id
+        (SELECT count(*) FROM session s LEFT JOIN (\(sessionSums)) t ON t.session_id = s.id
          WHERE s.spent_micros <> COALESCE(t.spent, 0) OR s.pending_micros <> COALESCE(t.pending, 0))
         """
 
