@@ -15,6 +15,12 @@ public struct HostName: Sendable, Hashable, Comparable, Codable, CustomStringCon
         self.name = h
     }
 
+    /// Whether the name stands for this machine (`localhost`, a `.localhost` name, `127.x.x.x`,
+    /// `::1`, `0.0.0.0`): what the block-explorer links and `doctor`'s ledger check treat as local.
+    public var isLoopback: Bool {
+        name == "localhost" || name.hasSuffix(".localhost") || name.hasPrefix("127.") || name == "::1" || name == "0.0.0.0"
+    }
+
     public static func < (a: HostName, b: HostName) -> Bool { a.name < b.name }
     public var description: String { name }
 

@@ -1,5 +1,6 @@
 import Ledger
 import PostgresClient
+import PurseCore
 
 /// What `purse doctor` suggests for a ledger that fails, by backend: a SQLite file wants a
 /// writable path; a PostgreSQL URL wants a reachable server, the right credentials (the
@@ -60,12 +61,11 @@ enum LedgerAdvice {
 
     /// A warning for a PostgreSQL ledger reached over the network without a verified server:
     /// whoever sits between this machine and the server could read the spend log and forge the
-    /// budget sums every machine trusts. Nil for SQLite, unix sockets, loopback addresses and
+    /// budget sums every machine trusts. Nil for SQLite, unix sockets, this machine (`HostName.isLoopback`) and
     /// `verify-ca` / `verify-full`.
     static func weakTLSWarning(location: String) -> String? {
         guard LedgerStore.isPostgres(location), let url = try? PostgresConfig(url: location), !url.isUnixSocket else { return nil }
-        let host = url.host ?? "localhost"
-        if ["localhost", "127.0.0.1", "::1"].contains(host.lowercased()) || host.hasPrefix("127.") { return nil }
+        if HostName(url.host ?? "localhost").isLoopback { return nil }
         switch url.sslMode {
         case .verifyCA?, .verifyFull?: return nil
         case .disable?, .allow?, .prefer?, .require?, nil:

@@ -1,3 +1,4 @@
+import PurseCore
 /// Where a settlement transaction can be looked at: the public block explorer of its network.
 ///
 /// Only networks with a well-known explorer get a link, and only for a hash that has the
@@ -47,8 +48,7 @@ public struct BlockExplorer: Sendable, Equatable {
         } else {
             host = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         }
-        let h = host.lowercased()
-        return h == "localhost" || h.hasSuffix(".localhost") || h.hasPrefix("127.") || h == "::1" || h == "0.0.0.0"
+        return HostName(host).isLoopback
     }
 
     /// Development chain ids that are local wherever they run (Hardhat/Anvil, Ganache).
