@@ -65,3 +65,17 @@ func mode(_ path: String) -> mode_t {
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// One ledger test case on one backend: a fresh ledger and a session in it. Each suite's cases
+/// are an extension of it (`ReservationTests`, `TransitionTests`, `ChargeTests`,
+/// `ApprovalStoreTests`), run once per backend.
+struct LedgerCase {
+    let fixture: LedgerFixture
+    var ledger: any PaymentLedger { fixture.ledger }
+    let session: String
+
+    init(_ backend: LedgerBackend, label: String? = nil) throws {
+        fixture = try LedgerFixture(backend)
+        session = try fixture.ledger.startSession(kind: "serve", label: label, clientName: nil, now: t0).id
+    }
+}
