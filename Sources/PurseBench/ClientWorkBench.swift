@@ -16,55 +16,48 @@ struct ClientWorkBench {
         defer { rig.cleanup() }
         let policy = Policy(config: rig.config)
         let response = BenchRig.paymentRequired()
-        var stages: [String: [Double]] = [:]
-        func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-            let t = nowMs()
-            let v = try body()
-            stages[name, default: []].append(nowMs() - t)
-            return v
-        }
+        let clock = StageClock()
         var peerStages = [Double](), all = [Double]()
         for i in 0..<(runs + 50) {
-            let before = stages
+            clock.beginRun()
             let t0 = nowMs()
-            let offer = try time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
-            let selection = time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPrice: nil)) }
+            let offer = try clock.time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
+            let selection = clock.time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPrice: nil)) }
             guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,
                   let token = chosen.token?.evmAddress, let micros = chosen.micros else { throw PurseError("bench", "no option") }
-            let nonce = try time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
+            let nonce = try clock.time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
             let now = Int64(Date().timeIntervalSince1970)
             let payment = NewPayment(
                 sessionID: rig.session.id, method: "GET", url: "http://127.0.0.1/paid", host: HostName("127.0.0.1"), network: "eip155:84532",
                 asset: token, assetSymbol: "USDC", decimals: 6, payTo: payTo, amountAtomic: req.amount.value, micros: micros, scheme: "exact",
                 x402Version: 2, nonce: nonce, validBefore: now + 300, payer: rig.key.address)
             let t1 = nowMs()
-            _ = try time("reserve (durable, synchronous=FULL)") {
+            _ = try clock.time("reserve (durable, synchronous=FULL)") {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             let reserveMs = nowMs() - t1
             let row = try rig.ledger.payments(PaymentFilter(limit: 1)).first!
-            try time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
-            let digest = time("EIP-712 hash") {
+            try clock.time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
+            let digest = clock.time("EIP-712 hash") {
                 let message = TransferWithAuthorization(
                     from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
                     validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)
                 return message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: token))
             }
-            let signature = time("secp256k1 sign") { rig.key.sign(digest: digest) }
-            _ = time("encode header") {
+            let signature = clock.time("secp256k1 sign") { rig.key.sign(digest: digest) }
+            _ = clock.time("encode header") {
                 PaymentPayload(offer: offer, requirement: req, scheme: SignedAuthorization(
                     from: rig.key.address, to: payTo, value: req.amount.value, validAfter: now - 600,
                     validBefore: now + 300, nonce: nonce, signature: signature.bytes).json, paymentIdentifier: nil).base64
             }
             let total = nowMs() - t0
-            if i < 50 { stages = before; continue }   // warm-up
+            if i < 50 { clock.discardRun(); continue }   // warm-up
             all.append(total)
             // The stages the peer's number covers: parse, select, nonce, hash, sign, encode.
-            peerStages.append(["parse", "select", "nonce (CSPRNG)", "EIP-712 hash", "secp256k1 sign", "encode header"]
-                .reduce(0) { $0 + (stages[$1]?.last ?? 0) })
+            peerStages.append(clock.lastSum(["parse", "select", "nonce (CSPRNG)", "EIP-712 hash", "secp256k1 sign", "encode header"]))
             _ = reserveMs
         }
-        let stageJSON = Stats.stages(stages, names: ["parse", "select", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)", "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"])
+        let stageJSON = Stats.stages(clock.samples, names: ["parse", "select", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)", "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"])
         let flow = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: BenchRig.paymentRequired(), receipt: InMemoryDriverBench.receipt(), path: "/paid")
         let peer = Stats(peerStages), total = Stats(all)
         let upto = try await UptoClientWorkBench(runs: runs).run()

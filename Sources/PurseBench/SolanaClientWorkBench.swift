@@ -47,50 +47,44 @@ struct SolanaClientWorkBench {
         let facts = SolanaPaymentFacts(mint: .success(SolanaMint(tokenProgram: .token, decimals: 6)))
         let names = ["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)",
                      "mark sent (not fsynced)", "rebuild + check + Ed25519 sign", "encode header"]
-        var stages: [String: [Double]] = [:]
-        func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-            let t = nowMs()
-            let v = try body()
-            stages[name, default: []].append(nowMs() - t)
-            return v
-        }
+        let clock = StageClock()
         var peerStages = [Double](), all = [Double]()
         let resource = PaymentResource(method: "GET", url: "http://127.0.0.1/sol", host: HostName("127.0.0.1"))
         for i in 0..<(runs + 50) {
-            let before = stages
+            clock.beginRun()
             let t0 = nowMs()
-            let offer = try time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
-            let nonce = try time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
+            let offer = try clock.time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
+            let nonce = try clock.time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
             var flow = PaymentFlow(resource: resource, context: FlowContext(
                 payer: rig.key.address, now: Int64(Date().timeIntervalSince1970), nonce: nonce,
                 paymentIdentifier: PaymentIdentifier(random: PaymentDriver.systemRandom(16)), policy: policy, maxPrice: nil,
                 solanaPayer: signer.solanaAddress))
             _ = flow.start()
-            let asked = time("select, ask the chain") { flow.unpaidAnswered(.offer(offer)) }
+            let asked = clock.time("select, ask the chain") { flow.unpaidAnswered(.offer(offer)) }
             guard case .readChain = asked else { throw PurseError("bench", "expected a chain question, got \(asked)") }
-            let planned = time("plan: message, ATAs, checks, digest") { flow.chainAnswered(.success(.solanaPayment(facts))) }
+            let planned = clock.time("plan: message, ATAs, checks, digest") { flow.chainAnswered(.success(.solanaPayment(facts))) }
             guard case let .reserve(plan) = planned else { throw PurseError("bench", "expected a plan, got \(planned)") }
             let payment = NewPayment(
                 sessionID: rig.session.id, method: "GET", url: resource.url, host: resource.host, network: plan.network, asset: plan.token,
                 assetSymbol: "USDC", decimals: 6, payTo: plan.payTo, amountAtomic: 10_000, micros: plan.micros, scheme: "exact", x402Version: 2,
                 authorization: plan.reference, validBefore: plan.validBefore, payer: plan.payer)
-            let row = try time("reserve (durable, synchronous=FULL)") {
+            let row = try clock.time("reserve (durable, synchronous=FULL)") {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             _ = flow.reserved()
-            try time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
-            let signed = try time("rebuild + check + Ed25519 sign") { try signer.sign(plan) }
-            let action = time("encode header") { flow.signed(signed) }
+            try clock.time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
+            let signed = try clock.time("rebuild + check + Ed25519 sign") { try signer.sign(plan) }
+            let action = clock.time("encode header") { flow.signed(signed) }
             guard case .sendPaid = action else { throw PurseError("bench", "expected sendPaid") }
             let total = nowMs() - t0
-            if i < 50 { stages = before; continue }   // warm-up
+            if i < 50 { clock.discardRun(); continue }   // warm-up
             all.append(total)
             // The stages EIP-3009's "peer's stages" number covers: parse, select (here with the
             // plan, where the transaction is built and checked), nonce, sign, encode.
-            peerStages.append(["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)",
-                               "rebuild + check + Ed25519 sign", "encode header"].reduce(0) { $0 + (stages[$1]?.last ?? 0) })
+            peerStages.append(clock.lastSum(["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)",
+                               "rebuild + check + Ed25519 sign", "encode header"]))
         }
-        let stageJSON = Stats.stages(stages, names: names)
+        let stageJSON = Stats.stages(clock.samples, names: names)
         let peer = Stats(peerStages), total = Stats(all)
         return [
             "stages": stageJSON,

@@ -49,3 +49,28 @@ func measure(runs: Int, warmup: Int = 20, _ body: () throws -> Void) rethrows ->
     }
     return Stats(out)
 }
+
+/// The per-stage timings of a client-work bench: each stage's samples, in run order, with the
+/// samples of a warm-up run dropped again.
+final class StageClock {
+    /// Each stage's durations (ms).
+    private(set) var samples: [String: [Double]] = [:]
+    private var runStart: [String: [Double]] = [:]
+
+    /// Runs `body` and records its duration under `name`.
+    func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let t = nowMs()
+        let v = try body()
+        samples[name, default: []].append(nowMs() - t)
+        return v
+    }
+
+    /// Marks the start of a run, which `discardRun` can take back.
+    func beginRun() { runStart = samples }
+
+    /// Drops the samples recorded since `beginRun` (a warm-up run).
+    func discardRun() { samples = runStart }
+
+    /// The sum of the latest sample of each stage in `names` (the last run's share of them).
+    func lastSum(_ names: [String]) -> Double { names.reduce(0) { $0 + (samples[$1]?.last ?? 0) } }
+}

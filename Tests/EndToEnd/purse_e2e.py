@@ -565,3 +565,34 @@ def purse(purse_bin, world, tmp_path):
     def make(config: dict | None = None, name: str = "p", **kw) -> "PurseCLI":
         return PurseCLI(purse_bin, world, tmp_path / name, config=config, **kw)
     return make
+
+
+# ---- The CLI's fetch/quote JSON, checked against the tools' output schemas ------------------------
+
+def _tool_schema(name: str):
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(json.loads((REPO / "schemas" / "tools" / f"{name}.output.schema.json").read_text()))
+
+
+class CliPayer:
+    """`purse fetch --json` and `purse quote --json` through a subclass's `run(*args)`, each answer
+    checked against the schema of its MCP twin (`paid_fetch`, `quote`)."""
+
+    PAID_FETCH_SCHEMA = _tool_schema("paid_fetch")
+    QUOTE_SCHEMA = _tool_schema("quote")
+
+    def fetch(self, url: str, **kw):
+        r = self.run("fetch", url, "--json", **kw)
+        out = r.json() if r.stdout.strip() else None
+        if out is not None:
+            errors = sorted(self.PAID_FETCH_SCHEMA.iter_errors(out), key=str)
+            assert not errors, f"paid_fetch JSON breaks its schema: {errors[0]}"
+        return r, out
+
+    def quote(self, url: str):
+        r = self.run("quote", url, "--json")
+        assert r.rc == 0, r
+        out = r.json()
+        errors = sorted(self.QUOTE_SCHEMA.iter_errors(out), key=str)
+        assert not errors, f"quote JSON breaks its schema: {errors[0]}"
+        return out

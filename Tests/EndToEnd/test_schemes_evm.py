@@ -26,7 +26,7 @@ from eth_account import Account
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, start_world, stop_world
-from purse_e2e import base_env, hexkey, ledger_rows, mint, run_purse
+from purse_e2e import CliPayer, base_env, hexkey, ledger_rows, mint, run_purse
 from worldlib import _pad, eth_call, rpc
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Client is deprecated"),
@@ -34,8 +34,6 @@ pytestmark = [pytest.mark.filterwarnings("ignore:Client is deprecated"),
 
 TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 SPEND_LOG_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/spend-log.schema.json").read_text()))
-PAID_FETCH_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/paid_fetch.output.schema.json").read_text()))
-QUOTE_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/quote.output.schema.json").read_text()))
 
 
 def _keccak_topic(sig: str) -> str:
@@ -93,7 +91,7 @@ def addr_topic(a: str) -> str:
     return "0x" + _pad(a)
 
 
-class Payer:
+class Payer(CliPayer):
     """A key, its config and ledger: one test's purse."""
 
     def __init__(self, purse_bin, world: dict, tmp: Path, key: str, *, policy: dict | None = None):
@@ -119,22 +117,6 @@ class Payer:
 
     def run(self, *args: str, env: dict | None = None, timeout: float = 90):
         return run_purse(self.bin, list(args), {**self.env, **(env or {})}, config=self.config, db=self.db, timeout=timeout)
-
-    def fetch(self, url: str, **kw):
-        r = self.run("fetch", url, "--json", **kw)
-        out = r.json() if r.stdout.strip() else None
-        if out is not None:
-            errors = sorted(PAID_FETCH_SCHEMA.iter_errors(out), key=str)
-            assert not errors, f"paid_fetch JSON breaks its schema: {errors[0]}"
-        return r, out
-
-    def quote(self, url: str):
-        r = self.run("quote", url, "--json")
-        assert r.rc == 0, r
-        out = r.json()
-        errors = sorted(QUOTE_SCHEMA.iter_errors(out), key=str)
-        assert not errors, f"quote JSON breaks its schema: {errors[0]}"
-        return out
 
     def spend_log(self) -> dict:
         r = self.run("spend-log", "--format", "json")

@@ -27,14 +27,12 @@ from jsonschema import Draft202012Validator
 import schemes_selfcheck as sc
 from conftest import REPO, start_world, stop_world
 from offers import OFFER_RECEIPT, sign_offer
-from purse_e2e import base_env, hexkey, ledger_rows, mint, run_purse
+from purse_e2e import CliPayer, base_env, hexkey, ledger_rows, mint, run_purse
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Client is deprecated"),
               pytest.mark.filterwarnings("ignore:TokenAccountOpts is deprecated")]
 
 SPEND_LOG_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/spend-log.schema.json").read_text()))
-PAID_FETCH_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/paid_fetch.output.schema.json").read_text()))
-QUOTE_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/quote.output.schema.json").read_text()))
 BALANCE_SCHEMA = Draft202012Validator(json.loads((REPO / "schemas/tools/wallet_balance.output.schema.json").read_text()))
 
 
@@ -53,7 +51,7 @@ def ata_amount(world: dict, ata: str) -> int:
     return sc.svm_token_amount(world, ata)
 
 
-class Payer:
+class Payer(CliPayer):
     """A fresh Solana keypair (funded with both mints), an EVM key, their config and ledger."""
 
     def __init__(self, purse_bin, world: dict, tmp: Path, *, policy: dict | None = None, evm_usdc: int = 0,
@@ -97,22 +95,6 @@ class Payer:
         r = run_purse(self.bin, list(args), {**self.env, **(env or {})}, config=self.config, db=self.db, timeout=timeout)
         self.outputs += [r.stdout, r.stderr]
         return r
-
-    def fetch(self, url: str, **kw):
-        r = self.run("fetch", url, "--json", **kw)
-        out = r.json() if r.stdout.strip() else None
-        if out is not None:
-            errors = sorted(PAID_FETCH_SCHEMA.iter_errors(out), key=str)
-            assert not errors, f"paid_fetch JSON breaks its schema: {errors[0]}"
-        return r, out
-
-    def quote(self, url: str):
-        r = self.run("quote", url, "--json")
-        assert r.rc == 0, r
-        out = r.json()
-        errors = sorted(QUOTE_SCHEMA.iter_errors(out), key=str)
-        assert not errors, f"quote JSON breaks its schema: {errors[0]}"
-        return out
 
     def rows(self) -> list[dict]:
         return ledger_rows(self.db)
