@@ -30,10 +30,11 @@ public protocol PaymentLedger: Sendable {
     // MARK: Reservation
 
     /// Reserves a payment against every limit, or refuses; the row is committed and durable
-    /// before this returns.
+    /// before this returns. Also returns the usage the check saw, when the backend read it.
     ///
     /// - Throws: `.refused` with the first limit that would break (nothing written), or `.ledger`.
-    func reserve(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord
+    ///   `reserve(_:limits:now:)` is the same call without the usage.
+    func reserveWithUsage(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation
 
     /// What counts against the session, the rolling 24 hours and the hosts' rolling 24 hours:
     /// the same sums `reserve` checks, read without reserving. With `host`, that host is
@@ -131,6 +132,11 @@ public protocol PaymentLedger: Sendable {
 }
 
 extension PaymentLedger {
+    /// Reserves a payment (`reserveWithUsage`) and returns only the row.
+    public func reserve(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
+        try reserveWithUsage(payment, limits: limits, now: now).record
+    }
+
     /// The session with this id, or nil.
     public func session(id: String) throws(LedgerError) -> SessionRecord? {
         try sessions().first { $0.id == id }

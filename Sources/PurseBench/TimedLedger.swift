@@ -9,9 +9,9 @@ struct TimedLedger: ForwardingLedger {
     let inner: any PaymentLedger
     let timeline: Timeline
 
-    func reserve(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
+    func reserveWithUsage(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         try timeline.span("reserve (durable: BEGIN IMMEDIATE, sums, insert, fsync)") { () throws(LedgerReserveError) in
-            try inner.reserve(payment, limits: limits, now: now)
+            try inner.reserveWithUsage(payment, limits: limits, now: now)
         }
     }
     func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {

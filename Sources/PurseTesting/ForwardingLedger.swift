@@ -20,8 +20,8 @@ extension ForwardingLedger {
     public func setClientName(sessionID: String, name: String) throws(LedgerError) { try inner.setClientName(sessionID: sessionID, name: name) }
     public func sessions() throws(LedgerError) -> [SessionRecord] { try inner.sessions() }
 
-    public func reserve(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
-        try inner.reserve(payment, limits: limits, now: now)
+    public func reserveWithUsage(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
+        try inner.reserveWithUsage(payment, limits: limits, now: now)
     }
     public func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {
         try inner.usage(sessionID: sessionID, host: host, allHosts: allHosts, now: now)

@@ -244,6 +244,55 @@ final class Latch: @unchecked Sendable {
         let result = await r.driver.fetch(HTTPRequest(url: "ftp://seller.test/x"))
         #expect(result.outcomeName == "error" && result.error?.code == "http.unsupported_scheme")
     }
+
+    /// The budget a paid result reports is derived from the sums its reservation read plus what
+    /// the row counts after the outcome, not read again: the same numbers as a fresh read, for
+    /// every way a payment can end, with earlier payments in the session.
+    @Test(arguments: [([200], "paid", Int64(10_000)), ([402], "failed", Int64(0)), ([500, 503, 502], "unknown", Int64(10_000))])
+    func theBudgetAfterAPaymentComesFromItsReservationNotASecondRead(statuses: [Int], outcome: String, counted: Int64) async throws {
+        let r = try rig()
+        let earlier = await r.driver.fetch(WalletFixture.request)
+        #expect(earlier.outcomeName == "paid")
+        let counting = UsageCountingLedger(r.ledger)
+        let d = PaymentDriver(http: InMemoryHTTPClient { req throws(HTTPError) in try await r.seller.handle(req) }, ledger: counting,
+                              signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)), config: try WalletFixture.config(),
+                              sessionID: r.driver.sessionID)
+        r.seller.paidStatus = statuses
+        let result = await d.fetch(WalletFixture.request)
+        #expect(result.outcomeName == outcome)
+        #expect(counting.usageReads == 0, "no budget read after the payment")
+        let fresh = try r.ledger.usage(sessionID: r.driver.sessionID, host: nil, allHosts: false, now: Date())
+        #expect(fresh.sessionSpent == Micros(10_000 + counted))
+        #expect(result.budget?.sessionSpent == fresh.sessionSpent && result.budget?.dailySpent == fresh.dailySpent)
+        #expect(result.budget?.sessionLimit == d.policy.config.sessionBudget)
+    }
+
+    /// Without a payment there is no reservation to derive the budget from: the result reads it.
+    @Test func aFreeAnswerReadsTheBudget() async throws {
+        let r = try rig()
+        let counting = UsageCountingLedger(r.ledger)
+        let http = InMemoryHTTPClient { _ throws(HTTPError) in WalletFixture.response(200, body: "free") }
+        let d = PaymentDriver(http: http, ledger: counting, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),
+                              config: try WalletFixture.config(), sessionID: r.driver.sessionID)
+        let result = await d.fetch(WalletFixture.request)
+        #expect(result.outcomeName == "not_required" && counting.usageReads == 1 && result.budget?.sessionSpent == Micros(0))
+    }
+}
+
+/// Counts the budget reads (`usage`) a driver makes and forwards everything to the real ledger.
+final class UsageCountingLedger: ForwardingLedger, @unchecked Sendable {
+    let inner: any PaymentLedger
+    private let lock = NSLock()
+    private var reads = 0
+
+    init(_ inner: any PaymentLedger) { self.inner = inner }
+
+    var usageReads: Int { lock.withLock { reads } }
+
+    func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {
+        lock.withLock { reads += 1 }
+        return try inner.usage(sessionID: sessionID, host: host, allHosts: allHosts, now: now)
+    }
 }
 
 // MARK: - Solana `exact`

@@ -1,4 +1,5 @@
 import HTTP
+import Ledger
 import PurseCore
 import Solana
 import Testing
@@ -233,6 +234,21 @@ import Testing
         var plain = flow()
         let (noID, _) = try toPaid(&plain)
         #expect(noID.document["extensions"] == nil)
+    }
+
+    /// What a reserved row counts once its outcome is recorded: the budget a paid result reports
+    /// is derived from this, so it must agree with the ledger's rule (every status but `failed`
+    /// counts; a charge replaces the maximum).
+    @Test func theRowCountsWhatItsOutcomeLeaves() {
+        let reserved = Micros(50_000)
+        let charge = SettledCharge(atomic: 12_300, micros: Micros(12_300), source: .receipt)
+        let cases: [(FlowOutcome.Resolution, SettledCharge?, Micros)] = [
+            (.release("declined"), nil, .zero), (.fail("refused"), nil, .zero), (.settle(transaction: nil), nil, reserved),
+            (.settle(transaction: "0xab"), charge, Micros(12_300)), (.unknown("no answer"), nil, reserved), (.none, nil, reserved),
+        ]
+        for (resolution, c, expected) in cases {
+            #expect(FlowOutcome(kind: .paid, resolution: resolution, charge: c).countedMicros(reserved: reserved) == expected, "\(resolution)")
+        }
     }
 }
 

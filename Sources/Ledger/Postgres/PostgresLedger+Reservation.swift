@@ -37,7 +37,8 @@ extension PostgresLedger {
     /// `ledger.connection_lost` (nothing stored); COMMIT or the flush unanswered →
     /// `ledger.commit_unknown` (the row may exist and then counts until reconcile releases it;
     /// the caller signs nothing); a statement timeout → `ledger.timeout`.
-    public func reserve(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
+    /// The usage is not returned: the ceilings are compared with the running totals in SQL.
+    public func reserveWithUsage(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
         guard p.micros.value >= 0, p.amountAtomic >= 0 else { throw .ledger(.badAmount("amount is negative")) }
@@ -82,7 +83,7 @@ extension PostgresLedger {
         if let id = row[5].flatMap({ Int64($0) }) {
             var stored = record
             stored.id = id
-            return stored
+            return Reservation(record: stored, usageBefore: nil)
         }
         guard row[0] == "t" else { throw .ledger(.unknownSession(p.sessionID)) }
         let usage: BudgetUsage

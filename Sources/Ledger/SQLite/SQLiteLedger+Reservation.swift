@@ -5,17 +5,17 @@ import PurseCore
 extension SQLiteLedger {
     /// Reserves a payment: in one `BEGIN IMMEDIATE` transaction (behind the `flock` gate), reads
     /// the usage sums, asks `BudgetCheck`, and inserts the row as `reserved`; committed durably
-    /// (`synchronous=FULL`) before it returns.
-    public func reserve(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> PaymentRecord {
+    /// (`synchronous=FULL`) before it returns. The usage returned is what the check read.
+    public func reserveWithUsage(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
         guard p.micros.value >= 0, p.amountAtomic >= 0 else { throw .ledger(.badAmount("amount is negative")) }
         guard (0...36).contains(p.decimals) else { throw .ledger(.badAmount("token decimals \(p.decimals) are outside 0...36")) }
         do { try integrity.verdict() } catch { throw .ledger(error) }
         let nowMs = Self.millis(now)
-        var record = PaymentRecord(id: 0, payment: p, createdAt: Self.date(nowMs), updatedAt: Self.date(nowMs), status: .reserved)
+        let record = PaymentRecord(id: 0, payment: p, createdAt: Self.date(nowMs), updatedAt: Self.date(nowMs), status: .reserved)
         do {
-            record = try gate.withGate { try dbQueue.write { db in
+            return try gate.withGate { try dbQueue.write { db in
                 guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE id = ?"), arguments: [p.sessionID]) != nil else {
                     throw LedgerError.unknownSession(p.sessionID)
                 }
@@ -23,9 +23,8 @@ extension SQLiteLedger {
                 if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
                     throw Refused(refusal: refusal)
                 }
-                return try record.inserted(db)
+                return Reservation(record: try record.inserted(db), usageBefore: usage)
             } }
-            return record
         } catch let r as Refused {
             throw .refused(r.refusal)
         } catch {

@@ -27,26 +27,29 @@ extension SQLiteLedger {
     }
 
     /// Moves one row if its current status allows it (`StatusChange.sources`); not
-    /// fsynced (see `writeRecoverable`).
+    /// fsynced (see `writeRecoverable`). One guarded UPDATE does it; only when it changes
+    /// nothing is the row read, to say why.
     private func transition(id: Int64, _ change: StatusChange, txHash: String?,
                             error: String?, httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil,
                             now: Date) throws(LedgerError) {
         let nowMs = Self.millis(now)
         let path = self.path
+        let sources = change.sources.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
         try writeRecoverable { db in
+            try db.cachedStatement(sql: """
+                UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
+                    error = COALESCE(?, error), http_status = COALESCE(?, http_status),
+                    signed_payload = COALESCE(?, signed_payload), receipt = COALESCE(?, receipt)
+                WHERE id = ? AND status IN (\(sources))
+                """).execute(arguments: [change.target.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
+            guard db.changesCount == 0 else { return }
             guard let raw = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payment WHERE id = ?"), arguments: [id]) else {
                 throw LedgerError.paymentNotFound(id: id)
             }
             guard let current = PaymentStatus(rawValue: raw) else {
                 throw LedgerError.corrupt(path: path, detail: "payment \(id) has unknown status \(raw)")
             }
-            guard change.sources.contains(current) else { throw LedgerError.badTransition(id: id, from: current, to: change.target) }
-            try db.cachedStatement(sql: """
-                UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
-                    error = COALESCE(?, error), http_status = COALESCE(?, http_status),
-                    signed_payload = COALESCE(?, signed_payload), receipt = COALESCE(?, receipt)
-                WHERE id = ?
-                """).execute(arguments: [change.target.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
+            throw LedgerError.badTransition(id: id, from: current, to: change.target)
         }
     }
 }

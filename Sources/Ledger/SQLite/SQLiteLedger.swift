@@ -134,8 +134,9 @@ public final class SQLiteLedger: PaymentLedger {
         guard options.synchronousFull else { return try write(body) }
         do {
             return try dbQueue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                // Cached: preparing a statement costs more than running this one.
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+                defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
                 var value: T?
                 try db.inTransaction(.immediate) {
                     value = try body(db)

@@ -12,7 +12,7 @@ extension PaymentDriver {
         let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
         // The budget is shown only with a payment (or a refusal of one); a free call, the common
         // case of a gateway, does not pay for a ledger read.
-        let budget = run.outcome.plan == nil ? nil : await budget(host: run.outcome.plan?.host)
+        let budget = run.outcome.plan == nil ? nil : await budget(after: run)
         return ToolCallResult(outcome: run.outcome, reply: run.response, paymentID: run.paymentID, budget: budget, target: channel.resource.url)
     }
 

@@ -58,7 +58,7 @@ public final class PaymentDriver: Sendable {
             return FetchResult(outcome: FlowOutcome(kind: .refused(error)), response: nil, paymentID: nil, budget: await budget(host: nil))
         }
         let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
-        return FetchResult(outcome: run.outcome, response: run.response, paymentID: run.paymentID, budget: await budget(host: run.outcome.plan?.host))
+        return FetchResult(outcome: run.outcome, response: run.response, paymentID: run.paymentID, budget: await budget(after: run))
     }
 
     /// Sends `request` unpaid and says what Purse would pay: the same flow and budget check as
@@ -86,11 +86,12 @@ public final class PaymentDriver: Sendable {
     public func pay<C: PaymentChannel>(_ channel: C, maxPrice: Micros?, approver: any PaymentApprover) async -> PaymentRun<C.Response> {
         var flow = PaymentFlow(resource: channel.resource, context: context(maxPrice: maxPrice, resource: channel.resource,
                                                                             signIn: channel.supportsSignIn))
-        if let refusal = channel.preflight() { return PaymentRun(outcome: FlowOutcome(kind: .refused(refusal)), response: nil, paymentID: nil) }
+        if let refusal = channel.preflight() { return PaymentRun(outcome: FlowOutcome(kind: .refused(refusal)), response: nil, paymentID: nil, budgetAfter: nil) }
         var action = flow.start()
         var rowID: Int64?
         var plan: PaymentPlan?
         var last: C.Response?
+        var usageBefore: BudgetUsage?
         while true {
             if let next = await lookUp(action, &flow, channel, &last) {
                 action = next
@@ -112,8 +113,11 @@ public final class PaymentDriver: Sendable {
                     let payment = newPayment(p)
                     let limits = policy.budgetLimits
                     let now = clock()
-                    let row = try await LedgerWork.run { [ledger] () throws(LedgerReserveError) in try ledger.reserve(payment, limits: limits, now: now) }
-                    rowID = row.id
+                    let reservation = try await LedgerWork.run { [ledger] () throws(LedgerReserveError) in
+                        try ledger.reserveWithUsage(payment, limits: limits, now: now)
+                    }
+                    rowID = reservation.record.id
+                    usageBefore = reservation.usageBefore
                     FaultInjection.point("reserved")
                     action = flow.reserved()
                 } catch {
@@ -138,7 +142,7 @@ public final class PaymentDriver: Sendable {
                         // The row could not be marked: the signed payload must not leave.
                         let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,
                                                   resolution: .release("the ledger could not record the payment: \(error.message)"), signatures: 1)
-                        return await record(outcome, rowID: id, status: nil, response: nil)
+                        return await record(outcome, rowID: id, usageBefore: nil, status: nil, response: nil)
                     }
                     FaultInjection.point("sent")
                 }
@@ -146,7 +150,7 @@ public final class PaymentDriver: Sendable {
                 (action, last) = Self.deliver(await channel.sendPaid(payload), to: &flow) { flow, r in flow.paidAnswered(channel.paidAnswer(r)) }
             case let .finish(outcome):
                 if rowID != nil, outcome.paidAttempts > 0 { FaultInjection.point("answered") }
-                return await record(outcome, rowID: rowID, status: last.flatMap(channel.status(of:)), response: last)
+                return await record(outcome, rowID: rowID, usageBefore: usageBefore, status: last.flatMap(channel.status(of:)), response: last)
             }
         }
     }
@@ -205,8 +209,20 @@ public final class PaymentDriver: Sendable {
         guard let u = try? await LedgerWork.run({ () throws(LedgerError) in
             try ledger.usage(sessionID: sessionID, host: host, allHosts: false, now: now)
         }) else { return nil }
-        return BudgetSnapshot(sessionSpent: u.sessionSpent, sessionLimit: policy.config.sessionBudget,
-                              dailySpent: u.dailySpent, dailyLimit: policy.config.dailyBudget, symbol: policy.symbol)
+        return snapshot(u, plus: .zero)
+    }
+
+    /// The budget after a run: the one its payment recorded, else read now.
+    func budget(after run: PaymentRun<some Sendable>) async -> BudgetSnapshot? {
+        if let known = run.budgetAfter { return known }
+        return await budget(host: run.outcome.plan?.host)
+    }
+
+    /// The snapshot of `usage` with `micros` more spent in the session and the day; nil on overflow.
+    private func snapshot(_ usage: BudgetUsage, plus micros: Micros) -> BudgetSnapshot? {
+        guard let session = usage.sessionSpent.adding(micros), let daily = usage.dailySpent.adding(micros) else { return nil }
+        return BudgetSnapshot(sessionSpent: session, sessionLimit: policy.config.sessionBudget,
+                              dailySpent: daily, dailyLimit: policy.config.dailyBudget, symbol: policy.symbol)
     }
 
     // MARK: - Plumbing
@@ -271,8 +287,10 @@ public final class PaymentDriver: Sendable {
             paymentId: plan.paymentIdentifier?.value, resource: plan.resource.key, offer: plan.offerEvidence?.json.encoded())
     }
 
-    /// Writes the outcome's resolution to the row (when one was reserved).
-    private func record<R>(_ outcome: FlowOutcome, rowID: Int64?, status: Int?, response: R?) async -> PaymentRun<R> {
+    /// Writes the outcome's resolution to the row (when one was reserved). With the usage the
+    /// reservation read, the run carries the budget after it: those sums plus what the row now
+    /// counts, exact as of the reservation, so the result needs no second read of the ledger.
+    private func record<R>(_ outcome: FlowOutcome, rowID: Int64?, usageBefore: BudgetUsage?, status: Int?, response: R?) async -> PaymentRun<R> {
         if let id = rowID {
             let now = clock()
             let ledger = self.ledger
@@ -296,9 +314,12 @@ public final class PaymentDriver: Sendable {
             } catch {
                 // The row stays reserved/sent and keeps counting; reconcile will settle it with the chain.
                 StandardError.write("purse: could not record the outcome of payment \(id): \(error.message)\n")
+                return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: nil)
             }
         }
-        return PaymentRun(outcome: outcome, response: response, paymentID: rowID)
+        var after: BudgetSnapshot?
+        if let usageBefore, let plan = outcome.plan { after = snapshot(usageBefore, plus: outcome.countedMicros(reserved: plan.micros)) }
+        return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: after)
     }
 }
 
@@ -310,6 +331,9 @@ public struct PaymentRun<Response: Sendable>: Sendable {
     public let response: Response?
     /// The ledger row, when a payment was reserved.
     public let paymentID: Int64?
+    /// The budget after the payment, when the reservation gave the sums to derive it from
+    /// (`PaymentDriver.budget(after:)` reads the ledger otherwise).
+    public let budgetAfter: BudgetSnapshot?
 }
 
 /// What a dry run found: the answer, the offer and verdicts, the plan, and the refusal if any.

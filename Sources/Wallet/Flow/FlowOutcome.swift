@@ -1,4 +1,5 @@
 import Ledger
+import PurseCore
 import X402
 
 /// How a call ended, and what the ledger must record.
@@ -70,5 +71,16 @@ public struct FlowOutcome: Sendable, Equatable {
         self.signIn = signIn
         self.receiptEvidence = receiptEvidence
         self.charge = charge
+    }
+
+    /// What the reserved row counts against the budgets once this outcome is recorded: nothing
+    /// when it is released or failed, the charge when it was charged its actual amount (`upto`),
+    /// else the `reserved` amount (settled, unknown, or left as it was).
+    public func countedMicros(reserved: Micros) -> Micros {
+        switch resolution {
+        case .release, .fail: .zero
+        case .settle: charge?.micros ?? reserved
+        case .none, .unknown: reserved
+        }
     }
 }
