@@ -29,6 +29,11 @@ public final class CurlHTTPClient: HTTPClient {
     /// `truncated` set. Cancelling the calling task aborts the transfer within about a second.
     ///
     /// - Throws: `HTTPError`; `.invalidURL`, `.unsupportedScheme` and `.invalidRequest` before any IO.
+    /// Where blocking transfers run: off Swift's cooperative pool (two threads on a 2-core
+    /// machine, which a slow server must not stall), on threads the queue keeps and reuses. A
+    /// new thread per transfer cost its creation and first stack faults on every request.
+    private static let transfers = DispatchQueue(label: "purse.http", attributes: .concurrent)
+
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let target = try HTTPURL.parse(request.url)
         try Self.validate(request)
@@ -54,13 +59,11 @@ public final class CurlHTTPClient: HTTPClient {
         let url = request.url
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
-                let thread = Thread {
+                Self.transfers.async {
                     let outcome = Self.perform(handle.raw, transfer, url: url)
                     pool.release(handle, origin: origin)
                     continuation.resume(returning: outcome)
                 }
-                thread.name = "purse.http"
-                thread.start()
             }
         } onCancel: {
             transfer.cancel()
