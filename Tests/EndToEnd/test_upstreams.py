@@ -413,7 +413,9 @@ def test_hostile_big_result(world, purse, upstream):
     """A paid answer over the cap (20 MiB against http.maxBodyBytes 5 MiB) cannot be read: the
     payment is unknown, never resent, and reconcile finds it settled."""
     up = upstream("stdio", "spec", "big-result")
-    p = purse(gateway_config(world, {"w": up}), fund=1_000_000)
+    # The upstream settles on chain, then writes 20 MiB: on a loaded machine that took longer than
+    # the suite's 5 s call timeout, and a timed-out paid call is (rightly) resent, not over the cap.
+    p = purse(gateway_config(world, {"w": up}, http={"timeoutMs": 60_000}), fund=1_000_000)
 
     async def go():
         async with serve(p) as s:
