@@ -43,7 +43,12 @@ let package = Package(
         // request (CCurl/LazyCurl.c): an idle `purse serve` never maps libcurl and its TLS stack.
         .target(name: "CCurl", dependencies: ["CLazyLoad"]),
         // What the two lazily loaded C libraries share: dlopen the first candidate, dlsym with a reason.
-        .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // The export: GnuTLS's implicit initialization is skipped through a function the process
+        // defines (CLazyLoad/lazy_load.c), which libgnutls can only bind to when it is exported.
+        .target(name: "CLazyLoad", linkerSettings: [
+            .linkedLibrary("dl", .when(platforms: [.linux])),
+            .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"], .when(platforms: [.linux])),
+        ]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),
