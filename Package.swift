@@ -96,7 +96,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        .executableTarget(name: "purse", dependencies: ["PurseCLI", "CMallocArenas"]),
+        // One glibc malloc arena for `purse`, set by a constructor before main (malloc_arenas.c says why).
+        .target(name: "CMallocArenas"),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
