@@ -8,8 +8,9 @@
 // one request at a time) and each thread still allocates from its own cache (tcache) first, so
 // sharing one arena's lock costs nothing measurable.
 //
-// Why a constructor: the limit only stops arenas not yet created, and by the time Swift's async
-// main runs its first line it is on a pool thread, with five arenas already made.
+// Why a constructor: the limit only stops arenas not yet created, so it must be set before any
+// other thread allocates. (Set on the first line of the then async main, it came after five
+// arenas were made: that line already ran on a pool thread.)
 
 #include <stdlib.h> // defines __GLIBC__ on glibc
 
