@@ -43,7 +43,12 @@ let package = Package(
         // request (CCurl/LazyCurl.c): an idle `purse serve` never maps libcurl and its TLS stack.
         .target(name: "CCurl", dependencies: ["CLazyLoad"]),
         // What the two lazily loaded C libraries share: dlopen the first candidate, dlsym with a reason.
-        .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // The export: GnuTLS's implicit initialization is skipped through a function the process
+        // defines (CLazyLoad/lazy_load.c), which libgnutls can only bind to when it is exported.
+        .target(name: "CLazyLoad", linkerSettings: [
+            .linkedLibrary("dl", .when(platforms: [.linux])),
+            .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"], .when(platforms: [.linux])),
+        ]),
 
         // Pure core: no IO.
         .target(name: "PurseCore"),
@@ -91,7 +96,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "purse", dependencies: ["PurseCLI"]),
+        .executableTarget(name: "purse", dependencies: ["PurseCLI", "CMallocArenas"]),
+        // One glibc malloc arena for `purse`, set by a constructor before main (malloc_arenas.c says why).
+        .target(name: "CMallocArenas"),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
