@@ -51,7 +51,7 @@ public struct HTTPError: CodedError, Equatable {
         case .unsupportedScheme: "only http and https URLs are allowed"
         case .invalidRequest: "malformed request"
         case .connectFailed: "could not connect"
-        case .tls: "the TLS handshake failed (the server's certificate did not verify)"
+        case .tls: "the TLS handshake failed"
         case .timeout: "the request timed out"
         case .headersTooLarge: "the response headers are too large"
         case .cancelled: "the request was cancelled"
