@@ -86,7 +86,7 @@ let package = Package(
         // backups, atomic writes) and `purse doctor` (every check a payment depends on).
         .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "PostgresClient", "Wallet", "Solana", "SolanaRPC"]),
         .target(name: "PurseMCP", dependencies: [
-            "PurseCore", "Wallet", "Ledger", "X402", "HTTP",
+            "PurseCore", "Wallet", "Ledger", "X402", "HTTP", "CMallocArenas",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -97,7 +97,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "purse", dependencies: ["PurseCLI", "CMallocArenas"]),
-        // One glibc malloc arena for `purse`, set by a constructor before main (malloc_arenas.c says why).
+        // glibc malloc for `purse`: one arena, set by a constructor before main, and the free heap
+        // given back once a burst of MCP work has ended (malloc_arenas.c says why).
         .target(name: "CMallocArenas"),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -23,4 +23,13 @@ __attribute__((constructor)) static void purse_limit_malloc_arenas(void) {
     if (getenv("MALLOC_ARENA_MAX") || (tunables && strstr(tunables, "arena_max"))) return;
     mallopt(M_ARENA_MAX, 1);
 }
+
+// Gives the heap's free pages back to the system: malloc_trim(0) also releases free pages inside
+// the heap, where glibc's automatic trim only returns its top. `purse serve` calls it once a burst
+// of work has ended (HeapTrim), so an idle server keeps only the memory it still uses.
+void purse_release_free_heap(void) {
+    malloc_trim(0);
+}
+#else
+void purse_release_free_heap(void) {}
 #endif

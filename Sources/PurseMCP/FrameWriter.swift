@@ -71,9 +71,22 @@ final class FrameWriter: @unchecked Sendable {
     }
 
     private func run() {
+        var wroteSinceTrim = false
         while true {
             condition.lock()
-            while head == queue.count && !closing { condition.wait() }
+            while head == queue.count && !closing {
+                guard wroteSinceTrim else {
+                    condition.wait()
+                    continue
+                }
+                // Quiet for a moment after a burst: hand what it freed back (HeapTrim).
+                if !condition.wait(until: Date(timeIntervalSinceNow: HeapTrim.quietSeconds)), head == queue.count, !closing {
+                    wroteSinceTrim = false
+                    condition.unlock()
+                    HeapTrim.release()
+                    condition.lock()
+                }
+            }
             if head == queue.count {
                 condition.unlock()
                 break
@@ -88,6 +101,7 @@ final class FrameWriter: @unchecked Sendable {
             condition.unlock()
 
             let ok = !skip && Self.writeAll(fd, item.bytes)
+            wroteSinceTrim = true
             if !ok && !skip { condition.withLock { failed = true } }
             item.done?(ok)
         }
