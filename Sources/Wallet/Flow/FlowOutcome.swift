@@ -73,14 +73,24 @@ public struct FlowOutcome: Sendable, Equatable {
         self.charge = charge
     }
 
-    /// What the reserved row counts against the budgets once this outcome is recorded: nothing
-    /// when it is released or failed, the charge when it was charged its actual amount (`upto`),
-    /// else the `reserved` amount (settled, unknown, or left as it was).
-    public func countedMicros(reserved: Micros) -> Micros {
+    /// The status the payment's row ends in once this outcome is recorded: `settled`, `failed`
+    /// (released), `unknown`, or nil when the resolution leaves the row as it was.
+    public var recordedStatus: PaymentStatus? {
         switch resolution {
-        case .release, .fail: .zero
-        case .settle: charge?.micros ?? reserved
-        case .none, .unknown: reserved
+        case .none: nil
+        case .release, .fail: .failed
+        case .settle: .settled
+        case .unknown: .unknown
         }
+    }
+
+    /// What the reserved row counts against the budgets once this outcome is recorded, by the
+    /// ledger's own rule (`PaymentStatus.counts`; a row left as it was is reserved or sent, which
+    /// count): nothing once failed, the charge when settled for its actual amount (`upto`), else
+    /// the `reserved` amount.
+    public func countedMicros(reserved: Micros) -> Micros {
+        guard recordedStatus?.counts ?? true else { return .zero }
+        if case .settle = resolution, let charge { return charge.micros }
+        return reserved
     }
 }

@@ -17,14 +17,6 @@ extension FlowOutcome {
         }
     }
 
-    /// The ledger status the payment's row ended in: `settled`, `failed` (released), `unknown`,
-    /// or nil when no row was resolved.
-    public var ledgerStatus: String? {
-        switch resolution {
-        case .none: nil
-        case .release, .fail: "failed"
-        case .settle: "settled"
-        case .unknown: "unknown"
-        }
-    }
+    /// The ledger status the payment's row ended in, by name (`recordedStatus`).
+    public var ledgerStatus: String? { recordedStatus?.rawValue }
 }
