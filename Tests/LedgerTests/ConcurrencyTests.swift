@@ -87,7 +87,7 @@ import PostgresClient
     }
 
     @Test func concurrentFirstOpenMigratesOnce() throws {
-        let dir = TempDir()
+        let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("purse.db")
         let errors = Tally()
         let done = DispatchSemaphore(value: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import PurseCore
+import PurseTesting
 import Testing
 @testable import Ledger
 
@@ -160,7 +161,7 @@ import Testing
     }
 
     @Test func reportFromARealLedger() throws {
-        let dir = TempDir()
+        let dir = try ScratchDirectory("purse-ledger-tests")
         let ledger = try openLedger(dir.file("purse.db"))
         let s = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0)
         let r = try ledger.reserve(usdc(s.id, 10_000), limits: .none, now: t0)

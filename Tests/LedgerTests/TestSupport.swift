@@ -4,27 +4,6 @@ import PurseCore
 import PurseTesting
 @testable import Ledger
 
-/// A fresh temporary directory, removed (after restoring write permission) when dropped.
-final class TempDir {
-    let url: URL
-    var path: String { url.path }
-
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("purse-ledger-tests-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit {
-        if let e = FileManager.default.enumerator(atPath: path) {
-            for case let sub as String in e { chmod(url.appendingPathComponent(sub).path, 0o700) }
-        }
-        chmod(path, 0o700)
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 /// A fixed instant, so windows are deterministic.
 let t0 = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18
 
