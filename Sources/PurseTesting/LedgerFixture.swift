@@ -37,22 +37,24 @@ public final class LedgerFixture: @unchecked Sendable {
     public let location: String
     /// The ledger under test.
     public let ledger: any PaymentLedger
-    private let dir: URL
+    /// The SQLite file's directory, removed when the fixture goes; nil for PostgreSQL.
+    private let dir: ScratchDirectory?
     private let scratch: ScratchSchema?
 
     public init(_ backend: LedgerBackend) throws {
         self.backend = backend
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-ledger-fixture-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         switch backend {
         case .sqlite:
+            let dir = try ScratchDirectory("purse-ledger-fixture")
+            self.dir = dir
             scratch = nil
-            location = dir.appendingPathComponent("purse.db").path
+            location = dir.file("purse.db")
         case .postgresql:
             guard let url = TestCluster.url else {
                 throw LedgerFixtureError(description: "PURSE_TEST_PG_URL is not set but PostgreSQL tests are required: start scripts/pg-cluster")
             }
             let schema = try ScratchSchema(base: url)
+            dir = nil
             scratch = schema
             location = schema.url
         }
@@ -72,6 +74,5 @@ public final class LedgerFixture: @unchecked Sendable {
 
     deinit {
         (ledger as? PostgresLedger)?.close()
-        try? FileManager.default.removeItem(at: dir)
     }
 }
