@@ -45,11 +45,13 @@ struct DiscoveryTests {
         let ledger: SQLiteLedger
         let signer: CountingSigner
         let sellerRequests: InMemoryHTTPClient
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     func rig(_ policy: String = #"{"maxPerRequest":"0.10"}"#, items: [JSONValue]? = nil) throws -> Rig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-disc-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-disc")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let signer = CountingSigner(KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)))
         var config = try WalletFixture.config(policy)
@@ -66,7 +68,7 @@ struct DiscoveryTests {
         let answer = CatalogFixture.searchAnswer(items ?? [Self.weather, Self.expensive, Self.mainnet, Self.unknownToken, Self.tool, Self.twoOptions])
         let catalogHTTP = InMemoryHTTPClient { _ throws(HTTPError) in CatalogFixture.ok(answer) }
         return Rig(discovery: Discovery(http: catalogHTTP, config: config, driver: driver), driver: driver, ledger: ledger,
-                   signer: signer, sellerRequests: seller)
+                   signer: signer, sellerRequests: seller, dir: dir)
     }
 
     func expectNothingSpent(_ r: Rig) throws {

@@ -1,21 +1,20 @@
 import EVM
 import Foundation
 import PurseCore
+import PurseTesting
 import Testing
 @testable import Wallet
 
 /// Where the key comes from, and every way loading it can fail without leaking it.
 @Suite struct KeyLoaderTests {
     static let keyHex = WalletFixture.payerKeyHex
-    let dir: URL
+    /// The key files, removed when the test ends.
+    let dir: ScratchDirectory
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-keys-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    init() throws { dir = try ScratchDirectory("purse-keys") }
 
     func write(_ name: String, _ text: String, mode: mode_t) throws -> String {
-        let path = dir.appendingPathComponent(name).path
+        let path = dir.file(name)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         chmod(path, mode)
         return path
@@ -63,7 +62,7 @@ import Testing
         let e: KeyLoadError?
         switch kind {
         case "nothing": e = loadError(config(nil))
-        case "missing": e = loadError(config(.file(dir.appendingPathComponent("absent").path)))
+        case "missing": e = loadError(config(.file(dir.file("absent"))))
         case "malformed-env": e = loadError(config(nil), ["PURSE_PRIVATE_KEY": secret])
         case "malformed-file": e = loadError(config(.file(try write("bad", secret, mode: 0o600))))
         default: e = loadError(config(.file(dir.path)))

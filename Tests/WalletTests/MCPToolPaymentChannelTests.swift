@@ -61,18 +61,20 @@ final class FakeToolUpstream: ToolCallSender, @unchecked Sendable {
         let upstream: FakeToolUpstream
         let ledger: SQLiteLedger
         let driver: PaymentDriver
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     func rig(_ policy: String = #"{"maxPerRequest":"0.10"}"#) throws -> Rig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-mcpch-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-mcpch")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         var config = try WalletFixture.config(policy)
         config.payment.maxPaidAttempts = 3
         let http = InMemoryHTTPClient { _ throws(HTTPError) in throw HTTPError(.connectFailed, "no HTTP here", requestMayHaveBeenSent: false) }
         let driver = PaymentDriver(http: http, ledger: ledger, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),
                                    config: config, sessionID: session.id)
-        return Rig(upstream: FakeToolUpstream(), ledger: ledger, driver: driver)
+        return Rig(upstream: FakeToolUpstream(), ledger: ledger, driver: driver, dir: dir)
     }
 
     func call(_ r: Rig, tool: String = "get_weather") async -> ToolCallResult {

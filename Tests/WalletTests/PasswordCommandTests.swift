@@ -9,13 +9,14 @@ import Testing
 /// command cannot read Purse's stdin. The commands run off the cooperative pool (`offPool`): a
 /// test waiting seconds for a hung helper must not starve the other suites.
 @Suite struct PasswordCommandTests {
-    let dir: String
+    /// The helper scripts (and HOME), removed when the test ends.
+    let scratch: ScratchDirectory
+    var dir: String { scratch.path }
     let env: [String: String]
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-pwcmd-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        env = ["PATH": dir + ":/usr/bin:/bin", "HOME": dir]
+        scratch = try ScratchDirectory("purse-pwcmd")
+        env = ["PATH": scratch.path + ":/usr/bin:/bin", "HOME": scratch.path]
     }
 
     /// Writes an executable shell script named `name` into the temp dir.

@@ -87,12 +87,13 @@ final class Latch: @unchecked Sendable {
         let seller: FakeSeller
         let ledger: SQLiteLedger
         let driver: PaymentDriver
-        let dir: URL
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     func rig(_ policy: String = #"{"maxPerRequest":"0.10"}"#) throws -> Rig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-drv-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-drv")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let seller = FakeSeller()
         let http = InMemoryHTTPClient { r throws(HTTPError) in try await seller.handle(r) }
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
@@ -305,6 +306,8 @@ extension PaymentDriverTests {
         let chain: CannedChain
         /// Each paid request: the header's name and its decoded payload.
         let paid: LockedBox<[(header: String, payload: JSONValue)]>
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     /// The id a facilitator gives the Solana transaction of `payload`: its own signature in slot 0.
@@ -316,8 +319,8 @@ extension PaymentDriverTests {
     /// (the fee payer's slot empty, slot 1 the payer's signature of the message) and answered with
     /// a receipt naming the co-signed transaction; an EVM one is taken as it comes.
     func solanaRig(_ entries: [JSONValue], policy: String = WalletFixture.solanaPolicy, chain: CannedChain = CannedChain()) throws -> SolanaRig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-drv-sol-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-drv-sol")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let paid = LockedBox<[(header: String, payload: JSONValue)]>([])
         let http = InMemoryHTTPClient { r throws(HTTPError) in
@@ -339,7 +342,7 @@ extension PaymentDriverTests {
         }
         let signer = CountingSigner(WalletFixture.solanaSigner)
         let driver = PaymentDriver(http: http, ledger: ledger, signer: signer, config: try WalletFixture.config(policy), sessionID: session.id, chain: chain)
-        return SolanaRig(ledger: ledger, driver: driver, signer: signer, chain: chain, paid: paid)
+        return SolanaRig(ledger: ledger, driver: driver, signer: signer, chain: chain, paid: paid, dir: dir)
     }
 
     @Test func paysSolanaExactWithOneEd25519SignatureAndSettlesTheRow() async throws {

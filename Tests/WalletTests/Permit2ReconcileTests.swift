@@ -65,9 +65,13 @@ import Testing
                    validBefore: validBefore, payer: .evm(WalletFixture.payerAddress), maxAmountAtomic: 50_000)
     }
 
+    /// This test's ledger directory, removed when the test ends.
+    let dir: ScratchDirectory
+
+    init() throws { dir = try ScratchDirectory("purse-rec2") }
+
     func ledger() throws -> (SQLiteLedger, String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec2-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         return (ledger, try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date()).id)
     }
 

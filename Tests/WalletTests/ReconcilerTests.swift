@@ -65,6 +65,11 @@ import Testing
         var all: [(String, JSONValue)] { lock.withLock { seen } }
     }
 
+    /// This test's ledger directory, removed when the test ends.
+    let dir: ScratchDirectory
+
+    init() throws { dir = try ScratchDirectory("purse-rec") }
+
     func payment(session: String, nonce: String, validBefore: Int64) -> NewPayment {
         NewPayment(sessionID: session, method: "GET", url: "http://seller.test/weather", host: HostName("seller.test"), network: "eip155:84532",
                    asset: WalletFixture.tokenAddress, assetSymbol: "USDC", decimals: 6, payTo: WalletFixture.sellerAddress, amountAtomic: 10_000,
@@ -73,8 +78,7 @@ import Testing
     }
 
     @Test func rowsFollowTheChain() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let t = Int64(now.timeIntervalSince1970)
@@ -96,8 +100,7 @@ import Testing
     }
 
     @Test func aFailedRowThatTheChainShowsUsedIsSettled() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let t = Int64(now.timeIntervalSince1970)
@@ -116,8 +119,7 @@ import Testing
     }
 
     @Test func theLogSearchIsBoundedByBlockTimestamps() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let row = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: Int64(now.timeIntervalSince1970) + 300), limits: .none, now: now)
@@ -139,8 +141,7 @@ import Testing
     }
 
     @Test func aPendingRowKeepsTheSellersHashWhenNoLogIsFound() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let now = Date()
         let row = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: Int64(now.timeIntervalSince1970) + 300), limits: .none, now: now)
@@ -154,8 +155,7 @@ import Testing
     }
 
     @Test func anRPCFailureLeavesRowsAlone() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-rec-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let s = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let row = try ledger.reserve(payment(session: s.id, nonce: Self.usedNonce, validBefore: 1), limits: .none, now: Date())
         let down = InMemoryHTTPClient { _ throws(HTTPError) in throw HTTPError(.connectFailed, "refused", requestMayHaveBeenSent: false) }

@@ -45,12 +45,14 @@ final class CannedChain: ChainReader, @unchecked Sendable {
         let driver: PaymentDriver
         let chain: CannedChain
         let paid: LockedBox<[JSONValue]>
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     /// A seller of one option; a paid request gets a receipt claiming `settled`.
     func rig(entry: JSONValue, settled: String?, allowance: UInt256 = .max) throws -> Rig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-scheme-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-scheme")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let paid = LockedBox<[JSONValue]>([])
         let http = InMemoryHTTPClient { r throws(HTTPError) in
@@ -64,7 +66,7 @@ final class CannedChain: ChainReader, @unchecked Sendable {
         let chain = CannedChain(allowance: allowance)
         let driver = PaymentDriver(http: http, ledger: ledger, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),
                                    config: try WalletFixture.config(), sessionID: session.id, chain: chain)
-        return Rig(ledger: ledger, driver: driver, chain: chain, paid: paid)
+        return Rig(ledger: ledger, driver: driver, chain: chain, paid: paid, dir: dir)
     }
 
     @Test func uptoReservesTheMaximumAndKeepsOnlyTheCharge() async throws {
@@ -105,8 +107,8 @@ final class CannedChain: ChainReader, @unchecked Sendable {
 
     @Test func quoteListsEveryOptionWithItsVerdictSchemeAndMethod() async throws {
         let entries = [SchemeFlowTests.uptoEntry(max: "50000"), WalletFixture.entry(amount: "20000"), SchemeFlowTests.permit2Entry(amount: "30000")]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-scheme-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-scheme")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let http = InMemoryHTTPClient { _ throws(HTTPError) in WalletFixture.paymentRequired(entries) }
         let driver = PaymentDriver(http: http, ledger: ledger, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),

@@ -14,18 +14,20 @@ import Testing
         let ledger: SQLiteLedger
         let driver: PaymentDriver
         let desk: ApprovalDesk
+        /// The ledger's directory, removed when the test drops the rig.
+        let dir: ScratchDirectory
     }
 
     func rig(_ policy: String = #"{"maxPerRequest":"0.10","confirmAbove":"0.005"}"#) throws -> Rig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-apr-\(UUID().uuidString)")
-        let ledger = try SQLiteLedger(path: dir.appendingPathComponent("l.db").path)
+        let dir = try ScratchDirectory("purse-apr")
+        let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let seller = FakeSeller()
         let http = InMemoryHTTPClient { r throws(HTTPError) in try await seller.handle(r) }
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
         let config = try WalletFixture.config(policy)
         let driver = PaymentDriver(http: http, ledger: ledger, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),
                                    config: config, sessionID: session.id)
-        return Rig(seller: seller, ledger: ledger, driver: driver, desk: ApprovalDesk(ledger: ledger, policy: Policy(config: config)))
+        return Rig(seller: seller, ledger: ledger, driver: driver, desk: ApprovalDesk(ledger: ledger, policy: Policy(config: config)), dir: dir)
     }
 
     func fetch(_ r: Rig, approvalID: String? = nil) async -> FetchResult {
