@@ -1,16 +1,16 @@
 import Foundation
+import PurseTesting
 import Testing
 @testable import PurseSetup
 
 /// Files appear complete or not at all, existing ones are replaced only when asked, backups
 /// never overwrite each other.
 @Suite struct AtomicFileTests {
-    let dir: String
+    /// This test's directory, removed when the test ends.
+    let scratch: ScratchDirectory
+    var dir: String { scratch.path }
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-atomic-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
+    init() throws { scratch = try ScratchDirectory("purse-atomic") }
 
     func contents(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
 

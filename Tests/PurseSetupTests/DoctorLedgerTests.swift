@@ -19,8 +19,8 @@ import Testing
     }
 
     @Test func aServerThatDoesNotAnswerGetsServerAdviceNotAPath() async throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("purse-doctor-pg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory("purse-doctor-pg")
+        let home = scratch.path
         let key = home + "/evm.key"
         try Data("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80".utf8).write(to: URL(fileURLWithPath: key))
         chmod(key, 0o600)

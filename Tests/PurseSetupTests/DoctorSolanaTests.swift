@@ -19,12 +19,14 @@ import Testing
     /// The built-in devnet USDC mint.
     static let usdc = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"
 
-    let home: String
+    /// The temporary home, removed when the test ends.
+    let scratch: ScratchDirectory
+    var home: String { scratch.path }
     let solana: SolanaKeypair
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("purse-doctor-sol-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home + "/bin", withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("purse-doctor-sol")
+        try FileManager.default.createDirectory(atPath: scratch.file("bin"), withIntermediateDirectories: true)
         solana = try SolanaKeypair(seed: Array(repeating: 7, count: 32))
     }
 

@@ -13,13 +13,15 @@ import Testing
     static let keyHex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
     static let address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
-    let home: String
+    /// The temporary home, removed when the test ends.
+    let scratch: ScratchDirectory
+    var home: String { scratch.path }
     let selfPath: String
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("purse-doctor-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home + "/bin", withIntermediateDirectories: true)
-        selfPath = home + "/bin/purse"
+        scratch = try ScratchDirectory("purse-doctor")
+        try FileManager.default.createDirectory(atPath: scratch.file("bin"), withIntermediateDirectories: true)
+        selfPath = scratch.file("bin/purse")
         try Data("#!/bin/sh\n".utf8).write(to: URL(fileURLWithPath: selfPath))
         chmod(selfPath, 0o755)
     }

@@ -1,12 +1,15 @@
 import Foundation
 import PurseCore
+import PurseTesting
 import Testing
 @testable import PurseSetup
 
 /// Registering in a host file on disk: other servers kept, a backup first, a second run changes
 /// no byte, and broken or read-only files are refused untouched.
 @Suite struct HostConfigFileTests {
-    let dir: String
+    /// This test's directory, removed when the test ends.
+    let scratch: ScratchDirectory
+    var dir: String { scratch.path }
     let launch = ServerLaunch(command: "/opt/purse/bin/purse", configPath: "/home/me/.config/purse/config.json", passwordEnv: "PW")
     static let claudeDesktopFile = """
         {
@@ -22,10 +25,7 @@ import Testing
 
         """
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-hosts-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
+    init() throws { scratch = try ScratchDirectory("purse-hosts") }
 
     func write(_ name: String, _ text: String, mode: mode_t = 0o644) throws -> String {
         let path = dir + "/" + name
