@@ -11,15 +11,15 @@ import Wallet
     static let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
     static let seller = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 
-    let dir: URL
+    /// The config file and the ledger, removed when the test ends.
+    let dir: ScratchDirectory
     let backend: WalletToolBackend
     let wallet: PurseWallet
     let context = ToolCallContext(approver: NoApprover(), log: { _, _ in })
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("purse-backend-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("config.json")
+        dir = try ScratchDirectory("purse-backend")
+        let config = dir.url.appendingPathComponent("config.json")
         let text = #"{"networks":{"eip155:84532":{"rpcUrl":"http://127.0.0.1:1","assets":[{"address":""# + Self.token
             + #"","name":"USDC","version":"2","decimals":6,"symbol":"USDC"}]}},"policy":{"maxPerRequest":"0.10","sessionBudget":"0.015"}}"#
         try Data(text.utf8).write(to: config)
@@ -36,7 +36,7 @@ import Wallet
             return HTTPResponse(status: 402, headers: HTTPHeaders([("PAYMENT-REQUIRED", Base64.encode(offer.encodedBytes()))]), body: Array("{}".utf8),
                                 truncated: false, redirectLocation: nil, effectiveURL: r.url)
         }
-        let options = WalletOptions(configPath: config.path, dbPath: dir.appendingPathComponent("l.db").path,
+        let options = WalletOptions(configPath: config.path, dbPath: dir.file("l.db"),
                                     environment: ["PURSE_PRIVATE_KEY": "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"],
                                     sessionKind: "serve")
         wallet = try PurseWallet(options: options, http: http)

@@ -1,17 +1,19 @@
 // Purse — SolanaRPC tests.
 
 import Foundation
+import PurseTesting
 import Solana
 import Testing
 
 @testable import SolanaRPC
 
 @Suite struct SolanaKeyFileTests {
-    func temporaryPath() -> String {
-        let dir = NSTemporaryDirectory() + "purse-solana-keyfile-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
-        return dir + "/id.json"
-    }
+    /// This test's directory, removed when the test ends.
+    let dir: ScratchDirectory
+
+    init() throws { dir = try ScratchDirectory("purse-solana-keyfile") }
+
+    func temporaryPath() -> String { dir.file("id.json") }
 
     @Test func aSavedKeyIsMode0600AndLoadsBack() throws {
         let path = temporaryPath()
