@@ -25,7 +25,8 @@ final class TestServer: @unchecked Sendable {
     private let process: Process
     private let exit: ExitSignal
     private let stdinPipe: Pipe
-    private let directory: String
+    /// Holds the request log; removed when this object goes, even when the start fails.
+    private let directory: ScratchDirectory
     private let stopLock = NSLock()
     private var stopped = false
 
@@ -37,10 +38,8 @@ final class TestServer: @unchecked Sendable {
     init(host: String = "127.0.0.1") throws {
         precondition(host == "127.0.0.1" || host == "127.0.0.2", "test servers listen on loopback only")
         self.host = host
-        var template = Array((NSTemporaryDirectory() + "/purse-http-test-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestServerError(description: "mkdtemp failed") }
-        directory = String(cString: made)
-        logPath = directory + "/requests.jsonl"
+        directory = try ScratchDirectory("purse-http-test")
+        logPath = directory.file("requests.jsonl")
 
         process = Process()
         stdinPipe = Pipe()
@@ -75,8 +74,8 @@ final class TestServer: @unchecked Sendable {
     /// READY deadline. Only the start is gated; running servers hold no permit.
     private static let startGate = AsyncGate(permits: 2)
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 s), waits for it to exit and removes its
-    /// log directory; once. The wait runs on a thread of its own.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit; once. The wait
+    /// runs on a thread of its own. The log stays readable until this object goes.
     func stop() async {
         let first: Bool = stopLock.withLock {
             defer { stopped = true }
@@ -86,7 +85,6 @@ final class TestServer: @unchecked Sendable {
         await offPool { [self] in
             try? stdinPipe.fileHandleForWriting.close()
             Self.terminate(process, exit)
-            try? FileManager.default.removeItem(atPath: directory)
         }
     }
 
