@@ -9,6 +9,8 @@ Routes (127.0.0.1 only, HTTP/1.1 keep-alive, Nagle off):
     GET /paid    402 + PAYMENT-REQUIRED (v2, one `exact` option on eip155:84532); with a valid
                  PAYMENT-SIGNATURE: 200, PAYMENT-RESPONSE receipt (tx hash = keccak(nonce)),
                  X-Verify-Micros: <µs spent verifying>; an invalid payment: 402 with the reason.
+                 Every answer carries X-Seller-Micros: the seller's own time for the request, from
+                 its first line to the response's headers (headers read, route's work).
     GET /plain   200 small JSON (the floor: a plain round trip).
     GET /stats   200 {"paid", "replays", "invalid", "unpaid"}.
 
@@ -180,12 +182,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         pass
 
+    def parse_request(self) -> bool:
+        # The seller's own time for a request starts here, once its first line has arrived:
+        # reading the headers, the route's work (building an offer, verifying a payment, a
+        # receipt), up to the response's headers (X-Seller-Micros).
+        self._t0 = time.perf_counter_ns()
+        return super().parse_request()
+
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        self.send_header("X-Seller-Micros", str((time.perf_counter_ns() - self._t0) // 1000))
         self.end_headers()
         self.wfile.write(body)
 

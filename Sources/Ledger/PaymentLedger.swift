@@ -72,6 +72,20 @@ public protocol PaymentLedger: Sendable {
     /// - Throws: `.badAmount` when `charge` exceeds the reserved maximum, or is negative.
     func markSettledByChain(id: Int64, charge: SettledCharge, txHash: String?, now: Date) throws(LedgerError)
 
+    /// Queues `outcome`'s write to row `id` and returns at once, without waiting for it, when
+    /// the backend can; returns false, writing nothing, when it cannot (the caller then makes the
+    /// write itself with `record`).
+    ///
+    /// Why: the settled (or failed, unknown) mark after a paid send need not delay the answer.
+    /// Ordering and crash safety stay: a queued write runs after every call this ledger object
+    /// received before it and before every call it receives after it (so this process reads its
+    /// own writes), and the process waits for queued writes before it exits
+    /// (`QueuedLedgerWrites`). If the process dies first, the row stays `sent` and keeps counting
+    /// until reconcile resolves it from the chain, as after any crash; another process may, for a
+    /// moment, see `sent`, which counts against every budget as `settled` does. `failed` is
+    /// called, on the ledger's thread, when the write fails.
+    func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool
+
     // MARK: Queries
 
     /// `settled` rows whose charge is counted at the signed maximum because the receipt gave no
@@ -160,5 +174,24 @@ extension PaymentLedger {
     /// `sent → unknown`, with no transaction known.
     public func markUnknown(id: Int64, error: String, httpStatus: Int?, now: Date) throws(LedgerError) {
         try markUnknown(id: id, error: error, httpStatus: httpStatus, txHash: nil, now: now)
+    }
+
+    /// Writes `outcome` to row `id` now: the `mark…` transition it names.
+    public func record(_ outcome: OutcomeWrite, id: Int64, now: Date) throws(LedgerError) {
+        switch outcome {
+        case let .settled(txHash, httpStatus, receipt, charge?):
+            try markSettled(id: id, charge: charge, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
+        case let .settled(txHash, httpStatus, receipt, nil):
+            try markSettled(id: id, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
+        case let .failed(error, httpStatus):
+            try markFailed(id: id, error: error, httpStatus: httpStatus, now: now)
+        case let .unknown(error, httpStatus, txHash):
+            try markUnknown(id: id, error: error, httpStatus: httpStatus, txHash: txHash, now: now)
+        }
+    }
+
+    /// A backend that cannot queue writes says so; its callers write with `record`.
+    public func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        false
     }
 }

@@ -7,7 +7,9 @@ import Wallet
 /// A paid request against a fast local seller vs its honest floor, measured in the same loop:
 /// two plain round trips to the same seller, the seller's own verification, and one fsync on
 /// the disk the ledger is on (the durable reservation's, which must precede the signature).
-/// Then a timeline of the request, from the same driver wrapped in timing decorators.
+/// Then a timeline of the request, from the same driver wrapped in timing decorators. The
+/// seller's own time per answer (X-Seller-Micros) splits what lies beyond the floor between the
+/// seller (its offer, reading the paid request, its receipt) and Purse.
 struct EndToEndBench {
     let seller: String
     let runs: Int
@@ -21,13 +23,19 @@ struct EndToEndBench {
         let sync = try FsyncProbe(directory: rig.dir.path)
         defer { sync.remove() }
         var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double]()
+        // The seller's own time per request (X-Seller-Micros): a plain answer, the 402 with its
+        // offer, and the paid answer (verification and receipt).
+        var sellerPlain = [Double](), sellerOffer = [Double](), sellerPaid = [Double]()
         for i in 0..<(runs + 10) {
             let t0 = nowMs()
-            _ = try await http.send(HTTPRequest(url: seller + "/plain"))
+            let plain = try await http.send(HTTPRequest(url: seller + "/plain"))
             _ = try await http.send(HTTPRequest(url: seller + "/plain"))
             let t1 = nowMs()
             let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
             let t2 = nowMs()
+            // The settled mark was queued behind the answer: let it finish before the floor's
+            // round trips and the fsync probe, so that it slows neither.
+            QueuedLedgerWrites.drain()
             let f = try sync.once()
             guard case .paid = result.outcome.kind else { throw PurseError("bench.unpaid", "the fast seller did not grant: \(result.summary)") }
             if i < 10 { continue }
@@ -35,9 +43,21 @@ struct EndToEndBench {
             paid.append(t2 - t1)
             fsyncs.append(f)
             if let v = result.response?.headers["X-Verify-Micros"], let us = Double(v) { verify.append(us / 1_000) }
+            let offer = try await http.send(HTTPRequest(url: seller + "/paid"))
+            if let ms = Self.sellerMs(plain), let offerMs = Self.sellerMs(offer), let paidMs = Self.sellerMs(result.response) {
+                sellerPlain.append(ms)
+                sellerOffer.append(offerMs)
+                sellerPaid.append(paidMs)
+            }
         }
         let p = Stats(paid), f = Stats(floor), v = Stats(verify), s = Stats(fsyncs)
         let honest = f.median + v.median + s.median
+        // What the seller does beyond the floor's plain answers and its verification: building
+        // the 402's offer, reading the bigger paid request, the receipt. Not Purse's time, but
+        // inside its paid request.
+        let (sp, so, spaid) = (Stats(sellerPlain).median, Stats(sellerOffer).median, Stats(sellerPaid).median)
+        let sellerExtra = max(0, so - sp) + max(0, spaid - sp - v.median)
+        let ownShare = max(0, p.median - honest - sellerExtra)
         return [
             "runs": .integer(runs),
             "purse_paid_request_ms": p.summary,
@@ -46,8 +66,17 @@ struct EndToEndBench {
             "fsync_ms": s.summary,
             "ratio_to_floor_plus_verify": .number(String(format: "%.3f", p.median / max(0.001, f.median + v.median))),
             "ratio_to_honest_floor": .number(String(format: "%.3f", p.median / max(0.001, honest))),
+            "seller_ms": ["plain": .number(fmt(sp)), "offer_402": .number(fmt(so)), "paid_200": .number(fmt(spaid)),
+                          "extra_beyond_floor": .number(fmt(sellerExtra))],
+            "purse_own_ms": .number(fmt(ownShare)),
+            "purse_own_share_of_honest_floor": .number(String(format: "%.3f", ownShare / max(0.001, honest))),
             "timeline_ms": try await timeline(rig: rig),
         ]
+    }
+
+    /// The seller's own time for an answer (its X-Seller-Micros header), in milliseconds.
+    private static func sellerMs(_ response: HTTPResponse?) -> Double? {
+        response?.headers["X-Seller-Micros"].flatMap(Double.init).map { $0 / 1_000 }
     }
 
     /// The median of each span of a paid request (and of the driver's own work between them).

@@ -32,6 +32,9 @@ struct TimedLedger: ForwardingLedger {
             try inner.markSettled(id: id, charge: charge, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
         }
     }
+    func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        timeline.span("queue the outcome's write (settled)") { inner.recordQueued(outcome, id: id, now: now, failed: failed) }
+    }
     func paidResource(payer: Address, resource: String) throws(LedgerError) -> PaymentRecord? {
         try timeline.span("prior payment lookup") { () throws(LedgerError) in try inner.paidResource(payer: payer, resource: resource) }
     }

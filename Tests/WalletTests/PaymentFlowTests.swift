@@ -250,6 +250,20 @@ import Testing
             #expect(FlowOutcome(kind: .paid, resolution: resolution, charge: c).countedMicros(reserved: reserved) == expected, "\(resolution)")
         }
     }
+
+    /// The write that records an outcome ends the row where `recordedStatus` (and so the budget a
+    /// paid result reports) says it does, and carries the answer's status, transaction and charge.
+    @Test func theOutcomeWriteLeavesTheRecordedStatus() {
+        let charge = SettledCharge(atomic: 12_300, micros: Micros(12_300), source: .receipt)
+        let resolutions: [FlowOutcome.Resolution] = [.none, .release("declined"), .fail("refused"), .settle(transaction: "0xab"), .unknown("no answer")]
+        for resolution in resolutions {
+            let outcome = FlowOutcome(kind: .paid, resolution: resolution, charge: charge)
+            #expect(outcome.ledgerWrite(httpStatus: 200)?.status == outcome.recordedStatus, "\(resolution)")
+        }
+        #expect(FlowOutcome(kind: .paid, resolution: .settle(transaction: "0xab"), charge: charge).ledgerWrite(httpStatus: 200)
+            == .settled(txHash: "0xab", httpStatus: 200, receipt: nil, charge: charge))
+        #expect(FlowOutcome(kind: .paid, resolution: .release("declined")).ledgerWrite(httpStatus: nil) == .failed(error: "declined", httpStatus: nil))
+    }
 }
 
 // MARK: - Solana `exact`

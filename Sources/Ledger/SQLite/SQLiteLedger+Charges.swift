@@ -22,10 +22,16 @@ extension SQLiteLedger {
     /// never changes), else the reserved amount. A charge can only lower what the row counts.
     private func settle(id: Int64, charge: SettledCharge, _ change: StatusChange, txHash: String?, httpStatus: Int?,
                         receipt: String?, now: Date) throws(LedgerError) {
-        guard charge.atomic >= 0, charge.micros.value >= 0 else { throw .badAmount("a settled amount cannot be negative") }
+        try writeRecoverable(settleBody(id: id, charge: charge, change, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now))
+    }
+
+    /// The transaction of `settle`.
+    func settleBody(id: Int64, charge: SettledCharge, _ change: StatusChange, txHash: String?, httpStatus: Int?,
+                    receipt: String?, now: Date) -> @Sendable (Database) throws -> Void {
         let nowMs = Self.millis(now)
         let path = self.path
-        try writeRecoverable { db in
+        return { db in
+            guard charge.atomic >= 0, charge.micros.value >= 0 else { throw LedgerError.badAmount("a settled amount cannot be negative") }
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT status, amount_atomic, micros, decimals, max_amount_atomic FROM payment WHERE id = ?
                 """), arguments: [id]) else {

@@ -26,16 +26,40 @@ extension SQLiteLedger {
                        httpStatus: nil, now: now)
     }
 
+    public func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        let body: @Sendable (Database) throws -> Void
+        switch outcome {
+        case let .settled(txHash, httpStatus, receipt, charge?):
+            body = settleBody(id: id, charge: charge, .settled, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)
+        case let .settled(txHash, httpStatus, receipt, nil):
+            body = transitionBody(id: id, .settled, txHash: txHash, error: nil, httpStatus: httpStatus, receipt: receipt, now: now)
+        case let .failed(error, httpStatus):
+            body = transitionBody(id: id, .failed, txHash: nil, error: error, httpStatus: httpStatus, now: now)
+        case let .unknown(error, httpStatus, txHash):
+            body = transitionBody(id: id, .unknown, txHash: txHash, error: error, httpStatus: httpStatus, now: now)
+        }
+        writeRecoverableQueued(body, failed: failed)
+        return true
+    }
+
     /// Moves one row if its current status allows it (`StatusChange.sources`); not
-    /// fsynced (see `writeRecoverable`). One guarded UPDATE does it; only when it changes
-    /// nothing is the row read, to say why.
+    /// fsynced (see `writeRecoverable`).
     private func transition(id: Int64, _ change: StatusChange, txHash: String?,
                             error: String?, httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil,
                             now: Date) throws(LedgerError) {
+        try writeRecoverable(transitionBody(id: id, change, txHash: txHash, error: error, httpStatus: httpStatus,
+                                            signedPayload: signedPayload, receipt: receipt, now: now))
+    }
+
+    /// The transaction of `transition`: one guarded UPDATE; only when it changes nothing is the
+    /// row read, to say why.
+    private func transitionBody(id: Int64, _ change: StatusChange, txHash: String?,
+                                error: String?, httpStatus: Int?, signedPayload: String? = nil, receipt: String? = nil,
+                                now: Date) -> @Sendable (Database) throws -> Void {
         let nowMs = Self.millis(now)
         let path = self.path
         let sources = change.sources.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
-        try writeRecoverable { db in
+        return { db in
             try db.cachedStatement(sql: """
                 UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
                     error = COALESCE(?, error), http_status = COALESCE(?, http_status),

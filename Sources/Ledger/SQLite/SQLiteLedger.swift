@@ -133,18 +133,36 @@ public final class SQLiteLedger: PaymentLedger {
     func writeRecoverable<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         guard options.synchronousFull else { return try write(body) }
         do {
-            return try dbQueue.writeWithoutTransaction { db in
-                // Cached: preparing a statement costs more than running this one.
-                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-                var value: T?
-                try db.inTransaction(.immediate) {
-                    value = try body(db)
-                    return .commit
-                }
-                return value!
-            }
+            return try dbQueue.writeWithoutTransaction { db in try Self.recoverableTransaction(db, body) }
         } catch { throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout) }
+    }
+
+    /// The same write as `writeRecoverable`, queued on this ledger's connection behind every call
+    /// already made and ahead of every later one, without the caller waiting
+    /// (`PaymentLedger.recordQueued`); `failed` hears of an error.
+    func writeRecoverableQueued(_ body: @escaping @Sendable (Database) throws -> Void,
+                                failed: @escaping @Sendable (LedgerError) -> Void) {
+        let (path, busyTimeout, full) = (self.path, options.busyTimeout, options.synchronousFull)
+        QueuedLedgerWrites.begin()
+        dbQueue.asyncWriteWithoutTransaction { db in
+            defer { QueuedLedgerWrites.end() }
+            do {
+                if full { try Self.recoverableTransaction(db, body) } else { try db.inTransaction(.immediate) { try body(db); return .commit } }
+            } catch { failed(LedgerError.from(error, path: path, busyTimeout: busyTimeout)) }
+        }
+    }
+
+    /// One immediate transaction committed with synchronous=NORMAL (see `writeRecoverable`).
+    private static func recoverableTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        // Cached: preparing a statement costs more than running this one.
+        try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+        defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
+        var value: T?
+        try db.inTransaction(.immediate) {
+            value = try body(db)
+            return .commit
+        }
+        return value!
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {

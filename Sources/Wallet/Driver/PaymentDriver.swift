@@ -290,36 +290,32 @@ public final class PaymentDriver: Sendable {
     /// Writes the outcome's resolution to the row (when one was reserved). With the usage the
     /// reservation read, the run carries the budget after it: those sums plus what the row now
     /// counts, exact as of the reservation, so the result needs no second read of the ledger.
+    ///
+    /// The write is queued behind the answer when the ledger can (`recordQueued`): the row is
+    /// already `sent`, which counts as `settled` does, this process reads its own writes, and a
+    /// crash before the write leaves the row `sent` for reconcile.
     private func record<R>(_ outcome: FlowOutcome, rowID: Int64?, usageBefore: BudgetUsage?, status: Int?, response: R?) async -> PaymentRun<R> {
-        if let id = rowID {
+        if let id = rowID, let write = outcome.ledgerWrite(httpStatus: status) {
             let now = clock()
             let ledger = self.ledger
-            do {
-                try await LedgerWork.run { () throws(LedgerError) in
-                    switch outcome.resolution {
-                    case .none: break
-                    case let .release(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
-                    case let .settle(tx):
-                        let receipt = outcome.receiptEvidence?.json.encoded()
-                        if let charge = outcome.charge {
-                            try ledger.markSettled(id: id, charge: charge, txHash: tx, httpStatus: status, receipt: receipt, now: now)
-                        } else {
-                            try ledger.markSettled(id: id, txHash: tx, httpStatus: status, receipt: receipt, now: now)
-                        }
-                    case let .fail(why): try ledger.markFailed(id: id, error: why, httpStatus: status, now: now)
-                    case let .unknown(why):
-                        try ledger.markUnknown(id: id, error: why, httpStatus: status, txHash: outcome.receipt?.transaction, now: now)
-                    }
+            if !ledger.recordQueued(write, id: id, now: now, failed: { Self.unrecorded(id, $0) }) {
+                do {
+                    try await LedgerWork.run { () throws(LedgerError) in try ledger.record(write, id: id, now: now) }
+                } catch {
+                    Self.unrecorded(id, error)
+                    return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: nil)
                 }
-            } catch {
-                // The row stays reserved/sent and keeps counting; reconcile will settle it with the chain.
-                StandardError.write("purse: could not record the outcome of payment \(id): \(error.message)\n")
-                return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: nil)
             }
         }
         var after: BudgetSnapshot?
         if let usageBefore, let plan = outcome.plan { after = snapshot(usageBefore, plus: outcome.countedMicros(reserved: plan.micros)) }
         return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: after)
+    }
+
+    /// Says that a payment's outcome could not be written: the row stays reserved/sent and keeps
+    /// counting; reconcile will settle it with the chain.
+    private static func unrecorded(_ id: Int64, _ error: LedgerError) {
+        StandardError.write("purse: could not record the outcome of payment \(id): \(error.message)\n")
     }
 }
 

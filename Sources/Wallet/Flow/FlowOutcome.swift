@@ -84,6 +84,17 @@ public struct FlowOutcome: Sendable, Equatable {
         }
     }
 
+    /// The write that records this outcome on the reserved row (`httpStatus`: the last answer's
+    /// status), or nil when the resolution leaves the row as it was. Its status is `recordedStatus`.
+    public func ledgerWrite(httpStatus: Int?) -> OutcomeWrite? {
+        switch resolution {
+        case .none: nil
+        case let .release(why), let .fail(why): .failed(error: why, httpStatus: httpStatus)
+        case let .settle(tx): .settled(txHash: tx, httpStatus: httpStatus, receipt: receiptEvidence?.json.encoded(), charge: charge)
+        case let .unknown(why): .unknown(error: why, httpStatus: httpStatus, txHash: receipt?.transaction)
+        }
+    }
+
     /// What the reserved row counts against the budgets once this outcome is recorded, by the
     /// ledger's own rule (`PaymentStatus.counts`; a row left as it was is reserved or sent, which
     /// count): nothing once failed, the charge when settled for its actual amount (`upto`), else

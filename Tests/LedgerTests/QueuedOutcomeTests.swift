@@ -1,0 +1,105 @@
+import Foundation
+import PurseCore
+import PurseTesting
+import Synchronization
+import Testing
+@testable import Ledger
+
+/// How a payment's outcome reaches its row: `record` now, or `recordQueued` behind the caller.
+@Suite struct QueuedOutcomeTests {
+    @Test(arguments: LedgerBackend.tested)
+    func recordMakesTheTransitionItNames(_ backend: LedgerBackend) throws { try LedgerCase(backend).recordMakesTheTransitionItNames() }
+
+    @Test func aQueuedOutcomeIsSeenByTheNextCallOnTheSameLedger() throws { try LedgerCase(.sqlite).queuedOutcomeIsSeenByTheNextCall() }
+
+    @Test func aQueuedChargeFreesTheRestOfTheMaximum() throws { try LedgerCase(.sqlite).queuedChargeFreesTheRest() }
+
+    @Test func aQueuedWriteThatFailsIsReportedAndChangesNothing() throws { try LedgerCase(.sqlite).queuedFailureIsReported() }
+
+    @Test func drainedQueuedWritesAreVisibleToAnotherConnection() throws { try LedgerCase(.sqlite).drainedWritesAreVisibleElsewhere() }
+
+    @Test func postgresqlDoesNotQueue() throws {
+        guard LedgerBackend.tested.contains(.postgresql) else { return }
+        try LedgerCase(.postgresql).postgresqlDoesNotQueue()
+    }
+}
+
+/// The cases of `QueuedOutcomeTests`.
+extension LedgerCase {
+    private func sentRow(_ atomic: Int64 = 10_000, nonce: Int) throws -> Int64 {
+        let id = try ledger.reserve(usdc(session, atomic, nonce: nonce), limits: .none, now: t0).id
+        try ledger.markSent(id: id, now: t0)
+        return id
+    }
+
+    private static let writes: [OutcomeWrite] = [
+        .settled(txHash: "0xfeed", httpStatus: 200, receipt: #"{"ok":true}"#, charge: nil),
+        .failed(error: "payment refused", httpStatus: 402),
+        .unknown(error: "no answer", httpStatus: nil, txHash: "0xbeef"),
+    ]
+
+    func recordMakesTheTransitionItNames() throws {
+        for (i, write) in Self.writes.enumerated() {
+            let id = try sentRow(nonce: i)
+            try ledger.record(write, id: id, now: t0.addingTimeInterval(1))
+            let row = try #require(try ledger.payment(id: id))
+            #expect(row.status == write.status, "\(write)")
+            switch write {
+            case .settled: #expect(row.txHash == "0xfeed" && row.httpStatus == 200 && row.receipt == #"{"ok":true}"#)
+            case .failed: #expect(row.error == "payment refused" && row.httpStatus == 402)
+            case .unknown: #expect(row.error == "no answer" && row.txHash == "0xbeef")
+            }
+        }
+    }
+
+    /// Read straight after queueing, many times over: the read never overtakes the write.
+    func queuedOutcomeIsSeenByTheNextCall() throws {
+        for i in 0..<60 {
+            let write = Self.writes[i % Self.writes.count]
+            let id = try sentRow(nonce: i)
+            let failures = Mutex<[LedgerError]>([])
+            #expect(ledger.recordQueued(write, id: id, now: t0, failed: { e in failures.withLock { $0.append(e) } }))
+            #expect(try ledger.payment(id: id)?.status == write.status, "\(write)")
+            #expect(failures.withLock { $0.isEmpty })
+        }
+        let usage = try ledger.usage(sessionID: session, host: nil, allHosts: true, now: t0)
+        // 20 of each: settled and unknown count, failed does not.
+        #expect(usage.sessionSpent == Micros(40 * 10_000))
+        #expect(usage.sessionPending == Micros(20 * 10_000))
+    }
+
+    func queuedChargeFreesTheRest() throws {
+        let id = try sentRow(50_000, nonce: 1)
+        let charge = SettledCharge(atomic: 12_300, micros: Micros(12_300), source: .receipt)
+        #expect(ledger.recordQueued(.settled(txHash: "0x1", httpStatus: 200, receipt: nil, charge: charge), id: id, now: t0, failed: { _ in }))
+        let row = try #require(try ledger.payment(id: id))
+        #expect(row.status == .settled && row.micros == Micros(12_300) && row.amountAtomic == 12_300)
+        #expect(try ledger.usage(sessionID: session, host: nil, allHosts: false, now: t0).sessionSpent == Micros(12_300))
+    }
+
+    /// `settled` from `reserved` is not a legal move: the callback hears why, the row stays.
+    func queuedFailureIsReported() throws {
+        let id = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0).id
+        let failures = Mutex<[LedgerError]>([])
+        #expect(ledger.recordQueued(.settled(txHash: nil, httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0,
+                                    failed: { e in failures.withLock { $0.append(e) } }))
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(failures.withLock { $0 } == [.badTransition(id: id, from: .reserved, to: .settled)])
+        #expect(try ledger.payment(id: id)?.status == .reserved)
+    }
+
+    /// What the process waits for at exit: once drained, another connection (another process)
+    /// sees the write.
+    func drainedWritesAreVisibleElsewhere() throws {
+        let id = try sentRow(nonce: 2)
+        #expect(ledger.recordQueued(.settled(txHash: "0x2", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in }))
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(try fixture.another().payment(id: id)?.status == .settled)
+    }
+
+    func postgresqlDoesNotQueue() throws {
+        let id = try sentRow(nonce: 3)
+        #expect(!ledger.recordQueued(.settled(txHash: "0x3", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in }))
+        #expect(try ledger.payment(id: id)?.status == .sent)
+    }
+}
