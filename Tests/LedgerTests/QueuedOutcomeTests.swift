@@ -58,7 +58,8 @@ extension LedgerCase {
             let write = Self.writes[i % Self.writes.count]
             let id = try sentRow(nonce: i)
             let failures = Mutex<[LedgerError]>([])
-            #expect(ledger.recordQueued(write, id: id, now: t0, failed: { e in failures.withLock { $0.append(e) } }))
+            let queued = ledger.recordQueued(write, id: id, now: t0, failed: { e in failures.withLock { $0.append(e) } })
+            #expect(queued)
             #expect(try ledger.payment(id: id)?.status == write.status, "\(write)")
             #expect(failures.withLock { $0.isEmpty })
         }
@@ -71,7 +72,8 @@ extension LedgerCase {
     func queuedChargeFreesTheRest() throws {
         let id = try sentRow(50_000, nonce: 1)
         let charge = SettledCharge(atomic: 12_300, micros: Micros(12_300), source: .receipt)
-        #expect(ledger.recordQueued(.settled(txHash: "0x1", httpStatus: 200, receipt: nil, charge: charge), id: id, now: t0, failed: { _ in }))
+        let queued = ledger.recordQueued(.settled(txHash: "0x1", httpStatus: 200, receipt: nil, charge: charge), id: id, now: t0, failed: { _ in })
+        #expect(queued)
         let row = try #require(try ledger.payment(id: id))
         #expect(row.status == .settled && row.micros == Micros(12_300) && row.amountAtomic == 12_300)
         #expect(try ledger.usage(sessionID: session, host: nil, allHosts: false, now: t0).sessionSpent == Micros(12_300))
@@ -81,8 +83,9 @@ extension LedgerCase {
     func queuedFailureIsReported() throws {
         let id = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0).id
         let failures = Mutex<[LedgerError]>([])
-        #expect(ledger.recordQueued(.settled(txHash: nil, httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0,
-                                    failed: { e in failures.withLock { $0.append(e) } }))
+        let queued = ledger.recordQueued(.settled(txHash: nil, httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0,
+                                         failed: { e in failures.withLock { $0.append(e) } })
+        #expect(queued)
         #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
         #expect(failures.withLock { $0 } == [.badTransition(id: id, from: .reserved, to: .settled)])
         #expect(try ledger.payment(id: id)?.status == .reserved)
@@ -92,14 +95,16 @@ extension LedgerCase {
     /// sees the write.
     func drainedWritesAreVisibleElsewhere() throws {
         let id = try sentRow(nonce: 2)
-        #expect(ledger.recordQueued(.settled(txHash: "0x2", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in }))
+        let queued = ledger.recordQueued(.settled(txHash: "0x2", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in })
+        #expect(queued)
         #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
         #expect(try fixture.another().payment(id: id)?.status == .settled)
     }
 
     func postgresqlDoesNotQueue() throws {
         let id = try sentRow(nonce: 3)
-        #expect(!ledger.recordQueued(.settled(txHash: "0x3", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in }))
+        let queued = ledger.recordQueued(.settled(txHash: "0x3", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in })
+        #expect(!queued)
         #expect(try ledger.payment(id: id)?.status == .sent)
     }
 }

@@ -208,7 +208,9 @@ import Wallet
         var p: JSONObject = ["name": "paid_fetch", "arguments": ["url": "https://x.example/slow"]]
         p["_meta"] = Self.meta()
         h.request(1, "tools/call", .object(p))
-        let deadline = ContinuousClock.now + .seconds(10)
+        // A bound, not a timing: in a parallel run on two cores, suites that block their threads
+        // (PostgreSQL restarts, child processes) can hold the whole cooperative pool for seconds.
+        let deadline = ContinuousClock.now + .seconds(60)
         while !h.backend.events.contains("call:start:https://x.example/slow") {
             try #require(ContinuousClock.now < deadline, "the call did not start")
             try await Task.sleep(for: .milliseconds(5))
