@@ -13,15 +13,16 @@ public struct AtomicAmount: Sendable, Hashable, Comparable, CustomStringConverti
     /// - Throws: `X402Error` (`x402.bad_value`) naming `field` for negative, fractional, exponent,
     ///   empty, zero or too-large amounts.
     public init(parsing text: String, field: String) throws(X402Error) {
-        guard !text.isEmpty else { throw X402Error(.badValue, field: field, "amount is empty") }
-        if text.hasPrefix("-") { throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is negative") }
-        if text.contains(".") { throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is not a whole number of atomic units") }
-        guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty else { throw X402Error(.badValue, field: field, "amount is empty") }
+        if utf8.first == 0x2d { throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is negative") }
+        if utf8.contains(0x2e) { throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is not a whole number of atomic units") }
+        guard utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is not a string of decimal digits")
         }
-        let trimmed = text.drop(while: { $0 == "0" })
+        let trimmed = utf8.drop(while: { $0 == 0x30 })
         guard !trimmed.isEmpty else { throw X402Error(.badValue, field: field, "amount is zero") }
-        guard trimmed.utf8.count <= 19, let v = Int64(trimmed) else {
+        guard trimmed.count <= 19, let v = Int64(Substring(trimmed)) else {
             throw X402Error(.badValue, field: field, "amount \(Self.clip(text)) is too large (more than \(Int64.max) atomic units)")
         }
         self.value = v

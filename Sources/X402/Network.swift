@@ -22,17 +22,22 @@ public struct Network: Hashable, Sendable, CustomStringConvertible {
     /// namespaces are kept as given (they are not EVM and cannot be paid by Purse).
     public static func parse(_ text: String) -> Network? {
         if let chainId = legacyChainIds[text] { return Network(chainId: chainId) }
-        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.utf8.count <= 80 else { return nil }
-        let namespace = parts[0], reference = parts[1]
-        guard namespace.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else { return nil }
-        if namespace == "eip155" {
-            guard reference.allSatisfy({ $0.isASCII && $0.isNumber }), reference.first != "0" || reference == "0",
-                  let id = UInt64(reference), id > 0
+        // Byte by byte: every allowed character is ASCII, so any other byte refuses the text (the
+        // Character properties this used to ask for cost a Unicode table look-up per character).
+        let utf8 = text.utf8
+        guard utf8.count <= 80, let colon = utf8.firstIndex(of: 0x3a) else { return nil }
+        let namespace = utf8[..<colon], reference = utf8[utf8.index(after: colon)...]
+        guard !namespace.isEmpty, !reference.isEmpty else { return nil }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7a }
+        guard namespace.allSatisfy({ isLower($0) || isDigit($0) || $0 == 0x2d }) else { return nil }
+        if namespace.elementsEqual("eip155".utf8) {
+            guard reference.allSatisfy(isDigit), reference.first != 0x30 || reference.count == 1,
+                  let id = UInt64(Substring(reference)), id > 0
             else { return nil }
             return Network(chainId: id)
         }
-        guard reference.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        guard reference.allSatisfy({ isLower($0) || isDigit($0) || ($0 >= 0x41 && $0 <= 0x5a) || $0 == 0x2d || $0 == 0x5f }) else { return nil }
         return Network(caip2: text, chainId: nil)
     }
 

@@ -1,17 +1,35 @@
 /// Hexadecimal encoding and decoding of byte strings.
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Encodes bytes as lower-case hex, with a `0x` prefix unless `prefix` is false.
+    ///
+    /// Contiguous bytes (arrays, buffers) are written straight into the string's storage: this
+    /// runs several times per payment (signature, nonce, every checksummed address), and the
+    /// generic element-by-element path was most of the time of building a payment header.
     public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
-        var out: [UInt8] = prefix ? [0x30, 0x78] : []
-        out.reserveCapacity(out.count + bytes.underestimatedCount * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        if let s = bytes.withContiguousStorageIfAvailable({ encode(buffer: UnsafeRawBufferPointer($0), prefix: prefix) }) { return s }
+        return encode(buffer: Array(bytes), prefix: prefix)
     }
+
+    private static func encode(buffer bytes: [UInt8], prefix: Bool) -> String {
+        bytes.withUnsafeBytes { encode(buffer: $0, prefix: prefix) }
+    }
+
+    private static func encode(buffer bytes: UnsafeRawBufferPointer, prefix: Bool) -> String {
+        let start = prefix ? 2 : 0
+        return String(unsafeUninitializedCapacity: start + bytes.count * 2) { out in
+            if prefix { out[0] = 0x30; out[1] = 0x78 }
+            var i = start
+            for b in bytes {
+                out[i] = hexDigit(b >> 4)
+                out[i + 1] = hexDigit(b & 0x0f)
+                i += 2
+            }
+            return i
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 
     /// Decodes hex text with or without a `0x`/`0X` prefix.
     ///

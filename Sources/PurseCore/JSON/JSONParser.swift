@@ -137,7 +137,9 @@ private struct Cursor {
         guard depth <= maxDepth else { throw JSONError(.tooDeep, at: pos) }
         pos += 1
         var members = [JSONMember]()
-        var seen = Set<String>()
+        // Duplicate keys: a scan of the members so far while the object is small (nearly every
+        // object is, and hashing each key cost more than the rest of the parse), a set beyond.
+        var seen: Set<String>?
         skipSpace()
         if try peek() == 0x7d { pos += 1; return .object(JSONObject()) }
         while true {
@@ -145,7 +147,12 @@ private struct Cursor {
             guard try peek() == 0x22 else { throw JSONError(.unexpectedCharacter, at: pos) }
             let keyStart = pos
             let key = try string()
-            guard seen.insert(key).inserted else { throw JSONError(.duplicateKey, at: keyStart) }
+            if seen == nil, members.count >= 16 { seen = Set(members.map(\.key)) }
+            if seen != nil {
+                guard seen!.insert(key).inserted else { throw JSONError(.duplicateKey, at: keyStart) }
+            } else {
+                for m in members where m.key == key { throw JSONError(.duplicateKey, at: keyStart) }
+            }
             skipSpace()
             guard try peek() == 0x3a else { throw JSONError(.unexpectedCharacter, at: pos) }
             pos += 1
@@ -157,7 +164,7 @@ private struct Cursor {
             if c == 0x7d { break }
             guard c == 0x2c else { throw JSONError(.unexpectedCharacter, at: pos - 1) }
         }
-        return .object(JSONObject(members))
+        return .object(JSONObject(distinctMembers: members))
     }
 
     mutating func array(depth: Int) throws(JSONError) -> JSONValue {
@@ -226,18 +233,26 @@ private struct Cursor {
     mutating func string() throws(JSONError) -> String {
         let start = pos
         pos += 1
-        // Fast path: no escapes.
+        // Fast path: no escapes. All-ASCII text (nearly every string) needs no UTF-8 validation.
         var scan = pos
+        var high: UInt8 = 0
         while scan < buf.count {
             let c = buf[scan]
             if c == 0x22 || c == 0x5c || c < 0x20 { break }
+            high |= c
             scan += 1
         }
         if scan < buf.count, buf[scan] == 0x22 {
             let slice = UnsafeBufferPointer(rebasing: buf[pos..<scan])
-            guard let s = String(validating: slice, as: UTF8.self) else { throw JSONError(.badUTF8, at: pos) }
+            let text: String
+            if high < 0x80 {
+                text = String(decoding: slice, as: UTF8.self)
+            } else {
+                guard let s = String(validating: slice, as: UTF8.self) else { throw JSONError(.badUTF8, at: pos) }
+                text = s
+            }
             pos = scan + 1
-            return s
+            return text
         }
         var out = [UInt8]()
         out.reserveCapacity(scan - pos + 16)

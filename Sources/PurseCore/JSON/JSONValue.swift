@@ -112,7 +112,7 @@ extension JSONValue {
     /// (no fraction, no exponent; `-0` is 0).
     public var int64Value: Int64? {
         guard case let .number(text) = self else { return nil }
-        guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
+        guard !text.utf8.contains(where: { $0 == 0x2e || $0 == 0x65 || $0 == 0x45 }) else { return nil }
         return Int64(text)
     }
 

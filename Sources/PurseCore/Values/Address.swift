@@ -20,36 +20,53 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
     /// must match EIP-55 exactly.
     /// - Throws: `AddressError.missingPrefix`, `.badLength`, `.notHex` or `.badChecksum`.
     public init(parsing text: String) throws(AddressError) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == 0x30, utf8[1] == 0x78 else { throw AddressError.missingPrefix }
-        let digits = utf8[2...]
-        guard digits.count == 40 else { throw AddressError.badLength }
-        let decoded: [UInt8]
-        do {
-            // The length pins 20 bytes, so a second "0x" inside the digits cannot be skipped.
-            decoded = try Hex.decode(String(decoding: digits, as: UTF8.self), length: 20)
-        } catch {
-            throw AddressError.notHex
+        // One pass over the bytes, no intermediate strings: every offer's asset and payee and
+        // every configured address go through here, so it runs several times per payment.
+        var text = text
+        let parsed: Result<[UInt8], AddressError> = text.withUTF8 { utf8 in
+            guard utf8.count >= 2, utf8[0] == 0x30, utf8[1] == 0x78 else { return .failure(.missingPrefix) }
+            guard utf8.count == 42 else { return .failure(.badLength) }
+            var bytes = [UInt8](repeating: 0, count: 20)
+            var lower = [UInt8](repeating: 0, count: 40)
+            var hasLower = false, hasUpper = false
+            for i in 0..<40 {
+                let c = utf8[2 + i]
+                let v: UInt8
+                switch c {
+                case 0x30...0x39: v = c - 0x30; lower[i] = c
+                case 0x61...0x66: v = c - 0x57; lower[i] = c; hasLower = true
+                case 0x41...0x46: v = c - 0x37; lower[i] = c + 0x20; hasUpper = true
+                default: return .failure(.notHex)
+                }
+                if i % 2 == 0 { bytes[i / 2] = v << 4 } else { bytes[i / 2] |= v }
+            }
+            // Mixed case must be the EIP-55 checksum: a letter is upper case exactly when its
+            // nibble of the Keccak-256 of the lower-case digits is 8 or more.
+            if hasLower && hasUpper {
+                let hash = Keccak256.hash(lower)
+                for i in 0..<40 where lower[i] >= 0x61 {
+                    let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
+                    if (utf8[2 + i] < 0x61) != (nibble >= 8) { return .failure(.badChecksum) }
+                }
+            }
+            return .success(bytes)
         }
-        self.bytes = decoded
-        let hasLower = digits.contains { (0x61...0x66).contains($0) }
-        let hasUpper = digits.contains { (0x41...0x46).contains($0) }
-        if hasLower && hasUpper {
-            guard checksummed.utf8.elementsEqual(utf8) else { throw AddressError.badChecksum }
-        }
+        self.bytes = try parsed.get()
     }
 
     /// The address with the EIP-55 mixed-case checksum, such as `0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266`.
     public var checksummed: String {
         let lower = Array(Hex.encode(bytes, prefix: false).utf8)
         let hash = Keccak256.hash(lower)
-        var out: [UInt8] = [0x30, 0x78]
-        out.reserveCapacity(42)
-        for (i, c) in lower.enumerated() {
-            let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
-            out.append(c >= 0x61 && nibble >= 8 ? c - 0x20 : c)
+        return String(unsafeUninitializedCapacity: 42) { out in
+            out[0] = 0x30
+            out[1] = 0x78
+            for (i, c) in lower.enumerated() {
+                let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
+                out[2 + i] = c >= 0x61 && nibble >= 8 ? c - 0x20 : c
+            }
+            return 42
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The address in lower-case hex with `0x`.
