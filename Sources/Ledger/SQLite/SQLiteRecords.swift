@@ -36,7 +36,35 @@ extension Micros: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Micros? { Int64.fromDatabaseValue(dbValue).map(Micros.init) }
 }
 
-extension NewPayment: EncodableRecord {}
+extension NewPayment: EncodableRecord {
+    /// The columns, written one by one (the names of `CodingKeys`, the values as `encode(to:)`
+    /// gives them to GRDB): GRDB's `Encodable` path builds an encoder and goes through a key and
+    /// a dynamic cast per field, inside the reservation's write lock.
+    public func encode(to container: inout PersistenceContainer) {
+        typealias K = CodingKeys
+        container[K.sessionID.rawValue] = sessionID
+        container[K.method.rawValue] = method
+        container[K.url.rawValue] = url
+        container[K.host.rawValue] = host
+        container[K.network.rawValue] = network
+        container[K.asset.rawValue] = asset
+        container[K.assetSymbol.rawValue] = assetSymbol
+        container[K.decimals.rawValue] = decimals
+        container[K.payTo.rawValue] = payTo
+        container[K.amountAtomic.rawValue] = amountAtomic
+        container[K.micros.rawValue] = micros
+        container[K.scheme.rawValue] = scheme
+        container[K.x402Version.rawValue] = x402Version
+        container[K.nonce.rawValue] = authorization.value
+        container[K.authorizationKind.rawValue] = authorization.kind
+        container[K.validBefore.rawValue] = validBefore
+        container[K.payer.rawValue] = payer
+        container[K.maxAmountAtomic.rawValue] = maxAmountAtomic
+        container[K.paymentId.rawValue] = paymentId
+        container[K.resource.rawValue] = resource
+        container[K.offer.rawValue] = offer
+    }
+}
 
 // Rows are read by the shared decoders (`PaymentRowDecoder`, `SessionRowDecoder`,
 // `ApprovalRowDecoder`, through `SQLiteLedger.paymentRows` and its siblings); GRDB only writes them.
@@ -44,7 +72,7 @@ extension PaymentRecord: MutablePersistableRecord {
     public static let databaseTableName = "payment"
 
     public func encode(to container: inout PersistenceContainer) throws {
-        try payment.encode(to: &container)
+        payment.encode(to: &container)
         container["id"] = id == 0 ? nil : id
         container["created_at"] = LedgerTime.millis(createdAt)
         container["updated_at"] = LedgerTime.millis(updatedAt)
