@@ -73,6 +73,13 @@ def main() -> int:
         fs = e2e["fsync_ms"]
         row("  honest floor: + one fsync on the ledger's disk (ms)", f"{num(fs['median']):.3f} / {num(fs['p99']):.3f}")
         row("  Purse / honest floor", e2e["ratio_to_honest_floor"], "", "", "<= 1.3")
+    if "seller_ms" in e2e:
+        sm = e2e["seller_ms"]
+        row("  seller's own time: plain / 402 offer / paid answer (ms)",
+            f"{num(sm['plain']):.3f} / {num(sm['offer_402']):.3f} / {num(sm['paid_200']):.3f}")
+        row("  seller's work beyond the floor (offer, paid request, receipt; ms)", f"{num(sm['extra_beyond_floor']):.3f}")
+        row("  Purse's own time beyond both (ms), share of the honest floor",
+            f"{num(e2e['purse_own_ms']):.3f}, {num(e2e['purse_own_share_of_honest_floor']):.2f}", "", "", "<= 0.3")
     mp = peers.get("mcp_paid", {})
     if "paid_fetch_ms" in mp:
         pf, ping = mp["paid_fetch_ms"], mp["ping_ms"]
