@@ -7,7 +7,7 @@ import Testing
 
 /// The budget sums a reservation checks must equal the sums of the rows, whatever moved them:
 /// PostgreSQL reads them from running totals (per host and minute, per session) kept in the
-/// transactions that change rows; SQLite sums the rows. Both are held to the rows here.
+/// transactions that change rows, SQLite in triggers (migration v8). Both are held to the rows here.
 @Suite struct BudgetTotalsTests {
     let h1 = HostName("api.example.com"), h2 = HostName("data.example.org")
 
@@ -132,6 +132,38 @@ import Testing
         #expect(reserveError { () throws(LedgerReserveError) in
             try ledger.reserve(usdc("s_old", 1, nonce: 10), limits: BudgetLimits(daily: Micros(14_000)), now: t0.addingTimeInterval(600))
         }?.code == "budget.daily_exceeded")
+    }
+
+    /// A SQLite ledger made before the totals (migration v8) gets them on upgrade, equal to its
+    /// rows, and its triggers keep them from then on; totals that drift (a hand edit) are
+    /// reported by `health`.
+    @Test func anUpgradedSQLiteLedgerStartsWithItsTotalsAndHealthSeesDrift() throws {
+        let fixture = try LedgerFixture(.sqlite)
+        let ledger = fixture.ledger
+        let a = try ledger.startSession(kind: "serve", label: "a", clientName: nil, now: t0).id
+        let b = try ledger.startSession(kind: "serve", label: "b", clientName: nil, now: t0).id
+        let r1 = try ledger.reserve(usdc(a, 10_000, nonce: 1), limits: .none, now: t0)
+        let r2 = try ledger.reserve(usdc(b, 7_000, host: h2.name, nonce: 2), limits: .none, now: t0.addingTimeInterval(61))
+        _ = try ledger.reserve(usdc(a, 3_000, host: h2.name, nonce: 3), limits: .none, now: t0.addingTimeInterval(125))
+        try ledger.markSent(id: r1.id, now: t0)
+        try ledger.markSettled(id: r1.id, txHash: "0x01", httpStatus: 200, receipt: nil, now: t0)
+        try ledger.markFailed(id: r2.id, error: "refused", httpStatus: 402, now: t0)
+        // Back to v7: the totals, their triggers and the migration's record gone, the rows kept.
+        try fixture.executeRaw("""
+            DROP TRIGGER budget_minute_insert; DROP TRIGGER budget_minute_update; DROP TRIGGER budget_minute_delete;
+            DROP TRIGGER session_totals_insert; DROP TRIGGER session_totals_update; DROP TRIGGER session_totals_delete;
+            DROP TABLE budget_minute; ALTER TABLE session DROP COLUMN spent_micros; ALTER TABLE session DROP COLUMN pending_micros;
+            DELETE FROM grdb_migrations WHERE identifier = 'v8'
+            """)
+        let upgraded = try fixture.another()
+        try check(upgraded, sessions: [a, b], step: "the upgrade")
+        _ = try upgraded.reserve(usdc(b, 2_000, nonce: 4), limits: .none, now: t0.addingTimeInterval(200))
+        try check(upgraded, sessions: [a, b], step: "a reservation after the upgrade")
+        try fixture.executeRaw("UPDATE budget_minute SET micros = micros - 1 WHERE minute = (SELECT min(minute) FROM budget_minute)")
+        try fixture.executeRaw("UPDATE session SET pending_micros = 0 WHERE id = '\(a)'")
+        let health = try upgraded.health()
+        #expect(!health.integrityOK)
+        #expect(health.integrity.contains("1 per-minute budget totals differ") && health.integrity.contains("1 sessions' budget totals differ"))
     }
 
     /// Totals that drifted from the rows (a hand edit) are reported by `health`, which `purse

@@ -16,7 +16,7 @@ extension PostgresLedger {
                    (SELECT count(*) FROM payment WHERE micros < 0 OR amount_atomic < 0 OR max_amount_atomic < 0 OR decimals NOT BETWEEN 0 AND 36
                        OR status NOT IN ('reserved', 'sent', 'settled', 'failed', 'unknown')
                        OR (amount_source IS NOT NULL AND amount_source NOT IN ('receipt', 'chain', 'maximum'))),
-                   \(PostgresSchema.totalsDrift)
+                   \(BudgetTotalsSQL.totalsDrift)
             """)
         var findings: [String] = []
         let row = checks.rows.first ?? []

@@ -103,13 +103,7 @@ extension PostgresLedger {
                 let sums = try tx.query(Self.usageSQL, [sessionID, Self.text(windowStart), host?.name ?? ""])
                 var usage = try Self.usage(sums, sessionID: sessionID, host: host, location: location)
                 if allHosts {
-                    let rows = try tx.query("""
-                        SELECT host, SUM(micros) FROM (
-                            SELECT host, micros FROM budget_minute WHERE \(Self.wholeMinutes(after: "$1::bigint"))
-                            UNION ALL
-                            SELECT host, micros FROM payment WHERE \(Self.firstMinuteRows(after: "$1::bigint"))
-                        ) w GROUP BY host HAVING SUM(micros) <> 0
-                        """, [Self.text(windowStart)])
+                    let rows = try tx.query(BudgetTotalsSQL.hostSums(windowStart: "$1::bigint"), [Self.text(windowStart)])
                     for r in rows.rows {
                         guard let h = r[0], let v = r[1].flatMap({ Int64($0) }) else { continue }
                         usage.hostDailySpent[HostName(h)] = Micros(v)
@@ -133,39 +127,8 @@ extension PostgresLedger {
     /// asynchronous (`purse_flush` confirms durability after the lock is gone).
     static let reserveLockSQL = "SELECT id, set_config('synchronous_commit', 'off', true) FROM budget_lock WHERE id = 1 FOR UPDATE"
 
-    /// The session check and every sum `BudgetCheck` needs, as one statement's named columns:
-    /// `known`, `session_spent`, `session_pending`, `daily`, `host_daily`. The arguments are SQL
-    /// (`$n` parameters). The session's totals come from its row (looked up once, by its key);
-    /// the rolling 24 hours are the running totals of every whole minute after the window's
-    /// start, plus the rows of the minute the window starts in that are inside it, so a sum
-    /// reads at most 1,440 totals per host and one minute of rows.
-    ///
-    /// `dailyIf` and `hostIf` (SQL conditions) let a reservation skip the sums of windows that
-    /// have no limit: the sum reads 0 and is never compared (`BudgetCheck` ignores a window
-    /// without a limit), which keeps that work out of the budget lock.
-    static func usageSelect(session: String, windowStart ws: String, host: String, dailyIf: String = "true", hostIf: String = "true") -> String {
-        """
-        SELECT s.id IS NOT NULL AS known, COALESCE(s.spent_micros, 0) AS session_spent,
-            COALESCE(s.pending_micros, 0) AS session_pending,
-            CASE WHEN \(dailyIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE \(wholeMinutes(after: ws)))
-                + (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE \(firstMinuteRows(after: ws))) ELSE 0 END AS daily,
-            CASE WHEN \(hostIf) THEN (SELECT COALESCE(SUM(micros), 0) FROM budget_minute WHERE host = \(host) AND \(wholeMinutes(after: ws)))
-                + (SELECT COALESCE(SUM(micros), 0) FROM payment WHERE host = \(host) AND \(firstMinuteRows(after: ws))) ELSE 0 END AS host_daily
-        FROM (SELECT 1) AS one LEFT JOIN session s ON s.id = \(session)
-        """
-    }
-
-    /// The minute totals wholly inside a rolling window that starts at `ws` (SQL, Unix ms).
-    static func wholeMinutes(after ws: String) -> String { "minute > \(ws) / 60000" }
-
-    /// The counting payments of the minute the window starting at `ws` starts in, that are
-    /// inside the window: with `wholeMinutes`, exactly the window's payments.
-    static func firstMinuteRows(after ws: String) -> String {
-        "\(PostgresSchema.counts) AND created_at > \(ws) AND created_at < (\(ws) / 60000 + 1) * 60000"
-    }
-
     /// `usageSelect` with parameters: $1 session id, $2 window start (ms), $3 host.
-    static let usageSQL = usageSelect(session: "$1", windowStart: "$2::bigint", host: "$3")
+    static let usageSQL = BudgetTotalsSQL.usageSelect(session: "$1", windowStart: "$2::bigint", host: "$3")
 
     /// The payment's row, inserted before the budget lock is taken (invisible to every other
     /// transaction until COMMIT, and outside every sum `reserveSQL` reads: the edge minute is a
@@ -183,7 +146,7 @@ extension PostgresLedger {
     /// (`currval`) joins the totals; otherwise it is deleted again. Answers `usageSelect`'s
     /// columns and the id (NULL when refused or the session is unknown).
     static let reserveSQL = """
-        WITH u AS (\(usageSelect(session: "$1", windowStart: "$2", host: "$3", dailyIf: "$7 IS NOT NULL", hostIf: "$8 IS NOT NULL"))),
+        WITH u AS (\(BudgetTotalsSQL.usageSelect(session: "$1", windowStart: "$2", host: "$3", dailyIf: "$7 IS NOT NULL", hostIf: "$8 IS NOT NULL"))),
         ok AS (
             SELECT currval(pg_get_serial_sequence('payment', 'id')) AS id FROM u
             WHERE u.known AND ($6 IS NULL OR u.session_spent <= $6) AND ($7 IS NULL OR u.daily <= $7)

@@ -155,28 +155,6 @@ enum PostgresSchema {
 
     // MARK: - The running totals (migration v2), defined once
 
-    /// A row counts against budgets while its status does (`PaymentStatus.counts`), and is
-    /// pending while `PaymentStatus.isPending`: the Swift definitions, as SQL conditions.
-    static let counts = "status NOT IN (\(statusList { !$0.counts }))"
-    static let isPending = "status IN (\(statusList(\.isPending)))"
-
-    private static func statusList(_ keep: (PaymentStatus) -> Bool) -> String {
-        PaymentStatus.allCases.filter(keep).map { "'\($0.rawValue)'" }.joined(separator: ", ")
-    }
-
-    /// What each minute total should hold: counting micros per host and creation minute.
-    static let minuteSums = """
-        SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS micros
-        FROM payment GROUP BY host, created_at / 60000
-        """
-
-    /// What each session's totals should hold: its counting (`spent`) and pending micros.
-    static let sessionSums = """
-        SELECT session_id, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS spent,
-               SUM(CASE WHEN \(isPending) THEN micros ELSE 0 END) AS pending
-        FROM payment GROUP BY session_id
-        """
-
     /// Adds the `micros` of the (host, minute) rows `source` gives (a VALUES list or a SELECT)
     /// to their minute totals, creating the totals that do not exist yet.
     static func addToMinutes(_ source: String) -> String {
@@ -192,20 +170,10 @@ enum PostgresSchema {
     /// what `purse ledger copy` runs after copying rows in (both holding the payments still).
     static let rebuildTotals = """
         DELETE FROM budget_minute;
-        INSERT INTO budget_minute (host, minute, micros) SELECT host, minute, micros FROM (\(minuteSums)) m;
+        INSERT INTO budget_minute (host, minute, micros) SELECT host, minute, micros FROM (\(BudgetTotalsSQL.minuteSums)) m;
         UPDATE session s SET spent_micros = COALESCE(t.spent, 0), pending_micros = COALESCE(t.pending, 0)
-        FROM session s2 LEFT JOIN (\(sessionSums)) t ON t.session_id = s2.id
+        FROM session s2 LEFT JOIN (\(BudgetTotalsSQL.sessionSums)) t ON t.session_id = s2.id
         WHERE s.id = s2.id
-        """
-
-    /// How many totals differ from the sums of the payments, as two columns (minute totals,
-    /// sessions); `health` reports any that do.
-    static let totalsDrift = """
-        (SELECT count(*) FROM (\(minuteSums)) p
-         FULL JOIN budget_minute b ON b.host = p.host AND b.minute = p.minute
-         WHERE COALESCE(p.micros, 0) <> COALESCE(b.micros, 0)),
-        (SELECT count(*) FROM session s LEFT JOIN (\(sessionSums)) t ON t.session_id = s.id
-         WHERE s.spent_micros <> COALESCE(t.spent, 0) OR s.pending_micros <> COALESCE(t.pending, 0))
         """
 
     /// The ids this build knows.

@@ -3,10 +3,17 @@ import GRDB
 extension SQLiteLedger {
     /// The SQLite answer to `PaymentLedger.health()`: the newest applied migration id, `PRAGMA
     /// integrity_check` (the full check, not the `quick_check` run on open: doctor can afford
-    /// it), and an empty `BEGIN IMMEDIATE` transaction.
+    /// it), the running budget totals against the payments' sums, and an empty `BEGIN IMMEDIATE`
+    /// transaction.
     public func health() throws(LedgerError) -> LedgerHealth {
-        let (applied, findings) = try read { db in
-            (try SQLiteSchema.migrator.appliedIdentifiers(db), try String.fetchAll(db, sql: "PRAGMA integrity_check(10)"))
+        let (applied, integrity, drift) = try read { db in
+            (try SQLiteSchema.migrator.appliedIdentifiers(db), try String.fetchAll(db, sql: "PRAGMA integrity_check(10)"),
+             try Row.fetchOne(db, sql: "SELECT \(BudgetTotalsSQL.totalsDrift)"))
+        }
+        var findings = integrity == ["ok"] ? [] : integrity
+        if let drift {
+            if let n = drift[0] as Int64?, n != 0 { findings.append("\(n) per-minute budget totals differ from the payments") }
+            if let n = drift[1] as Int64?, n != 0 { findings.append("\(n) sessions' budget totals differ from their payments") }
         }
         let writable: Bool
         do {
@@ -15,7 +22,7 @@ extension SQLiteLedger {
         } catch {
             writable = false
         }
-        let ok = findings == ["ok"]
+        let ok = findings.isEmpty
         return LedgerHealth(
             backend: "sqlite",
             schemaVersion: Self.newest(applied) ?? "none",

@@ -5,7 +5,7 @@ import PurseCore
 extension SQLiteLedger {
     public func usage(sessionID: String, host: HostName?, allHosts: Bool, now: Date) throws(LedgerError) -> BudgetUsage {
         let windowStart = Self.millis(now) - Self.dayMillis
-        return try read { db in try Self.usage(db, sessionID: sessionID, host: host, allHosts: allHosts, windowStart: windowStart) }
+        return try read { db in try Self.usage(db, sessionID: sessionID, host: host, allHosts: allHosts, windowStart: windowStart).0 }
     }
 
     public func unresolved() throws(LedgerError) -> [PaymentRecord] {

@@ -16,10 +16,8 @@ extension SQLiteLedger {
         let record = PaymentRecord(id: 0, payment: p, createdAt: Self.date(nowMs), updatedAt: Self.date(nowMs), status: .reserved)
         do {
             return try gate.withGate { try dbQueue.write { db in
-                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE id = ?"), arguments: [p.sessionID]) != nil else {
-                    throw LedgerError.unknownSession(p.sessionID)
-                }
-                let usage = try Self.usage(db, sessionID: p.sessionID, host: p.host, allHosts: false, windowStart: nowMs - Self.dayMillis)
+                let (usage, known) = try Self.usage(db, sessionID: p.sessionID, host: p.host, allHosts: false, windowStart: nowMs - Self.dayMillis)
+                guard known else { throw LedgerError.unknownSession(p.sessionID) }
                 if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
                     throw Refused(refusal: refusal)
                 }
@@ -35,32 +33,25 @@ extension SQLiteLedger {
     /// Carries a refusal out of the GRDB transaction closure (which rolls back on throw).
     private struct Refused: Error { let refusal: BudgetRefusal }
 
-    /// The usage sums: the session's counting rows, the rolling 24 hours', and the host's (or
-    /// every host's) rolling 24 hours'. Counting means every status but `failed`; covering
-    /// indexes (migration v2) let each sum read only the index.
-    static func usage(_ db: Database, sessionID: String, host: HostName?, allHosts: Bool, windowStart: Int64) throws -> BudgetUsage {
-        let session = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(micros), 0) AS spent,
-                   COALESCE(SUM(CASE WHEN status <> 'settled' THEN micros ELSE 0 END), 0) AS pending
-            FROM payment WHERE status <> 'failed' AND session_id = ?
-            """), arguments: [sessionID])
-        let daily = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND created_at > ?
-            """), arguments: [windowStart]) ?? 0
+    /// The usage sums, read from the running totals (migration v8, `BudgetTotalsSQL`): the
+    /// session's counting and pending micros, the rolling 24 hours', and the host's (or every
+    /// host's) rolling 24 hours'; and whether the session exists (an unknown one spent nothing).
+    static func usage(_ db: Database, sessionID: String, host: HostName?, allHosts: Bool, windowStart: Int64) throws -> (BudgetUsage, known: Bool) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: usageSQL), arguments: [sessionID, windowStart, host?.name ?? ""])!
         var hosts: [HostName: Micros] = [:]
         if allHosts {
-            for r in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT host, SUM(micros) AS spent FROM payment WHERE status <> 'failed' AND created_at > ? GROUP BY host
-                """), arguments: [windowStart]) {
-                hosts[HostName(r["host"] as String)] = Micros(r["spent"])
+            for r in try Row.fetchAll(db.cachedStatement(sql: hostSumsSQL), arguments: [windowStart]) {
+                hosts[HostName(r[0] as String)] = Micros(r[1] as Int64)
             }
         }
-        if let host, hosts[host] == nil {
-            hosts[host] = Micros(try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT COALESCE(SUM(micros), 0) FROM payment WHERE status <> 'failed' AND host = ? AND created_at > ?
-                """), arguments: [host.name, windowStart]) ?? 0)
-        }
-        return BudgetUsage(sessionID: sessionID, sessionSpent: Micros(session?["spent"] ?? 0), dailySpent: Micros(daily),
-                           hostDailySpent: hosts, sessionPending: Micros(session?["pending"] ?? 0))
+        if let host, hosts[host] == nil { hosts[host] = Micros(row["host_daily"] as Int64) }
+        let usage = BudgetUsage(sessionID: sessionID, sessionSpent: Micros(row["session_spent"] as Int64), dailySpent: Micros(row["daily"] as Int64),
+                                hostDailySpent: hosts, sessionPending: Micros(row["session_pending"] as Int64))
+        return (usage, row["known"] as Bool)
     }
+
+    /// `BudgetTotalsSQL.usageSelect` with parameters: ?1 session id, ?2 window start (ms), ?3 host.
+    private static let usageSQL = BudgetTotalsSQL.usageSelect(session: "?1", windowStart: "?2", host: "?3")
+    /// `BudgetTotalsSQL.hostSums` with ?1 the window start (ms).
+    private static let hostSumsSQL = BudgetTotalsSQL.hostSums(windowStart: "?1")
 }

@@ -131,8 +131,54 @@ enum SQLiteSchema {
                 ALTER TABLE payment ADD COLUMN claimed_until INTEGER;
                 """)
         }
+        // Running budget totals (`BudgetTotalsSQL`), kept by triggers: a reservation read every
+        // counting payment of its session and of the rolling 24 hours, three sums inside the
+        // write lock, so its time grew with the day's payments. Triggers keep the totals in the
+        // same transaction as every insert and every change of status or amount, whoever writes
+        // (this build, an older one still running, `ledger copy`), so nothing can forget them.
+        // The minute totals are keyed minute first: the day's sum reads a range of minutes.
+        m.registerMigration("v8") { db in
+            try db.execute(sql: """
+                CREATE TABLE budget_minute (
+                    minute INTEGER NOT NULL,              -- created_at / 60000 of the payments counted
+                    host TEXT NOT NULL,
+                    micros INTEGER NOT NULL,
+                    PRIMARY KEY (minute, host)
+                ) WITHOUT ROWID;
+                ALTER TABLE session ADD COLUMN spent_micros INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE session ADD COLUMN pending_micros INTEGER NOT NULL DEFAULT 0;
+                INSERT INTO budget_minute (minute, host, micros) SELECT minute, host, micros FROM (\(BudgetTotalsSQL.minuteSums));
+                UPDATE session SET
+                    spent_micros = COALESCE((SELECT t.spent FROM (\(BudgetTotalsSQL.sessionSums)) t WHERE t.session_id = session.id), 0),
+                    pending_micros = COALESCE((SELECT t.pending FROM (\(BudgetTotalsSQL.sessionSums)) t WHERE t.session_id = session.id), 0);
+                \(totalsTrigger("insert", on: "AFTER INSERT ON payment", new: "NEW", old: nil))
+                \(totalsTrigger("update", on: "AFTER UPDATE OF status, micros ON payment", new: "NEW", old: "OLD"))
+                \(totalsTrigger("delete", on: "AFTER DELETE ON payment", new: nil, old: "OLD"))
+                """)
+        }
         return m
     }()
+
+    /// The two triggers that move the totals by what a payment's change adds (`new`) and takes
+    /// away (`old`): the minute total only when what the row counts changes, the session's when
+    /// what it counts or has pending does (so `reserved → sent` writes no total at all).
+    private static func totalsTrigger(_ name: String, on event: String, new: String?, old: String?) -> String {
+        let row = new ?? old!
+        func delta(_ micros: (String) -> String) -> String {
+            "(\(new.map(micros) ?? "0") - \(old.map(micros) ?? "0"))"
+        }
+        let counted = delta(BudgetTotalsSQL.countedMicros), pending = delta(BudgetTotalsSQL.pendingMicros)
+        return """
+            CREATE TRIGGER budget_minute_\(name) \(event) WHEN \(counted) <> 0 BEGIN
+                INSERT INTO budget_minute (minute, host, micros) VALUES (\(row).created_at / 60000, \(row).host, \(counted))
+                    ON CONFLICT (minute, host) DO UPDATE SET micros = micros + excluded.micros;
+            END;
+            CREATE TRIGGER session_totals_\(name) \(event) WHEN \(counted) <> 0 OR \(pending) <> 0 BEGIN
+                UPDATE session SET spent_micros = spent_micros + \(counted), pending_micros = pending_micros + \(pending)
+                    WHERE id = \(row).session_id;
+            END;
+            """
+    }
 
     /// The identifiers this build knows.
     static var known: Set<String> { Set(migrator.migrations) }
