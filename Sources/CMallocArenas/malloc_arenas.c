@@ -20,8 +20,15 @@
 
 __attribute__((constructor)) static void purse_limit_malloc_arenas(void) {
     const char *tunables = getenv("GLIBC_TUNABLES");
-    if (getenv("MALLOC_ARENA_MAX") || (tunables && strstr(tunables, "arena_max"))) return;
-    mallopt(M_ARENA_MAX, 1);
+    if (!getenv("MALLOC_ARENA_MAX") && !(tunables && strstr(tunables, "arena_max"))) mallopt(M_ARENA_MAX, 1);
+    // Why a trim threshold of 1 MiB: glibc gives the top of the heap back whenever a free leaves
+    // more than its threshold there (128 KiB at first), and a paid request's ledger writes
+    // allocate and free SQLite's 64 KiB statement journals (every statement that fires the budget
+    // triggers has one): the heap shrank and grew again about three times per paid request, each
+    // time paying brk and the page faults of the pages it then touched again. The memory still
+    // goes back: `serve` trims the heap itself once it is quiet (HeapTrim, below), and a command
+    // exits.
+    if (!getenv("MALLOC_TRIM_THRESHOLD_") && !(tunables && strstr(tunables, "trim_threshold"))) mallopt(M_TRIM_THRESHOLD, 1 << 20);
 }
 
 // Gives the heap's free pages back to the system: malloc_trim(0) also releases free pages inside

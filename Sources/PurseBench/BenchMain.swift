@@ -1,3 +1,4 @@
+import CMallocArenas
 import EVM
 import Foundation
 import HTTP
@@ -20,6 +21,10 @@ import X402
 @main
 struct BenchMain {
     static func main() async throws {
+        // Links purse's malloc set-up (CMallocArenas: one arena, a 1 MiB trim threshold; its
+        // constructor runs only in a binary that links its object) so the bench's ledger and
+        // HTTP work allocate as purse's do. Trimming a heap that has just started costs nothing.
+        purse_release_free_heap()
         let args = Array(CommandLine.arguments.dropFirst())
         func opt(_ name: String, _ def: String) -> String {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return def }
