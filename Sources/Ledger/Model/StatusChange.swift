@@ -9,7 +9,7 @@
 ///   word beats the one Purse wrote when it gave up.
 /// - `chargedByChain` (reconcile replaces an amount with the one the chain moved): any row,
 ///   settled ones included.
-enum StatusChange: Sendable, Equatable {
+enum StatusChange: Sendable, Equatable, CaseIterable {
     case sent, settled, failed, unknown, settledByChain, chargedByChain
 
     /// The status a row ends in.
