@@ -63,7 +63,7 @@ struct ElicitationTests {
         _ = try await h.waitFor("prompt") { $0["method"] == "elicitation/create" }
         let start = ContinuousClock.now
         try await h.finish()
-        #expect(ContinuousClock.now - start < .seconds(20))  // far below the 60 s approval timeout
+        #expect(ContinuousClock.now - start < .seconds(40))  // well below the 60 s approval timeout (a loaded 2-core run can stall the pool for seconds)
         #expect(h.lines.first { $0["id"] == 1 }?["result"]?["structuredContent"]?["body"] == "approval.timeout")
     }
 

@@ -63,8 +63,9 @@ struct FramingAndShutdownTests {
         let start = ContinuousClock.now
         try await h.finish()
         // Generous bound: this only tells "returns" from "waits for something that never comes"
-        // on a loaded 2-core machine.
-        #expect(ContinuousClock.now - start < .seconds(15))
+        // on a loaded 2-core machine, where CPU-bound suites running in parallel can hold the
+        // cooperative pool for seconds (a fresh clone's run once took 16 s here).
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(h.backend.events.isEmpty)
     }
 }

@@ -137,7 +137,10 @@ struct ToolCallTests {
     }
 
     /// Polls `condition` every 5 ms until it holds; fails after `seconds`.
-    static func waitUntil(seconds: Double = 10, _ condition: () -> Bool) async throws {
+    /// Polls `condition` until it holds. The bound only turns a hang into a failure: in a
+    /// parallel run on two cores, CPU-bound suites can hold the whole cooperative pool for
+    /// seconds (a fresh clone's run once needed more than 10 s here).
+    static func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while !condition() {
             guard ContinuousClock.now < deadline else { throw PurseError("test.timeout", "condition not met in \(seconds) s") }
