@@ -22,6 +22,11 @@ public final class CurlHTTPClient: HTTPClient {
         pool = CurlHandlePool(capacity: options.maxIdleHandles)
     }
 
+    /// Where blocking transfers run: off Swift's cooperative pool (two threads on a 2-core
+    /// machine, which a slow server must not stall), on threads the queue keeps and reuses. A
+    /// new thread per transfer cost its creation and first stack faults on every request.
+    private static let transfers = DispatchQueue(label: "purse.http", attributes: .concurrent)
+
     /// Sends one request; see `HTTPClient.send(_:)`.
     ///
     /// A 3xx comes back as is, with `redirectLocation`. A body longer than `maxBodyBytes` is
@@ -29,11 +34,6 @@ public final class CurlHTTPClient: HTTPClient {
     /// `truncated` set. Cancelling the calling task aborts the transfer within about a second.
     ///
     /// - Throws: `HTTPError`; `.invalidURL`, `.unsupportedScheme` and `.invalidRequest` before any IO.
-    /// Where blocking transfers run: off Swift's cooperative pool (two threads on a 2-core
-    /// machine, which a slow server must not stall), on threads the queue keeps and reuses. A
-    /// new thread per transfer cost its creation and first stack faults on every request.
-    private static let transfers = DispatchQueue(label: "purse.http", attributes: .concurrent)
-
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let target = try HTTPURL.parse(request.url)
         try Self.validate(request)
