@@ -15,10 +15,11 @@ import Darwin
 /// `sent` for reconcile, as after any crash.
 public enum QueuedLedgerWrites {
     private static let group = DispatchGroup()
-    /// How long the exit handler waits (a write can wait up to the ledger's busy timeout).
-    static let exitWait: DispatchTimeInterval = .seconds(15)
+    /// How long the exit handler (and `drain` by default) waits: a write can wait up to the
+    /// ledger's busy timeout.
+    public static let exitWait: DispatchTimeInterval = .seconds(15)
     private static let exitHandler: Void = {
-        atexit { _ = QueuedLedgerWrites.drain(timeout: QueuedLedgerWrites.exitWait) }
+        atexit { _ = QueuedLedgerWrites.drain() }
     }()
 
     /// Counts a write about to be queued (and installs the exit handler once).
@@ -32,7 +33,7 @@ public enum QueuedLedgerWrites {
 
     /// Waits until every queued write has finished; false when `timeout` passed first.
     @discardableResult
-    public static func drain(timeout: DispatchTimeInterval = .seconds(15)) -> Bool {
+    public static func drain(timeout: DispatchTimeInterval = exitWait) -> Bool {
         group.wait(timeout: .now() + timeout) == .success
     }
 }

@@ -7,11 +7,7 @@ public enum Hex {
     /// generic element-by-element path was most of the time of building a payment header.
     public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
         if let s = bytes.withContiguousStorageIfAvailable({ encode(buffer: UnsafeRawBufferPointer($0), prefix: prefix) }) { return s }
-        return encode(buffer: Array(bytes), prefix: prefix)
-    }
-
-    private static func encode(buffer bytes: [UInt8], prefix: Bool) -> String {
-        bytes.withUnsafeBytes { encode(buffer: $0, prefix: prefix) }
+        return Array(bytes).withUnsafeBytes { encode(buffer: $0, prefix: prefix) }
     }
 
     private static func encode(buffer bytes: UnsafeRawBufferPointer, prefix: Bool) -> String {
@@ -48,7 +44,7 @@ public enum Hex {
         var hi: UInt8 = 0
         var odd = false
         for c in utf8 {
-            guard let v = value(c) else { throw HexError.invalidCharacter }
+            guard let v = digitValue(c) else { throw HexError.invalidCharacter }
             if odd { out.append(hi << 4 | v) } else { hi = v }
             odd.toggle()
         }
@@ -56,8 +52,9 @@ public enum Hex {
         return out
     }
 
+    /// The value of one hex digit (`0-9a-fA-F`), or nil.
     @inline(__always)
-    private static func value(_ c: UInt8) -> UInt8? {
+    static func digitValue(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: return c - 0x30
         case 0x61...0x66: return c - 0x61 + 10

@@ -31,22 +31,16 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
             var hasLower = false, hasUpper = false
             for i in 0..<40 {
                 let c = utf8[2 + i]
-                let v: UInt8
-                switch c {
-                case 0x30...0x39: v = c - 0x30; lower[i] = c
-                case 0x61...0x66: v = c - 0x57; lower[i] = c; hasLower = true
-                case 0x41...0x46: v = c - 0x37; lower[i] = c + 0x20; hasUpper = true
-                default: return .failure(.notHex)
-                }
+                guard let v = Hex.digitValue(c) else { return .failure(.notHex) }
+                if c >= 0x61 { hasLower = true } else if c >= 0x41 { hasUpper = true }
+                lower[i] = c >= 0x41 ? c | 0x20 : c
                 if i % 2 == 0 { bytes[i / 2] = v << 4 } else { bytes[i / 2] |= v }
             }
-            // Mixed case must be the EIP-55 checksum: a letter is upper case exactly when its
-            // nibble of the Keccak-256 of the lower-case digits is 8 or more.
+            // Mixed case must be the EIP-55 checksum.
             if hasLower && hasUpper {
                 let hash = Keccak256.hash(lower)
                 for i in 0..<40 where lower[i] >= 0x61 {
-                    let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
-                    if (utf8[2 + i] < 0x61) != (nibble >= 8) { return .failure(.badChecksum) }
+                    if (utf8[2 + i] < 0x61) != Self.checksumUpper(i, hash) { return .failure(.badChecksum) }
                 }
             }
             return .success(bytes)
@@ -62,11 +56,16 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
             out[0] = 0x30
             out[1] = 0x78
             for (i, c) in lower.enumerated() {
-                let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
-                out[2 + i] = c >= 0x61 && nibble >= 8 ? c - 0x20 : c
+                out[2 + i] = c >= 0x61 && Self.checksumUpper(i, hash) ? c - 0x20 : c
             }
             return 42
         }
+    }
+
+    /// EIP-55: the letter at hex digit `i` is upper case exactly when that digit's nibble of
+    /// `hash`, the Keccak-256 of the lower-case digits, is 8 or more.
+    private static func checksumUpper(_ i: Int, _ hash: [UInt8]) -> Bool {
+        (i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f) >= 8
     }
 
     /// The address in lower-case hex with `0x`.
