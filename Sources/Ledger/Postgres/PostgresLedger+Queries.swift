@@ -66,10 +66,10 @@ extension PostgresLedger {
     // The look-ups each partial index of migration v3 serves; `LedgerOpenTests` checks that
     // PostgreSQL can plan each through its index (the planner must prove the query implies the
     // index's condition), so a reworded query cannot fall back to a scan.
-    static let unresolvedSQL = "SELECT * FROM payment WHERE \(PostgresSchema.openRows) ORDER BY created_at, id"
+    static let unresolvedSQL = "SELECT * FROM payment WHERE \(PaymentIndexSQL.openRows) ORDER BY created_at, id"
     static let claimSQL = """
         UPDATE payment SET claimed_by = $1, claimed_until = $2
-        WHERE id IN (SELECT id FROM payment WHERE \(PostgresSchema.openRows)
+        WHERE id IN (SELECT id FROM payment WHERE \(PaymentIndexSQL.openRows)
                          AND (claimed_until IS NULL OR claimed_until <= $3 OR claimed_by = $1)
                      FOR UPDATE SKIP LOCKED)
         RETURNING *

@@ -152,27 +152,12 @@ enum PostgresSchema {
             \(rebuildTotals);
             """),
         Migration(id: "v3", sql: """
-            -- Fewer index entries per write (SQLite's v9). The budget reads running totals, so
-            -- the covering indexes no longer serve the reservation, and each index is one more
-            -- entry for every insert, and for every status change, which rewrites the row.
-            -- What the queries still need: time and session look-ups, the open rows for
-            -- reconcile, failed rows still valid, a wallet's settled payments of a resource (the
-            -- last three partial, so a reservation adds one entry to them, not three), and
-            -- reconcile's claims (NULL for every other row). A reservation now adds three index
-            -- entries where it added five.
+            -- Fewer index entries per write (PaymentIndexSQL, SQLite's v9): a reservation adds
+            -- three index entries where it added five.
             DROP INDEX payment_created_at, payment_session_id, payment_host_created_at, payment_status, payment_resource;
-            CREATE INDEX payment_created_at ON payment (created_at);
-            CREATE INDEX payment_session_id ON payment (session_id);
-            CREATE INDEX payment_open ON payment (created_at) WHERE \(openRows);
-            CREATE INDEX payment_failed ON payment (created_at) WHERE status = 'failed';
-            CREATE INDEX payment_paid_resource ON payment (resource, payer) WHERE status = 'settled';
-            CREATE INDEX payment_claimed ON payment (claimed_by) WHERE claimed_by IS NOT NULL;
+            \(PaymentIndexSQL.create)
             """),
     ]
-
-    /// The rows not yet resolved, as the partial index `payment_open` states them; the queries
-    /// say the same, so that the planner can prove they only need that index.
-    static let openRows = "status IN ('reserved', 'sent', 'unknown')"
 
     // MARK: - The running totals (migration v2), defined once
 

@@ -69,9 +69,9 @@ extension SQLiteLedger {
 extension SQLiteLedger {
     // The look-ups each partial index of migration v9 serves; `LedgerOpenTests` checks that
     // SQLite plans each through its index, so a reworded query cannot fall back to a scan.
-    static let unresolvedSQL = "SELECT * FROM payment WHERE \(SQLiteSchema.openRows) ORDER BY created_at, id"
+    static let unresolvedSQL = "SELECT * FROM payment WHERE \(PaymentIndexSQL.openRows) ORDER BY created_at, id"
     static let claimableSQL = """
-        SELECT * FROM payment WHERE \(SQLiteSchema.openRows)
+        SELECT * FROM payment WHERE \(PaymentIndexSQL.openRows)
             AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?) ORDER BY created_at, id
         """
     static let releaseClaimsSQL = "UPDATE payment SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"

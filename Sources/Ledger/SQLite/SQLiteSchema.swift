@@ -156,14 +156,9 @@ enum SQLiteSchema {
                 \(totalsTrigger("delete", on: "AFTER DELETE ON payment", new: nil, old: "OLD"))
                 """)
         }
-        // Fewer index pages per write. Since v8 the budget reads running totals, so the covering
-        // indexes of v2 no longer serve the reservation, and every index holding `status` made a
-        // status change rewrite it: `reserved → sent`, on the paid request's path, wrote six
-        // b-tree pages, and the durable reservation's commit nine. What the queries still need:
-        // time and session look-ups (narrow), the open rows for reconcile (partial: only rows
-        // not yet resolved), failed rows still valid (partial), a wallet's settled payments of a
-        // resource for sign-in (partial), and reconcile's claims (partial on the claimant, NULL
-        // for every other row). A reservation now writes seven pages and `sent` two.
+        // Fewer index pages per write (`PaymentIndexSQL`): `reserved → sent`, on the paid
+        // request's path, wrote six b-tree pages, and the durable reservation's commit nine; now
+        // two and seven.
         m.registerMigration("v9") { db in
             try db.execute(sql: """
                 DROP INDEX payment_created_at;
@@ -171,20 +166,11 @@ enum SQLiteSchema {
                 DROP INDEX payment_host_created_at;
                 DROP INDEX payment_status;
                 DROP INDEX payment_resource;
-                CREATE INDEX payment_created_at ON payment(created_at);
-                CREATE INDEX payment_session_id ON payment(session_id);
-                CREATE INDEX payment_open ON payment(created_at) WHERE \(openRows);
-                CREATE INDEX payment_failed ON payment(created_at) WHERE status = 'failed';
-                CREATE INDEX payment_paid_resource ON payment(resource, payer) WHERE status = 'settled';
-                CREATE INDEX payment_claimed ON payment(claimed_by) WHERE claimed_by IS NOT NULL;
+                \(PaymentIndexSQL.create)
                 """)
         }
         return m
     }()
-
-    /// The rows not yet resolved, as the partial index `payment_open` states them: a query must
-    /// say exactly this for SQLite to use that index.
-    static let openRows = "status IN ('reserved', 'sent', 'unknown')"
 
     /// The two triggers that move the totals by what a payment's change adds (`new`) and takes
     /// away (`old`): the minute total only when what the row counts changes, the session's when
