@@ -28,11 +28,30 @@ enum BudgetTotalsSQL {
         PaymentStatus.allCases.filter(keep).map { "'\($0.rawValue)'" }.joined(separator: ", ")
     }
 
-    /// What each minute total should hold: counting micros per host and creation minute.
-    static let minuteSums = """
-        SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS micros
-        FROM payment GROUP BY host, created_at / 60000
+    /// What each minute total should hold: counting micros per host and creation minute (of the
+    /// payments `condition` keeps).
+    static func minuteSums(where condition: String = "true") -> String {
         """
+        SELECT host, created_at / 60000 AS minute, SUM(CASE WHEN \(counts) THEN micros ELSE 0 END) AS micros
+        FROM payment WHERE \(condition) GROUP BY host, created_at / 60000
+        """
+    }
+    static let minuteSums = minuteSums()
+
+    /// Minutes of totals kept: a week before the newest. The budget reads the last 1,440, so
+    /// older totals only took room, one row per host and minute with payments, for ever (a busy
+    /// fleet's hundred hosts: 144,000 rows a day). A week leaves six days for the clocks of the
+    /// machines sharing a ledger to disagree, and counts from the newest total rather than from
+    /// this machine's clock, so a machine whose clock runs ahead cannot prune another's day.
+    static let keptMinutes: Int64 = 7 * 1_440
+
+    /// The first minute whose totals are kept (SQL).
+    static let firstKeptMinute = "((SELECT COALESCE(MAX(minute), 0) FROM budget_minute) - \(keptMinutes))"
+
+    /// Deletes the totals of the minutes before `firstKeptMinute`; a payment of such a minute
+    /// that changes later (reconcile settling or releasing it) writes its minute's total again,
+    /// which no budget reads and the next prune removes.
+    static let prune = "DELETE FROM budget_minute WHERE minute < \(firstKeptMinute)"
 
     /// What each session's totals should hold: its counting (`spent`) and pending micros.
     static let sessionSums = """
@@ -41,11 +60,11 @@ enum BudgetTotalsSQL {
         FROM payment GROUP BY session_id
         """
 
-    /// How many totals differ from the sums of the payments, as two columns (minute totals,
-    /// sessions); `health` reports any that do.
+    /// How many totals differ from the sums of the payments, as two columns (minute totals of
+    /// the kept minutes, sessions); `health` reports any that do.
     static let totalsDrift = """
-        (SELECT count(*) FROM (\(minuteSums)) p
-         FULL JOIN budget_minute b ON b.host = p.host AND b.minute = p.minute
+        (SELECT count(*) FROM (\(minuteSums(where: "created_at >= \(firstKeptMinute) * 60000"))) p
+         FULL JOIN (SELECT * FROM budget_minute WHERE minute >= \(firstKeptMinute)) b ON b.host = p.host AND b.minute = p.minute
          WHERE COALESCE(p.micros, 0) <> COALESCE(b.micros, 0)),
         (SELECT count(*) FROM session s LEFT JOIN (\(sessionSums)) t ON t.session_id = s.id
          WHERE s.spent_micros <> COALESCE(t.spent, 0) OR s.pending_micros <> COALESCE(t.pending, 0))

@@ -121,6 +121,11 @@ public protocol PaymentLedger: Sendable {
     ///   the result.
     func health() throws(LedgerError) -> LedgerHealth
 
+    /// Deletes the running totals of minutes a week older than the newest
+    /// (`BudgetTotalsSQL.keptMinutes`), which no budget reads; returns how many went. Reconcile
+    /// calls it after each pass, so the totals stay a week long.
+    func pruneBudgetTotals() throws(LedgerError) -> Int
+
     // MARK: Terminal approvals
 
     /// Files a payment for the human to approve from the terminal (`purse approve ID`); the row

@@ -62,6 +62,7 @@ extension ForwardingLedger {
     public func payment(id: Int64) throws(LedgerError) -> PaymentRecord? { try inner.payment(id: id) }
     public func payments(_ filter: PaymentFilter) throws(LedgerError) -> [PaymentRecord] { try inner.payments(filter) }
     public func health() throws(LedgerError) -> LedgerHealth { try inner.health() }
+    public func pruneBudgetTotals() throws(LedgerError) -> Int { try inner.pruneBudgetTotals() }
 
     public func createApproval(_ approval: NewApproval, now: Date) throws(LedgerError) -> ApprovalRecord { try inner.createApproval(approval, now: now) }
     public func approval(id: String) throws(LedgerError) -> ApprovalRecord? { try inner.approval(id: id) }

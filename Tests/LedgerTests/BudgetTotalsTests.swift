@@ -134,6 +134,36 @@ import Testing
         }?.code == "budget.daily_exceeded")
     }
 
+    /// The totals of minutes a week older than the newest are pruned (reconcile does it after
+    /// each pass): the budget of now and `health` are unchanged, and an old payment that changes
+    /// later writes its minute's total again, which `health` leaves alone and the next prune removes.
+    @Test(arguments: LedgerBackend.tested)
+    func oldMinuteTotalsArePrunedAndTheBudgetIsUnchanged(_ backend: LedgerBackend) throws {
+        let fixture = try LedgerFixture(backend)
+        let ledger = fixture.ledger
+        let a = try ledger.startSession(kind: "serve", label: "a", clientName: nil, now: t0).id
+        let late = t0.addingTimeInterval(TimeInterval(BudgetTotalsSQL.keptMinutes * 60 + 3_600))
+        let old = try ledger.reserve(usdc(a, 10_000, nonce: 1), limits: .none, now: t0)
+        _ = try ledger.reserve(usdc(a, 20_000, host: h2.name, nonce: 2), limits: .none, now: t0.addingTimeInterval(120))
+        _ = try ledger.reserve(usdc(a, 3_000, nonce: 3), limits: .none, now: late)
+        _ = try ledger.reserve(usdc(a, 4_000, host: h2.name, nonce: 4), limits: .none, now: late.addingTimeInterval(60))
+        let now = late.addingTimeInterval(120)
+        let before = try [h1, h2].map { try ledger.usage(sessionID: a, host: $0, allHosts: false, now: now) }
+        #expect(try ledger.pruneBudgetTotals() == 2)
+        #expect(try ledger.pruneBudgetTotals() == 0)
+        let rows = try ledger.payments(PaymentFilter())
+        for (host, usage) in zip([h1, h2], before) {
+            let got = try ledger.usage(sessionID: a, host: host, allHosts: false, now: now)
+            #expect(got == usage)
+            #expect(got == expected(rows, session: a, host: host, now: now))
+        }
+        #expect(try ledger.health().integrityOK)
+        try ledger.markFailed(id: old.id, error: "released", httpStatus: nil, now: late)
+        let health = try ledger.health()
+        #expect(health.integrityOK, "\(health.integrity)")
+        #expect(try ledger.pruneBudgetTotals() == 1)
+    }
+
     /// A SQLite ledger made before the totals (migration v8) gets them on upgrade, equal to its
     /// rows, and its triggers keep them from then on; totals that drift (a hand edit) are
     /// reported by `health`.

@@ -45,3 +45,11 @@ extension PostgresLedger {
             writable: writable)
     }
 }
+
+extension PostgresLedger {
+    /// `PaymentLedger.pruneBudgetTotals`, without the budget lock: the minutes it deletes are
+    /// outside every reservation's window, and it locks only the rows it deletes.
+    public func pruneBudgetTotals() throws(LedgerError) -> Int {
+        try transaction { tx in try tx.query(BudgetTotalsSQL.prune).affectedRows ?? 0 }
+    }
+}

@@ -37,3 +37,13 @@ extension SQLiteLedger {
         ids.max { (Int($0.dropFirst()) ?? 0) < (Int($1.dropFirst()) ?? 0) }
     }
 }
+
+extension SQLiteLedger {
+    /// `PaymentLedger.pruneBudgetTotals`: one recoverable write (losing it loses nothing).
+    public func pruneBudgetTotals() throws(LedgerError) -> Int {
+        try writeRecoverable { db in
+            try db.execute(sql: BudgetTotalsSQL.prune)
+            return db.changesCount
+        }
+    }
+}

@@ -20,7 +20,8 @@ import X402
 /// `failed` rows whose authorization has not expired: if the chain shows one used (a seller that
 /// said 402 and settled anyway), it becomes settled and counts again. And it reads the real
 /// transfer of `upto` rows counted at their maximum because the receipt gave no usable amount
-/// (`PaymentLedger.unconfirmedCharges`).
+/// (`PaymentLedger.unconfirmedCharges`). Last, it prunes the budget totals of minutes no
+/// budget reads any more (`PaymentLedger.pruneBudgetTotals`).
 public struct Reconciler: Sendable {
     let ledger: any PaymentLedger
     let config: PurseConfig
@@ -105,6 +106,8 @@ public struct Reconciler: Sendable {
         }
         _ = try? await LedgerWork.run { () throws(LedgerError) in try ledger.releaseClaims(claimant: claimant) }
         await confirmCharges(&report, now: now)
+        // Housekeeping that needs no chain: the budget totals of minutes no budget reads.
+        _ = try? await LedgerWork.run { () throws(LedgerError) in try ledger.pruneBudgetTotals() }
         return report
     }
 
