@@ -36,11 +36,17 @@ def main() -> int:
     st = client["stages"]
     for name, s in st.items():
         row(f"  stage: {name}", f"{num(s['median']):.4f} / {num(s['p99']):.4f}")
-    same = client["same_stages_as_peer_ms"]
+    staged = client["same_stages_as_peer_ms"]
+    # The peer times its stages back to back in one loop; Purse's tight loop does the same
+    # (older client.json files have only the staged sum).
+    same = client.get("same_stages_tight_loop_ms") or staged
     sdk = peers["sdk_client_work_ms"]
     shipped = peers.get("sdk_client_work_ms_as_shipped", {})
-    row("client work, peer's stages (ms, median / p99)", f"{num(same['median']):.4f} / {num(same['p99']):.4f}",
+    row("client work, peer's stages timed as the peer's (ms, median / p99)", f"{num(same['median']):.4f} / {num(same['p99']):.4f}",
         f"{num(sdk['median']):.3f} (coincurve={sdk.get('coincurve')})", ratio(sdk["median"], same["median"]), "<= 0.04 ms, >= 9x")
+    if same is not staged:
+        row("  the same, sum of the stages above (ledger between them)", f"{num(staged['median']):.4f} / {num(staged['p99']):.4f}",
+            "", ratio(sdk["median"], staged["median"]))
     if shipped:
         row("  vs the SDK as shipped (no coincurve)", "", f"{num(shipped['median']):.3f}", ratio(shipped["median"], same["median"]))
     dur = client["with_durable_reservation_ms"]
@@ -54,7 +60,7 @@ def main() -> int:
         for name, s in upto["stages"].items():
             row(f"  upto stage: {name}", f"{num(s['median']):.4f} / {num(s['p99']):.4f}")
         u = upto["same_stages_as_peer_ms"]
-        row("upto client work, same stages (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}", "", ratio(u["median"], same["median"]) + " of EIP-3009's")
+        row("upto client work, same stages (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}", "", ratio(u["median"], staged["median"]) + " of EIP-3009's")
         u = upto["with_durable_reservation_and_settlement_ms"]
         row("upto + durable reservation + charge recorded (ms)", f"{num(u['median']):.4f} / {num(u['p99']):.4f}")
         u = upto["driver_in_memory_ms"]

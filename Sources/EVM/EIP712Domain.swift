@@ -1,11 +1,12 @@
 // Purse — EVM module.
 // The EIP-712 domain of a token contract: name, version, chain id and contract address.
+import Synchronization
 
 /// An EIP-712 domain `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`.
 ///
 /// For x402 `exact` payments: `name` and `version` come from the requirement's `extra`, `chainId`
 /// from the CAIP-2 network (`eip155:<id>`) and `verifyingContract` from `asset`.
-public struct EIP712Domain: Sendable, Equatable {
+public struct EIP712Domain: Sendable, Hashable {
     /// The token's EIP-712 name, such as `USD Coin` or `USDC`.
     public var name: String
     /// The token's EIP-712 version, such as `2`.
@@ -27,8 +28,21 @@ public struct EIP712Domain: Sendable, Equatable {
         self.verifyingContract = verifyingContract
     }
 
-    /// The 32-byte domain separator, the EIP-712 `hashStruct` of this domain.
+    /// The 32-byte domain separator, the EIP-712 `hashStruct` of this domain: three Keccak
+    /// hashes, remembered per domain since a wallet pays few tokens (the table empties when full).
     public var separator: [UInt8] {
+        if let known = Self.separators.withLock({ $0[self] }) { return known }
+        let value = computedSeparator
+        Self.separators.withLock { memo in
+            if memo.count >= 64 { memo.removeAll(keepingCapacity: true) }
+            memo[self] = value
+        }
+        return value
+    }
+
+    private static let separators = Mutex<[EIP712Domain: [UInt8]]>([:])
+
+    private var computedSeparator: [UInt8] {
         var encoded = Self.typeHash
         encoded.reserveCapacity(160)
         encoded += Keccak256.hash(utf8: name)

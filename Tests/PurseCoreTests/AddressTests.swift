@@ -39,6 +39,33 @@ import Testing
         #expect(throws: AddressError.badChecksum) { try Address(parsing: String(chars)) }
     }
 
+    /// Checksums are remembered per address, in a table that empties when full: a wrong
+    /// checksum of an address already seen is still refused, and after more than the table
+    /// holds (300 other addresses, each checked against Keccak computed directly) every
+    /// checksum is still right.
+    @Test func rememberedChecksumsStayExact() throws {
+        for text in Self.eip55Examples { _ = try Address(parsing: text) }
+        for text in Self.eip55Examples {
+            var chars = Array(text)
+            let i = try #require(chars.indices.dropFirst(2).last { chars[$0].isLetter })
+            chars[i] = chars[i].isUppercase ? Character(chars[i].lowercased()) : Character(chars[i].uppercased())
+            #expect(throws: AddressError.badChecksum) { try Address(parsing: String(chars)) }
+        }
+        for n in 0..<300 {
+            let bytes = (0..<20).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n &* 7 &+ ($0 == 0 ? n >> 3 : 0)) }
+            let address = try Address(bytes: bytes)
+            let lower = Array(address.lowercased.utf8.dropFirst(2))
+            let hash = Keccak256.hash(lower)
+            let expected = "0x" + String(lower.enumerated().map { i, c -> Character in
+                let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
+                return Character(Unicode.Scalar(c >= 0x61 && nibble >= 8 ? c - 0x20 : c))
+            })
+            #expect(address.checksummed == expected)
+            #expect(try Address(parsing: expected) == address)
+        }
+        for text in Self.eip55Examples { #expect(try Address(parsing: text).checksummed == text) }
+    }
+
     @Test(arguments: [
         ("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", AddressError.missingPrefix),
         ("0X5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", .missingPrefix),

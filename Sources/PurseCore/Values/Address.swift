@@ -1,5 +1,6 @@
 // Purse — PurseCore (pure).
 // A 20-byte Ethereum account address with EIP-55 mixed-case checksums.
+import Synchronization
 
 /// A 20-byte Ethereum address, parsed strictly and printed with its EIP-55 checksum.
 public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
@@ -27,21 +28,17 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
             guard utf8.count >= 2, utf8[0] == 0x30, utf8[1] == 0x78 else { return .failure(.missingPrefix) }
             guard utf8.count == 42 else { return .failure(.badLength) }
             var bytes = [UInt8](repeating: 0, count: 20)
-            var lower = [UInt8](repeating: 0, count: 40)
             var hasLower = false, hasUpper = false
             for i in 0..<40 {
                 let c = utf8[2 + i]
                 guard let v = Hex.digitValue(c) else { return .failure(.notHex) }
                 if c >= 0x61 { hasLower = true } else if c >= 0x41 { hasUpper = true }
-                lower[i] = c >= 0x41 ? c | 0x20 : c
                 if i % 2 == 0 { bytes[i / 2] = v << 4 } else { bytes[i / 2] |= v }
             }
-            // Mixed case must be the EIP-55 checksum.
+            // Mixed case must be the EIP-55 checksum, which is the checksummed form exactly.
             if hasLower && hasUpper {
-                let hash = Keccak256.hash(lower)
-                for i in 0..<40 where lower[i] >= 0x61 {
-                    if (utf8[2 + i] < 0x61) != Self.checksumUpper(i, hash) { return .failure(.badChecksum) }
-                }
+                var expected = Self.checksummedText(bytes)
+                guard expected.withUTF8({ $0.elementsEqual(utf8) }) else { return .failure(.badChecksum) }
             }
             return .success(bytes)
         }
@@ -49,18 +46,34 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
     }
 
     /// The address with the EIP-55 mixed-case checksum, such as `0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266`.
-    public var checksummed: String {
+    public var checksummed: String { Self.checksummedText(bytes) }
+
+    /// The checksummed form of `bytes`, remembered per address: a payment parses its payee and
+    /// token (a mixed-case address is valid exactly when it is this form) and prints the payer
+    /// and payee, and each took a Keccak-256 (four of the nine Keccak permutations of a
+    /// payment's client work). A process meets few addresses, and the table empties when full,
+    /// so a catalog of many addresses costs what it did without it.
+    private static func checksummedText(_ bytes: [UInt8]) -> String {
+        if let known = checksumMemo.withLock({ $0[bytes] }) { return known }
         let lower = Array(Hex.encode(bytes, prefix: false).utf8)
         let hash = Keccak256.hash(lower)
-        return String(unsafeUninitializedCapacity: 42) { out in
+        let text = String(unsafeUninitializedCapacity: 42) { out in
             out[0] = 0x30
             out[1] = 0x78
             for (i, c) in lower.enumerated() {
-                out[2 + i] = c >= 0x61 && Self.checksumUpper(i, hash) ? c - 0x20 : c
+                out[2 + i] = c >= 0x61 && checksumUpper(i, hash) ? c - 0x20 : c
             }
             return 42
         }
+        checksumMemo.withLock { memo in
+            if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
+            memo[bytes] = text
+        }
+        return text
     }
+
+    private static let checksumMemo = Mutex<[[UInt8]: String]>([:])
+    private static let memoCapacity = 256
 
     /// EIP-55: the letter at hex digit `i` is upper case exactly when that digit's nibble of
     /// `hash`, the Keccak-256 of the lower-case digits, is 8 or more.

@@ -38,13 +38,23 @@ public final class PaymentDriver: Sendable {
         self.random = random
     }
 
-    /// Bytes from the system's CSPRNG, eight at a time (one `getrandom` per 8 bytes, not per byte).
+    /// Bytes from the system's CSPRNG (on Linux one `getentropy` for the lot).
     public static func systemRandom(_ n: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: n)
+        var filled = 0
+        #if os(Linux)
+        // One getentropy(3) (a single getrandom system call) for up to 256 bytes: the generator
+        // below makes one call per 8 bytes, four system calls per nonce. Should it fail, the
+        // generator fills the lot.
+        if n <= 256, out.withUnsafeMutableBytes({ getentropy($0.baseAddress!, n) }) == 0 { filled = n }
+        #endif
         var g = SystemRandomNumberGenerator()
-        var out = [UInt8]()
-        out.reserveCapacity(n + 8)
-        while out.count < n { withUnsafeBytes(of: g.next() as UInt64) { out.append(contentsOf: $0) } }
-        return Array(out.prefix(n))
+        while filled < n {
+            withUnsafeBytes(of: g.next() as UInt64) { word in
+                for b in word where filled < n { out[filled] = b; filled += 1 }
+            }
+        }
+        return out
     }
 
     // MARK: - HTTP
