@@ -23,7 +23,11 @@ def num(x):
 
 def ratio(slow, fast):
     slow, fast = num(slow), num(fast)
-    return f"{slow / fast:.1f}x" if fast > 0 else "-"
+    if fast <= 0:
+        return "-"
+    r = slow / fast
+    # Two decimals near the >= 1.0x targets, so that 0.97 does not read as "1.0x".
+    return f"{r:.2f}x" if r < 2 else f"{r:.1f}x"
 
 
 def main() -> int:
