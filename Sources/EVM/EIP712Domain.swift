@@ -1,6 +1,5 @@
 // Purse — EVM module.
 // The EIP-712 domain of a token contract: name, version, chain id and contract address.
-import Synchronization
 
 /// An EIP-712 domain `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`.
 ///
@@ -30,17 +29,9 @@ public struct EIP712Domain: Sendable, Hashable {
 
     /// The 32-byte domain separator, the EIP-712 `hashStruct` of this domain: three Keccak
     /// hashes, remembered per domain since a wallet pays few tokens (the table empties when full).
-    public var separator: [UInt8] {
-        if let known = Self.separators.withLock({ $0[self] }) { return known }
-        let value = computedSeparator
-        Self.separators.withLock { memo in
-            if memo.count >= 64 { memo.removeAll(keepingCapacity: true) }
-            memo[self] = value
-        }
-        return value
-    }
+    public var separator: [UInt8] { Self.separators.value(for: self) { $0.computedSeparator } }
 
-    private static let separators = Mutex<[EIP712Domain: [UInt8]]>([:])
+    private static let separators = BoundedMemo<EIP712Domain, [UInt8]>(capacity: 64)
 
     private var computedSeparator: [UInt8] {
         var encoded = Self.typeHash

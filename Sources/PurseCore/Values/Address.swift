@@ -1,6 +1,5 @@
 // Purse — PurseCore (pure).
 // A 20-byte Ethereum account address with EIP-55 mixed-case checksums.
-import Synchronization
 
 /// A 20-byte Ethereum address, parsed strictly and printed with its EIP-55 checksum.
 public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
@@ -54,26 +53,21 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
     /// payment's client work). A process meets few addresses, and the table empties when full,
     /// so a catalog of many addresses costs what it did without it.
     private static func checksummedText(_ bytes: [UInt8]) -> String {
-        if let known = checksumMemo.withLock({ $0[bytes] }) { return known }
-        let lower = Array(Hex.encode(bytes, prefix: false).utf8)
-        let hash = Keccak256.hash(lower)
-        let text = String(unsafeUninitializedCapacity: 42) { out in
-            out[0] = 0x30
-            out[1] = 0x78
-            for (i, c) in lower.enumerated() {
-                out[2 + i] = c >= 0x61 && checksumUpper(i, hash) ? c - 0x20 : c
+        checksums.value(for: bytes) { bytes in
+            let lower = Array(Hex.encode(bytes, prefix: false).utf8)
+            let hash = Keccak256.hash(lower)
+            return String(unsafeUninitializedCapacity: 42) { out in
+                out[0] = 0x30
+                out[1] = 0x78
+                for (i, c) in lower.enumerated() {
+                    out[2 + i] = c >= 0x61 && checksumUpper(i, hash) ? c - 0x20 : c
+                }
+                return 42
             }
-            return 42
         }
-        checksumMemo.withLock { memo in
-            if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
-            memo[bytes] = text
-        }
-        return text
     }
 
-    private static let checksumMemo = Mutex<[[UInt8]: String]>([:])
-    private static let memoCapacity = 256
+    private static let checksums = BoundedMemo<[UInt8], String>(capacity: 256)
 
     /// EIP-55: the letter at hex digit `i` is upper case exactly when that digit's nibble of
     /// `hash`, the Keccak-256 of the lower-case digits, is 8 or more.

@@ -1,6 +1,6 @@
 // Purse — Solana module (pure).
 
-import Synchronization
+import PurseCore
 
 /// Associated token accounts: the one token account per (owner, mint, token program) that
 /// wallets and the x402 `exact` scheme pay from and to.
@@ -16,16 +16,12 @@ public enum SolanaAssociatedTokenAccount {
 
     /// The ATA and its bump seed.
     public static func derive(owner: SolanaPublicKey, mint: SolanaPublicKey, tokenProgram: SolanaTokenProgram) -> SolanaProgramAddress {
-        let key = Seeds(owner: owner, mint: mint, tokenProgram: tokenProgram)
-        if let known = memo.withLock({ $0[key] }) { return known }
-        // Three 32-byte seeds are within every limit, and a viable bump exists with
-        // overwhelming probability (each candidate is off the curve about half of the time).
-        let found = try! SolanaProgramAddress.find(seeds: [owner.bytes, tokenProgram.id.bytes, mint.bytes], programId: .associatedTokenProgram)
-        memo.withLock { table in
-            if table.count >= memoCapacity { table.removeAll(keepingCapacity: true) }
-            table[key] = found
+        memo.value(for: Seeds(owner: owner, mint: mint, tokenProgram: tokenProgram)) { seeds in
+            // Three 32-byte seeds are within every limit, and a viable bump exists with
+            // overwhelming probability (each candidate is off the curve about half of the time).
+            try! SolanaProgramAddress.find(seeds: [seeds.owner.bytes, seeds.tokenProgram.id.bytes, seeds.mint.bytes],
+                                           programId: .associatedTokenProgram)
         }
-        return found
     }
 
     /// The inputs of one derivation.
@@ -40,6 +36,5 @@ public enum SolanaAssociatedTokenAccount {
     /// derivation is a search of SHA-256 candidates with a field square root per off-curve check.
     /// A process pays few distinct (owner, mint) pairs, so a small table that empties when full
     /// is enough.
-    private static let memo = Mutex<[Seeds: SolanaProgramAddress]>([:])
-    private static let memoCapacity = 256
+    private static let memo = BoundedMemo<Seeds, SolanaProgramAddress>(capacity: 256)
 }
