@@ -23,8 +23,8 @@ struct ClientWorkBench {
             let t0 = nowMs()
             let offer = try clock.time("parse") { try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body) }
             let selection = clock.time("select") { RequirementSelector.select(offer, policy: policy.selectionPolicy(maxPrice: nil)) }
-            guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,
-                  let token = chosen.token?.evmAddress, let micros = chosen.micros else { throw PurseError("bench", "no option") }
+            let (req, payTo, token) = try Self.terms(selection)
+            guard let micros = selection.chosen?.micros else { throw PurseError("bench", "no option") }
             let nonce = try clock.time("nonce (CSPRNG)") { try Nonce32(bytes: PaymentDriver.systemRandom(32)) }
             let now = Int64(Date().timeIntervalSince1970)
             let payment = NewPayment(
@@ -38,17 +38,10 @@ struct ClientWorkBench {
             let reserveMs = nowMs() - t1
             let row = try rig.ledger.payments(PaymentFilter(limit: 1)).first!
             try clock.time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
-            let digest = clock.time("EIP-712 hash") {
-                let message = TransferWithAuthorization(
-                    from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
-                    validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)
-                return message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: token))
-            }
+            let digest = clock.time("EIP-712 hash") { Self.digest(rig: rig, req: req, payTo: payTo, token: token, nonce: nonce, now: now) }
             let signature = clock.time("secp256k1 sign") { rig.key.sign(digest: digest) }
             _ = clock.time("encode header") {
-                PaymentPayload(offer: offer, requirement: req, scheme: SignedAuthorization(
-                    from: rig.key.address, to: payTo, value: req.amount.value, validAfter: now - 600,
-                    validBefore: now + 300, nonce: nonce, signature: signature.bytes).json, paymentIdentifier: nil).base64
+                Self.header(rig: rig, offer: offer, req: req, payTo: payTo, nonce: nonce, now: now, signature: signature)
             }
             let total = nowMs() - t0
             if i < 50 { clock.discardRun(); continue }   // warm-up
@@ -91,23 +84,40 @@ extension ClientWorkBench {
         for i in 0..<(runs + 50) {
             let t0 = nowMs()
             let offer = try PaymentRequiredParser.parse(header: { response.headers[$0] }, body: response.body)
-            let selection = RequirementSelector.select(offer, policy: selectionPolicy)
-            guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,
-                  let token = chosen.token?.evmAddress else { throw PurseError("bench", "no option") }
+            let (req, payTo, token) = try Self.terms(RequirementSelector.select(offer, policy: selectionPolicy))
             let nonce = try Nonce32(bytes: PaymentDriver.systemRandom(32))
             let now = Int64(Date().timeIntervalSince1970)
-            let message = TransferWithAuthorization(
-                from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
-                validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)
-            let signature = rig.key.sign(digest: message.digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: token)))
-            let header = PaymentPayload(offer: offer, requirement: req, scheme: SignedAuthorization(
-                from: rig.key.address, to: payTo, value: req.amount.value, validAfter: now - 600,
-                validBefore: now + 300, nonce: nonce, signature: signature.bytes).json, paymentIdentifier: nil).base64
+            let signature = rig.key.sign(digest: Self.digest(rig: rig, req: req, payTo: payTo, token: token, nonce: nonce, now: now))
+            let header = Self.header(rig: rig, offer: offer, req: req, payTo: payTo, nonce: nonce, now: now, signature: signature)
             let elapsed = nowMs() - t0
             guard !header.isEmpty else { throw PurseError("bench", "empty header") }
             if i >= 50 { samples.append(elapsed) }   // warm-up, as the peer's
         }
         return Stats(samples)
+    }
+
+    /// The chosen option's requirement, payee and token, which both loops pay.
+    static func terms(_ selection: Selection) throws -> (PaymentRequirement, Address, Address) {
+        guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,
+              let token = chosen.token?.evmAddress else { throw PurseError("bench", "no option") }
+        return (req, payTo, token)
+    }
+
+    /// The EIP-712 digest of the EIP-3009 authorization both loops sign (valid from ten minutes
+    /// before `now` to five after, as the driver signs it).
+    static func digest(rig: BenchRig, req: PaymentRequirement, payTo: Address, token: Address, nonce: Nonce32, now: Int64) -> [UInt8] {
+        TransferWithAuthorization(
+            from: rig.key.address, to: payTo, value: UInt256(UInt64(req.amount.value)),
+            validAfter: UInt256(UInt64(now - 600)), validBefore: UInt256(UInt64(now + 300)), nonce: nonce.bytes)
+            .digest(domain: EIP712Domain(name: "USDC", version: "2", chainId: 84532, verifyingContract: token))
+    }
+
+    /// The payment header of that signed authorization.
+    static func header(rig: BenchRig, offer: PaymentRequired, req: PaymentRequirement, payTo: Address, nonce: Nonce32,
+                       now: Int64, signature: Signature) -> String {
+        PaymentPayload(offer: offer, requirement: req, scheme: SignedAuthorization(
+            from: rig.key.address, to: payTo, value: req.amount.value, validAfter: now - 600,
+            validBefore: now + 300, nonce: nonce, signature: signature.bytes).json, paymentIdentifier: nil).base64
     }
 }
 
