@@ -170,7 +170,7 @@ public final class CurlHTTPClient: HTTPClient {
         var lines: [String] = []
         for (name, value) in request.headers {
             if HTTPHeaders.sameName(name, "Content-Length") || HTTPHeaders.sameName(name, "Transfer-Encoding") { continue }
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = HTTPHeaders.trimmingOptionalWhitespace(value)
             // "Name;" is libcurl's way to send a header with an empty value ("Name:" would remove it).
             lines.append(trimmed.isEmpty ? "\(name);" : "\(name): \(trimmed)")
         }

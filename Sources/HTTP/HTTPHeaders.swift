@@ -82,6 +82,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         fields[last].value = fields[last].value.isEmpty ? text : fields[last].value + " " + text
     }
 
+    /// `value` without the optional whitespace (spaces and tabs, RFC 9110 §5.6.3) around it.
+    /// A byte loop, not Foundation's `trimmingCharacters`, whose bridge through `NSString`
+    /// cost more than the rest of building a request's header list.
+    static func trimmingOptionalWhitespace(_ value: String) -> Substring {
+        let utf8 = value.utf8
+        let isOWS: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isOWS($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isOWS($0) })!
+        return value[first...last]
+    }
+
     /// Compares two header names ignoring ASCII case, without allocating.
     static func sameName(_ a: String, _ b: String) -> Bool {
         var ia = a.utf8.makeIterator()

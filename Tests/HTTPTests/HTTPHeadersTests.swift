@@ -14,6 +14,16 @@ import Testing
         #expect(h.count == 3)
     }
 
+    @Test func optionalWhitespaceIsTrimmedAndNothingElse() {
+        #expect(HTTPHeaders.trimmingOptionalWhitespace(" \t a b \t") == "a b")
+        #expect(HTTPHeaders.trimmingOptionalWhitespace("plain") == "plain")
+        #expect(HTTPHeaders.trimmingOptionalWhitespace(" \t ") == "")
+        #expect(HTTPHeaders.trimmingOptionalWhitespace("") == "")
+        #expect(HTTPHeaders.trimmingOptionalWhitespace("é ") == "é")
+        // Not optional whitespace: kept (a line break in a value is refused before this).
+        #expect(HTTPHeaders.trimmingOptionalWhitespace("\u{00A0}x\n") == "\u{00A0}x\n")
+    }
+
     @Test func sequenceKeepsOrderAndRepeats() {
         let h = HTTPHeaders([("B", "2"), ("A", "1"), ("b", "3")])
         #expect(h.map(\.name) == ["B", "A", "b"])
