@@ -9,17 +9,28 @@ import Foundation
     import Darwin
 #endif
 
-/// Writes whole frames to a file descriptor from one dedicated thread, in the order queued.
+/// Writes whole frames to a file descriptor, in the order queued: inline on the caller's thread
+/// when that cannot block, else from one dedicated thread.
 ///
 /// Each frame is written with a loop of blocking `write(2)` calls until every byte is out
 /// (EINTR retried; EAGAIN, which only happens if someone else set O_NONBLOCK, waits with
 /// `poll(2)`), so a frame is never interleaved with another one and no Swift task ever
-/// suspends or blocks in the middle of a frame. The descriptor's flags are never changed.
+/// suspends in the middle of a frame. The descriptor's flags are never changed.
+///
+/// Why inline: handing every frame to the writer thread cost a thread wake-up per reply, and
+/// on a busy 2-core machine the woken thread often waited for a core behind other work, so a
+/// tool result left tens to hundreds of microseconds after it was ready. A frame is written
+/// inline only when nothing is queued or being written (order), it is at most `PIPE_BUF` bytes
+/// and `poll(2)` says the descriptor is writable: a pipe then takes it whole without blocking.
+/// Anything else (a bigger frame, a full pipe, a write in progress) goes through the thread.
 final class FrameWriter: @unchecked Sendable {
     private struct Item {
         var bytes: [UInt8]
         var done: (@Sendable (Bool) -> Void)?
     }
+
+    /// The largest frame written inline: what a pipe writes atomically (POSIX `PIPE_BUF`).
+    static let inlineLimit = 4096
 
     private let fd: Int32
     private let condition = NSCondition()
@@ -28,6 +39,12 @@ final class FrameWriter: @unchecked Sendable {
     private var closing = false
     private var failed = false
     private var started = false
+    /// A frame is being written (by the thread or inline): nobody else may start one.
+    private var writing = false
+    /// Frames written so far; the writer thread's quiet-time trim compares it across its wait.
+    private var written = 0
+    /// Frames were written since the last heap trim (the writer thread trims once quiet).
+    private var trimDue = false
     private let stopped = Latch()
 
     /// Creates a writer for `fd` (not owned: never closed here).
@@ -47,17 +64,37 @@ final class FrameWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a frame (bytes that already end with a newline). `done` is called on the writer
-    /// thread with whether the frame was written in full; at once with false after a failure or
-    /// a close.
+    /// Writes or queues a frame (bytes that already end with a newline). `done` is called with
+    /// whether the frame was written in full: on this thread when it was written inline, else on
+    /// the writer thread; at once with false after a failure or a close.
     func enqueue(_ bytes: [UInt8], done: (@Sendable (Bool) -> Void)? = nil) {
-        let accepted: Bool = condition.withLock {
-            guard !closing, !failed else { return false }
+        enum Path { case rejected, queued, inline }
+        let path: Path = condition.withLock {
+            guard !closing, !failed else { return .rejected }
+            if started, !writing, head == queue.count, bytes.count <= Self.inlineLimit, Self.writableNow(fd) {
+                writing = true
+                return .inline
+            }
             queue.append(Item(bytes: bytes, done: done))
             condition.signal()
-            return true
+            return .queued
         }
-        if !accepted { done?(false) }
+        switch path {
+        case .rejected: done?(false)
+        case .queued: break
+        case .inline:
+            let ok = Self.writeAll(fd, bytes)
+            condition.withLock {
+                writing = false
+                written &+= 1
+                if !ok { failed = true }
+                // Wake the thread only when it has something to do: frames queued meanwhile, a
+                // close waiting, or a first write since the last trim (it then waits for quiet).
+                if head < queue.count || closing || !trimDue { condition.signal() }
+                trimDue = true
+            }
+            done?(ok)
+        }
     }
 
     /// Writes what is queued, then stops the thread; returns when it has stopped.
@@ -71,17 +108,18 @@ final class FrameWriter: @unchecked Sendable {
     }
 
     private func run() {
-        var wroteSinceTrim = false
         while true {
             condition.lock()
-            while head == queue.count && !closing {
-                guard wroteSinceTrim else {
+            while (head == queue.count && !closing) || writing {
+                guard trimDue, !writing else {
                     condition.wait()
                     continue
                 }
                 // Quiet for a moment after a burst: hand what it freed back (HeapTrim).
-                if !condition.wait(until: Date(timeIntervalSinceNow: HeapTrim.quietSeconds)), head == queue.count, !closing {
-                    wroteSinceTrim = false
+                let before = written
+                if !condition.wait(until: Date(timeIntervalSinceNow: HeapTrim.quietSeconds)), head == queue.count, !closing, !writing,
+                   written == before {
+                    trimDue = false
                     condition.unlock()
                     HeapTrim.release()
                     condition.lock()
@@ -98,14 +136,27 @@ final class FrameWriter: @unchecked Sendable {
                 head = 0
             }
             let skip = failed
+            writing = !skip
             condition.unlock()
 
             let ok = !skip && Self.writeAll(fd, item.bytes)
-            wroteSinceTrim = true
-            if !ok && !skip { condition.withLock { failed = true } }
+            if !skip {
+                condition.withLock {
+                    writing = false
+                    written &+= 1
+                    trimDue = true
+                    if !ok { failed = true }
+                }
+            }
             item.done?(ok)
         }
         stopped.fire()
+    }
+
+    /// Whether `fd` takes a write now without blocking (`poll(2)` with no wait).
+    private static func writableNow(_ fd: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&p, 1, 0) == 1 && p.revents & Int16(POLLOUT) != 0 && p.revents & Int16(POLLERR | POLLHUP | POLLNVAL) == 0
     }
 
     /// Writes every byte, retrying on EINTR and waiting on EAGAIN; false on any other error.
