@@ -17,7 +17,9 @@ Items (keys of the JSON):
                        after it, for `purse serve` and the Python MCP peers; for `purse serve`
                        also spawn → `server/discover` reply (MCP 2026-07-28, no handshake).
   mcp_paid             a warm `paid_fetch` through `purse serve` with the official Python MCP client
-                       (stdio), against the fast seller, and `ping` through the same client.
+                       (stdio), against the fast seller, and `ping` through the same client;
+                       then both from a minimal client (JSON lines on buffered pipes), which
+                       separates the server's share from the official client's.
   py_sqlite            Python sqlite3 reservations/s with 1 and 4 processes (WAL, synchronous=FULL,
                        BEGIN IMMEDIATE, SUM over the day, INSERT), counting overspends.
 
@@ -472,15 +474,8 @@ def bench_mcp(runs: int, purse: str | None, workdir: str, big_ledger: str | None
     return out
 
 
-def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) -> dict:
-    """A warm `paid_fetch` through `purse serve`, driven by the official Python MCP client
-    (stdio_client + ClientSession), against the fast seller; and `ping` through the same client
-    and pipes, the round trip any tool call costs before Purse does anything."""
-    if not (purse and os.access(purse, os.X_OK)):
-        return {"error": f"no purse binary at {purse!r} (pass --purse PATH)"}
-    from mcp import ClientSession, StdioServerParameters
-    from mcp.client.stdio import stdio_client
-
+def _paid_serve_args(purse: str, workdir: str, db_name: str) -> tuple[list[str], dict[str, str]]:
+    """`purse serve` set up to pay the fast seller: its config, ledger and a fresh key."""
     home = os.path.join(workdir, "home-paid")
     os.makedirs(home, exist_ok=True)
     cfg = os.path.join(workdir, "purse-paid-config.json")
@@ -490,8 +485,27 @@ def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) 
             "policy": {"maxPerRequest": "0.10", "sessionBudget": "1000000", "dailyBudget": "1000000",
                        "allowNetworks": [NETWORK]}}, f)
     env = base_env(home) | {"PURSE_PRIVATE_KEY": "0x" + secrets.token_hex(32)}
-    params = StdioServerParameters(command=purse, args=["serve", "--config", cfg, "--db", os.path.join(workdir, "paid.db"),
-                                                        "--no-reconcile"], env=env, cwd=workdir)
+    return [purse, "serve", "--config", cfg, "--db", os.path.join(workdir, db_name), "--no-reconcile"], env
+
+
+def _check_paid(structured: Any, what: str) -> None:
+    if '"paid"' not in json.dumps(structured or {}):
+        raise RuntimeError(f"paid_fetch did not pay ({what}): {json.dumps(structured)[:400]}")
+
+
+def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) -> dict:
+    """A warm `paid_fetch` through `purse serve`, driven by the official Python MCP client
+    (stdio_client + ClientSession), against the fast seller; and `ping` through the same client
+    and pipes, the round trip any tool call costs before Purse does anything. Then the same two
+    calls from a minimal client (JSON lines on buffered pipes, no validation): what the server and
+    the pipes cost, without the official client's own work."""
+    if not (purse and os.access(purse, os.X_OK)):
+        return {"error": f"no purse binary at {purse!r} (pass --purse PATH)"}
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    cmd, env = _paid_serve_args(purse, workdir, "paid.db")
+    params = StdioServerParameters(command=cmd[0], args=cmd[1:], env=env, cwd=workdir)
 
     async def run() -> dict:
         paid, ping = [], []
@@ -508,8 +522,9 @@ def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) 
                         r = await s.call_tool("paid_fetch", {"url": seller_url + "/paid"})
                         t2 = time.perf_counter_ns()
                         d = r.model_dump(mode="json", by_alias=True, exclude_none=True)
-                        if d.get("isError") or '"paid"' not in json.dumps(d.get("structuredContent") or {}):
-                            raise RuntimeError(f"paid_fetch did not pay: {json.dumps(d)[:400]}")
+                        if d.get("isError"):
+                            raise RuntimeError(f"paid_fetch failed: {json.dumps(d)[:400]}")
+                        _check_paid(d.get("structuredContent"), "official client")
                         if i == 9:
                             # Read once the server is quiet again, as idle RSS is read 1 s after
                             # `initialize`: a server gives the heap a burst freed back when
@@ -523,7 +538,74 @@ def bench_mcp_paid(purse: str | None, seller_url: str, runs: int, workdir: str) 
                 "ping_ms": {"median": r3(pct(ping, .5)), "p99": r3(pct(ping, .99))},
                 "rss_mib_after_10_paid": rss_after_ten}
 
-    return asyncio.run(run())
+    out = asyncio.run(run())
+    out["minimal_client"] = _paid_minimal_client(purse, seller_url, runs, workdir)
+    return out
+
+
+def _paid_minimal_client(purse: str, seller_url: str, runs: int, workdir: str) -> dict:
+    """`ping` and a warm `paid_fetch` from the least a client can do: one JSON line written, lines
+    read from a buffered pipe until the reply's id, `json.loads` on each. Every read is bounded by
+    a deadline; the server is stopped (stdin closed, then killed if it lingers)."""
+    cmd, env = _paid_serve_args(purse, workdir, "paid-minimal.db")
+    with open(os.path.join(workdir, "purse-paid-minimal.stderr.log"), "w") as err:
+        proc = subprocess.Popen(cmd, env=env, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    buf = bytearray()
+
+    def line(deadline: float) -> dict:
+        while True:
+            nl = buf.find(b"\n")
+            if nl >= 0:
+                text = bytes(buf[:nl])
+                del buf[:nl + 1]
+                return json.loads(text)
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                raise RuntimeError("purse serve did not answer in time (minimal client)")
+            chunk = os.read(proc.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise RuntimeError("purse serve closed stdout (minimal client)")
+            buf.extend(chunk)
+
+    def call(message: dict) -> dict:
+        proc.stdin.write((json.dumps(message) + "\n").encode())
+        proc.stdin.flush()
+        deadline = time.monotonic() + 30
+        while True:  # notifications (the payment's log line) come first; bounded by the deadline
+            m = line(deadline)
+            if m.get("id") == message["id"]:
+                return m
+
+    paid, ping = [], []
+    try:
+        call({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench-minimal", "version": "1"}}})
+        proc.stdin.write(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}\n')
+        for i in range(runs + 10):
+            t0 = time.perf_counter_ns()
+            call({"jsonrpc": "2.0", "id": f"ping-{i}", "method": "ping"})
+            t1 = time.perf_counter_ns()
+            r = call({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",
+                      "params": {"name": "paid_fetch", "arguments": {"url": seller_url + "/paid"}}})
+            t2 = time.perf_counter_ns()
+            if "result" not in r or r["result"].get("isError"):
+                raise RuntimeError(f"paid_fetch failed (minimal client): {json.dumps(r)[:400]}")
+            _check_paid(r["result"].get("structuredContent"), "minimal client")
+            if i >= 10:
+                ping.append(ms(t1 - t0))
+                paid.append(ms(t2 - t1))
+    finally:
+        sel.close()
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    return {"paid_fetch_ms": {"median": r3(pct(paid, .5)), "p99": r3(pct(paid, .99))},
+            "ping_ms": {"median": r3(pct(ping, .5)), "p99": r3(pct(ping, .99))}}
 
 
 def _child_rss_mib(binary: str) -> float | None:

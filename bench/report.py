@@ -96,6 +96,14 @@ def main() -> int:
         row("warm paid_fetch via MCP, official Python client (ms)", f"{num(pf['median']):.3f} / {num(pf['p99']):.3f}")
         row("  MCP adds over the in-process paid request (ms)", f"{num(pf['median']) - num(paid['median']):.3f}", "", "", "< 0.3 ms")
         row("  of which the client's own round trip (ping, ms)", f"{num(ping['median']):.3f}")
+        mc = mp.get("minimal_client")
+        if mc and "paid_fetch_ms" in mc:
+            mpf, mping = mc["paid_fetch_ms"], mc["ping_ms"]
+            row("  same through a minimal client (JSON lines on pipes; ms)", f"{num(mpf['median']):.3f} / {num(mpf['p99']):.3f}")
+            row("  server and pipes add over in-process (minimal client; ms)", f"{num(mpf['median']) - num(paid['median']):.3f}",
+                "", "", "")
+            row("  of which the pipes' round trip (ping, minimal client; ms)", f"{num(mping['median']):.3f}")
+            row("  the official client's own share (ms)", f"{num(pf['median']) - num(mpf['median']):.3f}")
 
     mcp = peers["mcp"]
     p = mcp["purse"]
