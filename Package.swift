@@ -65,7 +65,9 @@ let package = Package(
         .target(name: "WalletConfig", dependencies: ["PurseCore", "X402"]),
 
         // Edges.
-        .target(name: "HTTP", dependencies: ["PurseCore", "CCurl"]),
+        // Threads that may block, for tasks that prefer them: blocking calls then run inline.
+        .target(name: "BlockingWork"),
+        .target(name: "HTTP", dependencies: ["PurseCore", "CCurl", "BlockingWork"]),
         .target(name: "ChainRPC", dependencies: ["PurseCore", "EVM", "HTTP"]),
         // Solana's edges: JSON-RPC over HTTP, and the Solana CLI keypair file on disk.
         .target(name: "SolanaRPC", dependencies: ["PurseCore", "Solana", "HTTP"]),
@@ -81,33 +83,34 @@ let package = Package(
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),
 
         // The payment pipeline, and its two faces.
-        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC", "MCPUpstream"]),
+        .target(name: "Wallet", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "Solana", "SolanaRPC", "MCPUpstream", "BlockingWork"]),
         // First run: `purse init` (keystore, config, host registration with in-place JSON edits,
         // backups, atomic writes) and `purse doctor` (every check a payment depends on).
         .target(name: "PurseSetup", dependencies: ["PurseCore", "EVM", "X402", "WalletConfig", "HTTP", "ChainRPC", "Ledger", "PostgresClient", "Wallet", "Solana", "SolanaRPC"]),
         .target(name: "PurseMCP", dependencies: [
-            "PurseCore", "Wallet", "Ledger", "X402", "HTTP", "CMallocArenas",
+            "PurseCore", "Wallet", "Ledger", "X402", "HTTP", "CMallocArenas", "BlockingWork",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PurseCLI", dependencies: [
-            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport", "Solana", "SolanaRPC",
+            "PurseCore", "EVM", "X402", "HTTP", "Ledger", "Wallet", "PurseMCP", "PurseSetup", "SpendReport", "Solana", "SolanaRPC", "BlockingWork",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "purse", dependencies: ["PurseCLI", "CMallocArenas"]),
+        .executableTarget(name: "purse", dependencies: ["PurseCLI", "CMallocArenas", "BlockingWork"]),
         // glibc malloc for `purse`: one arena, set by a constructor before main, and the free heap
         // given back once a burst of MCP work has ended (malloc_arenas.c says why).
         .target(name: "CMallocArenas"),
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "PostgresClient", "Wallet", "SpendReport", "PurseTesting", "Solana", "CMallocArenas"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "PostgresClient", "Wallet", "SpendReport", "PurseTesting", "Solana", "CMallocArenas", "BlockingWork"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 
         .testTarget(name: "PurseCoreTests", dependencies: ["PurseCore"]),
+        .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
         .testTarget(name: "MCPUpstreamTests", dependencies: ["MCPUpstream", "PurseCore", "HTTP", "PurseTesting"]),
         .testTarget(name: "EVMTests", dependencies: ["EVM", "PurseCore", "PurseTesting"], exclude: ["Support"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "PurseCore"], resources: [.copy("Fixtures")]),
@@ -117,7 +120,7 @@ let package = Package(
         .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "HTTP", "EVM", "PurseCore", "PurseTesting"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PostgresClient", "PurseCore", "PurseTesting"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "PurseCore"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC", "MCPUpstream", "WalletConfig"]),
+        .testTarget(name: "WalletTests", dependencies: ["BlockingWork", "Wallet", "X402", "EVM", "HTTP", "ChainRPC", "Ledger", "PurseCore", "PurseTesting", "Solana", "SolanaRPC", "MCPUpstream", "WalletConfig"]),
         .testTarget(name: "PurseMCPTests", dependencies: ["PurseMCP", "Wallet", "Ledger", "X402", "PurseCore", "HTTP", "PurseTesting", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PurseCLITests", dependencies: ["PurseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PurseSetupTests", dependencies: ["PurseSetup", "WalletConfig", "EVM", "HTTP", "PurseCore", "PurseTesting", "Solana", "Ledger"]),

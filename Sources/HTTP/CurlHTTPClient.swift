@@ -1,5 +1,6 @@
 // Purse HTTP module: the real client, libcurl behind `HTTPClient`.
 
+import BlockingWork
 import CCurl
 import Foundation
 
@@ -58,7 +59,14 @@ public final class CurlHTTPClient: HTTPClient {
         let pool = self.pool
         let url = request.url
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
+            // On a thread that may block (`BlockingWorkers`), the transfer runs right here.
+            if BlockingWorkers.isCurrentThread {
+                BlockingWorkers.willBlock()
+                let outcome = Self.perform(handle.raw, transfer, url: url)
+                pool.release(handle, origin: origin)
+                return outcome
+            }
+            return await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
                 Self.transfers.async {
                     let outcome = Self.perform(handle.raw, transfer, url: url)
                     pool.release(handle, origin: origin)

@@ -1,3 +1,4 @@
+import BlockingWork
 import CMallocArenas
 import EVM
 import Foundation
@@ -34,7 +35,10 @@ struct BenchMain {
         var result: JSONValue
         switch args.first {
         case "client": result = try await ClientWorkBench(runs: runs).run()
-        case "e2e": result = try await EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200).run()
+        case "e2e":
+            // As `purse fetch` and `purse serve`'s tool calls run: on threads that may block.
+            let bench = EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200)
+            result = try await withTaskExecutorPreference(BlockingWorkers.shared) { try await bench.run() }
         case "ledger":
             result = try LedgerBench(procs: Int(opt("--procs", "4")) ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500).run()
         case "ledger-compare":

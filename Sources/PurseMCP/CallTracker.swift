@@ -1,4 +1,5 @@
 // PurseMCP: the MCP face of the Purse wallet.
+import BlockingWork
 import Foundation
 
 /// Runs backend calls in unstructured tasks (so cancelling the MCP request does not cancel a
@@ -9,10 +10,11 @@ final class CallTracker: @unchecked Sendable {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
 
-    /// Starts `operation` in a new unstructured task, counted until it returns.
+    /// Starts `operation` in a new unstructured task, counted until it returns; on the caller's
+    /// `BlockingWorkers` when it has one (an unstructured task inherits no executor preference).
     func start<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> Task<T, Never> {
         lock.withLock { running += 1 }
-        return Task {
+        return Task(executorPreference: BlockingWorkers.current) {
             defer { self.finished() }
             return await operation()
         }

@@ -1,4 +1,5 @@
 // PurseMCP: the MCP face of the Purse wallet.
+import BlockingWork
 import Foundation
 import Logging
 import MCP
@@ -125,7 +126,8 @@ final class StatelessServer: @unchecked Sendable {
         // Registered under the lock the task's own removal takes, so the removal comes second.
         lock.lock()
         defer { lock.unlock() }
-        running[key] = Task { [self] in
+        // On threads that may block: the payment's ledger calls and HTTP transfers run inline.
+        running[key] = Task(executorPreference: BlockingWorkers.shared) { [self] in
             do {
                 let result = try await work()
                 reply(id: id, result: result)

@@ -1,3 +1,4 @@
+import BlockingWork
 import Dispatch
 import PurseCLI
 
@@ -11,10 +12,11 @@ struct PurseMain {
     /// its stack: the unwinder's binary searches of the binary's unwind table (`.eh_frame_hdr`,
     /// 0.85 MiB) kept about 0.6 MiB of it resident in every idle `purse serve`. Nothing in Purse
     /// runs on the main actor or the main queue, which this thread no longer serves; the task is
-    /// detached so that it does not inherit the main actor either.
+    /// detached so that it does not inherit the main actor either. It prefers `BlockingWorkers`,
+    /// so that a command's ledger calls and HTTP transfers run inline on its thread.
     static func main() {
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        Task.detached(executorPreference: BlockingWorkers.shared) {
             await PurseCommand.main()
             done.signal()
         }

@@ -1,3 +1,4 @@
+import BlockingWork
 import EVM
 import Foundation
 import HTTP
@@ -118,6 +119,43 @@ final class Latch: @unchecked Sendable {
         #expect(row.authorization == result.outcome.plan?.reference && row.host == HostName("seller.test"))
         #expect(result.budget?.sessionSpent == Micros(10_000))
         #expect(result.json()["payment"]?["transaction"]?.stringValue == row.txHash)
+    }
+
+    /// Records whether each durable step ran on a `BlockingWorkers` thread.
+    final class ThreadWatchingLedger: ForwardingLedger, @unchecked Sendable {
+        let inner: any PaymentLedger
+        private let lock = NSLock()
+        private var seen: [String: Bool] = [:]
+        init(_ inner: any PaymentLedger) { self.inner = inner }
+        var onWorkers: [String: Bool] { lock.withLock { seen } }
+        func reserveWithUsage(_ payment: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
+            lock.withLock { seen["reserve"] = BlockingWorkers.isCurrentThread }
+            return try inner.reserveWithUsage(payment, limits: limits, now: now)
+        }
+        func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+            lock.withLock { seen["sent"] = BlockingWorkers.isCurrentThread }
+            try inner.markSent(id: id, signedPayload: signedPayload, now: now)
+        }
+    }
+
+    @Test("on BlockingWorkers the reservation and the sent mark run inline on the payment's thread; elsewhere they keep their hand-off", arguments: [true, false])
+    func ledgerCallsRunInlineOnlyOnBlockingWorkers(preferWorkers: Bool) async throws {
+        let r = try rig()
+        let watched = ThreadWatchingLedger(r.ledger)
+        let http = InMemoryHTTPClient { [seller = r.seller] req throws(HTTPError) in try await seller.handle(req) }
+        let session = try r.ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
+        let driver = PaymentDriver(http: http, ledger: watched, signer: KeySigner(key: try PrivateKey(hex: WalletFixture.payerKeyHex)),
+                                   config: try WalletFixture.config(#"{"maxPerRequest":"0.10"}"#), sessionID: session.id)
+        let result: FetchResult
+        if preferWorkers {
+            result = await withTaskExecutorPreference(BlockingWorkers(maxThreads: 4, idleSeconds: 1)) { await driver.fetch(WalletFixture.request) }
+        } else {
+            result = await driver.fetch(WalletFixture.request)
+        }
+        guard case .paid = result.outcome.kind else { Issue.record("expected paid, got \(result.outcome.kind)"); return }
+        #expect(try r.ledger.payment(id: try #require(result.paymentID))?.status == .settled)
+        #expect(r.seller.paidHeaders.count == 1)
+        #expect(watched.onWorkers == ["reserve": preferWorkers, "sent": preferWorkers])
     }
 
     @Test func serverErrorsResendTheSameSignatureAndEndUnknown() async throws {

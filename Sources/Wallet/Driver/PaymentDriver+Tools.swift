@@ -1,3 +1,4 @@
+import BlockingWork
 import MCPUpstream
 import PurseCore
 import X402
@@ -9,7 +10,7 @@ extension PaymentDriver {
     ///
     /// The work runs in its own task: cancelling the caller never leaves a payment half-recorded.
     public func callTool(_ channel: MCPToolPaymentChannel, maxPrice: Micros?, approver: any PaymentApprover) async -> ToolCallResult {
-        let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
+        let run = await Task(executorPreference: BlockingWorkers.current) { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
         // The budget is shown only with a payment (or a refusal of one); a free call, the common
         // case of a gateway, does not pay for a ledger read.
         let budget = run.outcome.plan == nil ? nil : await budget(after: run)

@@ -1,3 +1,4 @@
+import BlockingWork
 import Foundation
 import HTTP
 import Ledger
@@ -67,7 +68,7 @@ public final class PaymentDriver: Sendable {
         do { channel = try HTTPPaymentChannel(request: request, http: http) } catch {
             return FetchResult(outcome: FlowOutcome(kind: .refused(error)), response: nil, paymentID: nil, budget: await budget(host: nil))
         }
-        let run = await Task { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
+        let run = await Task(executorPreference: BlockingWorkers.current) { await self.pay(channel, maxPrice: maxPrice, approver: approver) }.value
         return FetchResult(outcome: run.outcome, response: run.response, paymentID: run.paymentID, budget: await budget(after: run))
     }
 
