@@ -205,21 +205,25 @@ import Wallet
 
     @Test func aCancelledStatelessCallGetsNoReplyAndItsWorkCompletes() async throws {
         let h = PipeHarness()
-        var p: JSONObject = ["name": "paid_fetch", "arguments": ["url": "https://x.example/slow"]]
+        var p: JSONObject = ["name": "paid_fetch", "arguments": ["url": "https://x.example/held"]]
         p["_meta"] = Self.meta()
         h.request(1, "tools/call", .object(p))
         // A bound, not a timing: in a parallel run on two cores, suites that block their threads
         // (PostgreSQL restarts, child processes) can hold the whole cooperative pool for seconds.
         let deadline = ContinuousClock.now + .seconds(60)
-        while !h.backend.events.contains("call:start:https://x.example/slow") {
+        while !h.backend.events.contains("call:start:https://x.example/held") {
             try #require(ContinuousClock.now < deadline, "the call did not start")
             try await Task.sleep(for: .milliseconds(5))
         }
         h.send(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": 1]])
+        // Frames are routed in order: once request 2 is answered, the cancel has been taken.
+        // Only then may the held call finish (it used to sleep 500 ms, and on a busy machine it
+        // could finish and reply before the cancel arrived).
         let after = try await request(h, 2, "tools/list")
+        h.backend.releaseHeld()
         try await h.finish()
         #expect(after["result"] != nil)
         #expect(!h.lines.contains { $0["id"] == 1 })
-        #expect(h.backend.events.contains("call:end:https://x.example/slow"), "the backend call ran to its end")
+        #expect(h.backend.events.contains("call:end:https://x.example/held"), "the backend call ran to its end")
     }
 }

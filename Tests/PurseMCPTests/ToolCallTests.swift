@@ -122,17 +122,22 @@ struct ToolCallTests {
     func cancellation() async throws {
         let h = PipeHarness()
         try await h.initialize()
-        h.request(1, "tools/call", ["name": "paid_fetch", "arguments": ["url": "https://api.example.com/slow"]])
+        h.request(1, "tools/call", ["name": "paid_fetch", "arguments": ["url": "https://api.example.com/held"]])
         // Cancel only once the call is running in the backend (an event, not a guess at timing).
-        try await Self.waitUntil { h.backend.events.contains("call:start:https://api.example.com/slow") }
+        try await Self.waitUntil { h.backend.events.contains("call:start:https://api.example.com/held") }
         h.send(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": 1, "reason": "user"]])
+        // Frames are routed in order: once the ping is answered, the cancel has been taken; only
+        // then does the held call finish.
+        h.request(2, "ping")
+        _ = try await h.response(2)
+        h.backend.releaseHeld()
         try await h.finish()
         // The cancel landed: the client got no reply. The payment did not see it and ran to the end
         // before the server returned.
         #expect(!h.lines.contains { $0["id"] == 1 })
         let events = h.backend.events
-        #expect(events.contains("call:slept:cancelled=false"))
-        #expect(events.contains("call:end:https://api.example.com/slow"))
+        #expect(events.contains("call:held:cancelled=false"))
+        #expect(events.contains("call:end:https://api.example.com/held"))
         #expect(h.badLines.isEmpty)
     }
 

@@ -4,7 +4,8 @@ import Wallet
 @testable import PurseMCP
 
 /// A scripted wallet: `paid_fetch` behaves according to the URL's path.
-/// - `/slow`: takes 500 ms. `/big`: a ~300 KB body. `/log`: logs at debug and at warning.
+/// - `/slow`: takes 500 ms. `/held`: waits until the test calls `releaseHeld()`. `/big`: a ~300 KB
+///   body. `/log`: logs at debug and at warning.
 /// - `/approve`: asks the call's approver about `PlanFixture.plan()` and returns the answer as the
 ///   body: `approved`, or the refusal's code (`approval.declined`, `approval.required`…).
 final class FakeBackend: PurseToolBackend, @unchecked Sendable {
@@ -18,6 +19,12 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
     var clients: [String] { lock.withLock { _clients } }
 
     func record(_ event: String) { lock.withLock { _events.append(event) } }
+
+    /// What `/held` calls wait for.
+    private let held = Latch()
+
+    /// Lets every `/held` call (waiting or to come) finish.
+    func releaseHeld() { held.fire() }
 
     static let budget: JSONValue = ["session": ["spent": "0.05", "remaining": "0.95"], "daily": ["spent": "0.05", "remaining": "4.95"]]
 
@@ -48,6 +55,11 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
                 try? await Task.sleep(for: .milliseconds(500))
                 record("call:slept:cancelled=\(Task.isCancelled)")
                 return ToolResult(structured: Self.fetchResult(body: "slow", paid: true), summary: "Paid 0.05 USDC; HTTP 200")
+            }
+            if url.hasSuffix("/held") {
+                await held.wait()
+                record("call:held:cancelled=\(Task.isCancelled)")
+                return ToolResult(structured: Self.fetchResult(body: "held", paid: true), summary: "Paid 0.05 USDC; HTTP 200")
             }
             if url.hasSuffix("/big") {
                 let body = String(repeating: "x", count: 300_000)
