@@ -18,6 +18,9 @@ import Testing
 
     @Test func drainedQueuedWritesAreVisibleToAnotherConnection() throws { try LedgerCase(.sqlite).drainedWritesAreVisibleElsewhere() }
 
+    @Test("the WAL is checkpointed from queued writes, every 64th; SQLite's own checkpoint waits for 4,000 pages")
+    func queuedWritesCheckpointTheWAL() throws { try LedgerCase(.sqlite).queuedWritesCheckpoint() }
+
     @Test func postgresqlDoesNotQueue() throws {
         guard LedgerBackend.tested.contains(.postgresql) else { return }
         try LedgerCase(.postgresql).postgresqlDoesNotQueue()
@@ -30,6 +33,31 @@ extension LedgerCase {
         let id = try ledger.reserve(usdc(session, atomic, nonce: nonce), limits: .none, now: t0).id
         try ledger.markSent(id: id, now: t0)
         return id
+    }
+
+    func queuedWritesCheckpoint() throws {
+        let sqlite = try #require(ledger as? SQLiteLedger)
+        #expect(try sqlite.dbQueue.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == WALCheckpoints.backstopPages)
+        for i in 0..<(WALCheckpoints.every - 1) {
+            #expect(ledger.recordQueued(.settled(txHash: "0x\(i)", httpStatus: 200, receipt: nil, charge: nil), id: try sentRow(nonce: i), now: t0, failed: { _ in }))
+        }
+        #expect(QueuedLedgerWrites.drain())
+        #expect(sqlite.checkpoints.run == 0)
+        // The 64th queued write checkpoints: afterwards every frame in the WAL is in the file.
+        #expect(ledger.recordQueued(.settled(txHash: "0xlast", httpStatus: 200, receipt: nil, charge: nil), id: try sentRow(nonce: 999), now: t0, failed: { _ in }))
+        #expect(QueuedLedgerWrites.drain())
+        #expect(sqlite.checkpoints.run == 1)
+        // Checkpointed in full, the WAL is written again from its start: 32 more payments (about
+        // half the pages of the first 64) leave its file no longer. Without the checkpoint it
+        // would grow (SQLite's own waits for 4,000 pages).
+        let walSize = { (try? FileManager.default.attributesOfItem(atPath: sqlite.path + "-wal")[.size] as? Int) ?? -1 }
+        let before = walSize()
+        for i in 0..<32 {
+            #expect(ledger.recordQueued(.failed(error: "no", httpStatus: 402), id: try sentRow(nonce: 2_000 + i), now: t0, failed: { _ in }))
+        }
+        #expect(QueuedLedgerWrites.drain())
+        #expect(before > 0)
+        #expect(walSize() == before)
     }
 
     private static let writes: [OutcomeWrite] = [

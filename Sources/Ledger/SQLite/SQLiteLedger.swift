@@ -23,6 +23,8 @@ public final class SQLiteLedger: PaymentLedger {
     let gate: ReservationGate
     /// The file's quick_check verdict, which `reserve` waits for (`IntegrityCheck`).
     let integrity: IntegrityCheck
+    /// The WAL checkpoints this process runs from its queued writes (`WALCheckpoints`).
+    let checkpoints = WALCheckpoints()
 
     public var location: String { path }
 
@@ -55,6 +57,8 @@ public final class SQLiteLedger: PaymentLedger {
         let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // Checkpoints run from queued writes (`WALCheckpoints`); SQLite's own only as a backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpoints.backstopPages)")
         }
         let timeout = options.busyTimeout
         do {
@@ -142,13 +146,14 @@ public final class SQLiteLedger: PaymentLedger {
     /// (`PaymentLedger.recordQueued`); `failed` hears of an error.
     func writeRecoverableQueued(_ body: @escaping @Sendable (Database) throws -> Void,
                                 failed: @escaping @Sendable (LedgerError) -> Void) {
-        let (path, busyTimeout, full) = (self.path, options.busyTimeout, options.synchronousFull)
+        let (path, busyTimeout, full, checkpoints) = (self.path, options.busyTimeout, options.synchronousFull, self.checkpoints)
         QueuedLedgerWrites.begin()
         dbQueue.asyncWriteWithoutTransaction { db in
             defer { QueuedLedgerWrites.end() }
             do {
                 if full { try Self.recoverableTransaction(db, body) } else { try db.inTransaction(.immediate) { try body(db); return .commit } }
             } catch { failed(LedgerError.from(error, path: path, busyTimeout: busyTimeout)) }
+            checkpoints.afterQueuedWrite(db)
         }
     }
 
