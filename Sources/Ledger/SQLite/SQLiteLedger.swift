@@ -57,8 +57,6 @@ public final class SQLiteLedger: PaymentLedger {
         let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            // Checkpoints run from queued writes (`WALCheckpoints`); SQLite's own only as a backstop.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpoints.backstopPages)")
         }
         let timeout = options.busyTimeout
         do {
