@@ -27,7 +27,7 @@ public final class BlockingWorkers: TaskExecutor, @unchecked Sendable {
 
     /// The most threads at once; beyond it, jobs wait for a thread to come free.
     public let maxThreads: Int
-    /// How long a thread beyond the first waits for work before it ends.
+    /// How long a thread other than the last one alive waits for work before it ends.
     public let idleSeconds: Double
 
     private let condition = NSCondition()
@@ -77,6 +77,21 @@ public final class BlockingWorkers: TaskExecutor, @unchecked Sendable {
             return handOut()
         }
         if spawn { startThread() }
+    }
+
+    /// Runs the blocking `body` and returns its result to the awaiting task: inline when called on
+    /// one of these threads (after `willBlock`), else on `queue`, off Swift's cooperative pool.
+    /// The one place that decides, for the ledger's calls (`LedgerWork`) and libcurl's transfers.
+    public static func blocking<T: Sendable, E: Error>(handingOffTo queue: DispatchQueue,
+                                                       _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        if isCurrentThread {
+            willBlock()
+            return try body()
+        }
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { () throws(E) -> T in try body() }) }
+        }
+        return try result.get()
     }
 
     /// Called on one of these threads right before a blocking call: the jobs queued behind this

@@ -59,19 +59,12 @@ public final class CurlHTTPClient: HTTPClient {
         let pool = self.pool
         let url = request.url
         let result = await withTaskCancellationHandler {
-            // On a thread that may block (`BlockingWorkers`), the transfer runs right here.
-            if BlockingWorkers.isCurrentThread {
-                BlockingWorkers.willBlock()
+            // On a thread that may block (`BlockingWorkers`) the transfer runs right here, else on
+            // the transfers queue.
+            await BlockingWorkers.blocking(handingOffTo: Self.transfers) { () -> Result<HTTPResponse, HTTPError> in
                 let outcome = Self.perform(handle.raw, transfer, url: url)
                 pool.release(handle, origin: origin)
                 return outcome
-            }
-            return await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in
-                Self.transfers.async {
-                    let outcome = Self.perform(handle.raw, transfer, url: url)
-                    pool.release(handle, origin: origin)
-                    continuation.resume(returning: outcome)
-                }
             }
         } onCancel: {
             transfer.cancel()

@@ -10,15 +10,9 @@ import Dispatch
 public enum LedgerWork {
     private static let queue = DispatchQueue(label: "purse.ledger", attributes: .concurrent)
 
-    /// Runs `body` on the ledger queue and returns its result to the awaiting task.
+    /// Runs `body` on the ledger queue (or inline, see above) and returns its result to the
+    /// awaiting task.
     public static func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        if BlockingWorkers.isCurrentThread {
-            BlockingWorkers.willBlock()
-            return try body()
-        }
-        let result: Result<T, E> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { () throws(E) -> T in try body() }) }
-        }
-        return try result.get()
+        try await BlockingWorkers.blocking(handingOffTo: queue, body)
     }
 }
