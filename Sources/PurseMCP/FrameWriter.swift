@@ -85,13 +85,10 @@ final class FrameWriter: @unchecked Sendable {
         case .inline:
             let ok = Self.writeAll(fd, bytes)
             condition.withLock {
-                writing = false
-                written &+= 1
-                if !ok { failed = true }
+                let firstSinceTrim = finishWrite(ok)
                 // Wake the thread only when it has something to do: frames queued meanwhile, a
                 // close waiting, or a first write since the last trim (it then waits for quiet).
-                if head < queue.count || closing || !trimDue { condition.signal() }
-                trimDue = true
+                if head < queue.count || closing || firstSinceTrim { condition.signal() }
             }
             done?(ok)
         }
@@ -140,17 +137,22 @@ final class FrameWriter: @unchecked Sendable {
             condition.unlock()
 
             let ok = !skip && Self.writeAll(fd, item.bytes)
-            if !skip {
-                condition.withLock {
-                    writing = false
-                    written &+= 1
-                    trimDue = true
-                    if !ok { failed = true }
-                }
-            }
+            if !skip { condition.withLock { _ = finishWrite(ok) } }
             item.done?(ok)
         }
         stopped.fire()
+    }
+
+    /// Under the lock, after a frame was written (inline or by the thread): the write slot is
+    /// free again, a trim is due, and a failed write stops the rest. Returns whether this was the
+    /// first write since the last trim.
+    private func finishWrite(_ ok: Bool) -> Bool {
+        let first = !trimDue
+        writing = false
+        written &+= 1
+        trimDue = true
+        if !ok { failed = true }
+        return first
     }
 
     /// Whether `fd` takes a write now without blocking (`poll(2)` with no wait).
