@@ -65,8 +65,8 @@ public struct PrivateKey: Sendable {
         precondition(digest.count == 32, "sign(digest:) needs a 32-byte digest")
         let ctx = Secp256k1.shared.context
         var sig = secp256k1_ecdsa_recoverable_signature()
-        // A nil nonce function selects libsecp256k1's default, RFC 6979 with HMAC-SHA256.
-        let ok = secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, secret, nil, nil)
+        // libsecp256k1's RFC 6979 nonces, computed with a faster SHA-256 (`RFC6979Nonce`).
+        let ok = secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, secret, RFC6979Nonce.function, nil)
         precondition(ok == 1, "libsecp256k1 refused to sign with a valid key")
         var compact = [UInt8](repeating: 0, count: 64)
         var recid: Int32 = 0

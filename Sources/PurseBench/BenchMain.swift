@@ -11,6 +11,7 @@ import X402
 /// `purse-bench`: Purse's own numbers for the performance table (scripts/bench prints it with the peers').
 ///
 ///     purse-bench client [--runs N]                       stages of the client work per paid request
+///     purse-bench client-tight [--runs N]                 only the peer-style loop of those stages (to profile it)
 ///     purse-bench e2e --seller URL [--runs N]              paid request vs two plain round trips
 ///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
 ///     purse-bench ledger-compare --procs 4,16 --attempts N [--postgres URL]
@@ -35,6 +36,7 @@ struct BenchMain {
         var result: JSONValue
         switch args.first {
         case "client": result = try await ClientWorkBench(runs: runs).run()
+        case "client-tight": result = try ClientWorkBench(runs: runs).tightOnly()
         case "e2e":
             // As `purse fetch` and `purse serve`'s tool calls run: on threads that may block.
             let bench = EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200)

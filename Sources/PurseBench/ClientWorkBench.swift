@@ -96,6 +96,15 @@ extension ClientWorkBench {
         return Stats(samples)
     }
 
+    /// The tight loop alone, without the staged loop and the other schemes around it, so a
+    /// profiler's samples are the client work's.
+    func tightOnly() throws -> JSONValue {
+        let rig = try BenchRig()
+        defer { rig.cleanup() }
+        let stats = try tightLoop(rig: rig, policy: Policy(config: rig.config), response: BenchRig.paymentRequired())
+        return ["runs": .integer(runs), "same_stages_tight_loop_ms": stats.summary]
+    }
+
     /// The chosen option's requirement, payee and token, which both loops pay.
     static func terms(_ selection: Selection) throws -> (PaymentRequirement, Address, Address) {
         guard let chosen = selection.chosen, let req = chosen.requirement, let payTo = chosen.payTo?.evmAddress,

@@ -3,7 +3,7 @@ public struct AssetInfo: Sendable, Hashable {
     /// The network's CAIP-2 id.
     public var network: String
     /// The token contract address as 0x-hex (any case; compare with `addressKey`).
-    public var address: String
+    public var address: String { didSet { addressKey = Self.key(address) } }
     /// The ticker shown to humans, such as `USDC`.
     public var symbol: String
     /// The EIP-712 domain name the token expects (informational; Purse signs with the server's `extra.name`).
@@ -17,6 +17,7 @@ public struct AssetInfo: Sendable, Hashable {
     public init(network: String, address: String, symbol: String, eip712Name: String, eip712Version: String, decimals: Int) {
         self.network = network
         self.address = address
+        self.addressKey = Self.key(address)
         self.symbol = symbol
         self.eip712Name = eip712Name
         self.eip712Version = eip712Version
@@ -25,7 +26,17 @@ public struct AssetInfo: Sendable, Hashable {
 
     /// The address as a lookup key: lower-cased for EVM hex, as written for base58 (Solana),
     /// where case is part of the address.
-    public var addressKey: String { Self.key(address) }
+    /// Kept with the address: every option of every offer is looked up by it.
+    public private(set) var addressKey: String
+
+    /// Whether `text` names this token's address: EVM hex in any case, base58 exactly. Compares
+    /// in place, without the lower-cased copy `key` makes.
+    public func hasAddress(_ text: String) -> Bool {
+        let key = addressKey.utf8
+        guard text.utf8.count == key.count else { return false }
+        let hex = text.hasPrefix("0x") || text.hasPrefix("0X")
+        return zip(text.utf8, key).allSatisfy { a, b in a == b || (hex && a >= 0x41 && a <= 0x5a && a | 0x20 == b) }
+    }
 
     /// The lookup key of any token address text (`addressKey`).
     public static func key(_ address: String) -> String {

@@ -22,7 +22,6 @@ public struct SelectionPolicy: Sendable, Equatable {
 
     /// The asset entry for an address on a network (EVM hex case-insensitively, base58 exactly).
     public func asset(network: String, address: String) -> AssetInfo? {
-        let key = AssetInfo.key(address)
-        return assets.first { $0.network == network && $0.addressKey == key }
+        assets.first { $0.network == network && $0.hasAddress(address) }
     }
 }

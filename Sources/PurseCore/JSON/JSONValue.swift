@@ -40,6 +40,7 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Creates an object from members; a later duplicate key replaces an earlier one in place.
     public init(_ members: [JSONMember] = []) {
         self.members = []
+        self.members.reserveCapacity(members.count)
         for m in members { self[m.key] = m.value }
     }
 

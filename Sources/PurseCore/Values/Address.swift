@@ -53,7 +53,8 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
     /// payment's client work). A process meets few addresses, and the table empties when full,
     /// so a catalog of many addresses costs what it did without it.
     private static func checksummedText(_ bytes: [UInt8]) -> String {
-        checksums.value(for: bytes) { bytes in
+        checksums.value(for: Address(trusted: bytes)) { address in
+            let bytes = address.bytes
             let lower = Array(Hex.encode(bytes, prefix: false).utf8)
             let hash = Keccak256.hash(lower)
             return String(unsafeUninitializedCapacity: 42) { out in
@@ -67,12 +68,19 @@ public struct Address: Sendable, Hashable, CustomStringConvertible, Codable {
         }
     }
 
-    private static let checksums = BoundedMemo<[UInt8], String>(capacity: 256)
+    private static let checksums = BoundedMemo<Address, String>(capacity: 256)
 
     /// EIP-55: the letter at hex digit `i` is upper case exactly when that digit's nibble of
     /// `hash`, the Keccak-256 of the lower-case digits, is 8 or more.
     private static func checksumUpper(_ i: Int, _ hash: [UInt8]) -> Bool {
         (i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f) >= 8
+    }
+
+    /// Hashes the 20 bytes in one call: the synthesized hash fed them to the hasher one at a
+    /// time, and the remembered checksums and EIP-712 domains are looked up by address on every
+    /// payment.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// The address in lower-case hex with `0x`.
