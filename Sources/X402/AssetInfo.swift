@@ -32,10 +32,17 @@ public struct AssetInfo: Sendable, Hashable {
     /// Whether `text` names this token's address: EVM hex in any case, base58 exactly. Compares
     /// in place, without the lower-cased copy `key` makes.
     public func hasAddress(_ text: String) -> Bool {
-        let key = addressKey.utf8
-        guard text.utf8.count == key.count else { return false }
+        guard text.utf8.count == addressKey.utf8.count else { return false }
         let hex = text.hasPrefix("0x") || text.hasPrefix("0X")
-        return zip(text.utf8, key).allSatisfy { a, b in a == b || (hex && a >= 0x41 && a <= 0x5a && a | 0x20 == b) }
+        var (text, key) = (text, addressKey)
+        return text.withUTF8 { a in
+            key.withUTF8 { b in
+                for i in 0..<a.count where a[i] != b[i] {
+                    guard hex, a[i] >= 0x41, a[i] <= 0x5a, a[i] | 0x20 == b[i] else { return false }
+                }
+                return true
+            }
+        }
     }
 
     /// The lookup key of any token address text (`addressKey`).
