@@ -19,6 +19,14 @@ enum KnownPattern {
     /// `^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$`: a CAIP-2 network.
     static let network = #"^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$"#
 
+    /// `^[hH][tT][tT][pP][sS]?://[^\s]+$`: the URL a fetching tool takes. Checked on every call,
+    /// it kept ICU's regex engine and its Unicode sets on the paid path (code pages and 15–20 µs).
+    static let url = #"^[hH][tT][tT][pP][sS]?://[^\s]+$"#
+    /// `^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$`: an HTTP header name (an RFC 9110 token).
+    static let headerName = #"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$"#
+    /// `^[^\r\n]*$`: a header value without line breaks.
+    static let headerValue = #"^[^\r\n]*$"#
+
     /// Whether `text` matches `pattern`, when `pattern` is one of the above; nil for any other.
     static func match(_ text: String, pattern: String) -> Bool? {
         let body: (ArraySlice<UInt8>) -> Bool
@@ -26,6 +34,9 @@ enum KnownPattern {
         case decimal: body = isDecimal
         case digits: body = { !$0.isEmpty && $0.allSatisfy(isDigit) }
         case network: body = isNetwork
+        case headerName: body = { (1...256).contains($0.count) && $0.allSatisfy(isTokenByte) }
+        case headerValue: body = { !$0.contains(0x0A) && !$0.contains(0x0D) }
+        case url: return isURL(text)
         default: return nil
         }
         let bytes = Array(text.utf8)[...]
@@ -44,6 +55,43 @@ enum KnownPattern {
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// An RFC 9110 `tchar`: ``!#$%&'*+-.^_`|~``, digits and letters.
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        isDigit(b) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || tokenSymbols.contains(b)
+    }
+
+    private static let tokenSymbols = Array("!#$%&'*+-.^_`|~".utf8)
+
+    /// `url`: the scheme, then one or more characters that are not ICU's `\s` (the Unicode
+    /// White_Space property), then the end or one final line terminator. Every line terminator
+    /// is white space, so the run of other characters is simply the longest one.
+    private static func isURL(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        var i = scalars.startIndex
+        for expected in "http".unicodeScalars {
+            // `[hH]`: the letter in either case, nothing else (`| 0x20` folds only A–Z onto a–z here).
+            guard i < scalars.endIndex, scalars[i].isASCII, scalars[i].value | 0x20 == expected.value else { return false }
+            i = scalars.index(after: i)
+        }
+        if i < scalars.endIndex, scalars[i] == "s" || scalars[i] == "S" { i = scalars.index(after: i) }
+        for expected in "://".unicodeScalars {
+            guard i < scalars.endIndex, scalars[i] == expected else { return false }
+            i = scalars.index(after: i)
+        }
+        let bodyStart = i
+        while i < scalars.endIndex, !isWhiteSpace(scalars[i]) { i = scalars.index(after: i) }
+        guard i > bodyStart else { return false }
+        let tail = scalars[i...]
+        return tail.isEmpty || finalLineTerminators.contains { $0.unicodeScalars.elementsEqual(tail) }
+    }
+
+    private static let finalLineTerminators = ["\n", "\r\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{2028}", "\u{2029}"]
+
+    /// ICU's `\s`: the Unicode White_Space property (ASCII answered without the table).
+    private static func isWhiteSpace(_ s: Unicode.Scalar) -> Bool {
+        s.isASCII ? (s.value >= 0x09 && s.value <= 0x0D) || s.value == 0x20 : s.properties.isWhitespace
+    }
 
     private static func isDecimal(_ s: ArraySlice<UInt8>) -> Bool {
         let integer = s.prefix { isDigit($0) }

@@ -165,7 +165,7 @@ public enum ToolCatalog {
     static let requestProperties: [(String, JSONValue)] = [
         ("url", [
             "type": "string", "minLength": 8, "maxLength": 8192,
-            "pattern": #"^[hH][tT][tT][pP][sS]?://[^\s]+$"#,
+            "pattern": .string(KnownPattern.url),
             "description": "The absolute http:// or https:// URL to fetch.",
         ]),
         ("method", [
@@ -175,11 +175,11 @@ public enum ToolCatalog {
         ("headers", [
             "type": "object", "maxProperties": 64,
             "propertyNames": [
-                "pattern": #"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$"#,
+                "pattern": .string(KnownPattern.headerName),
                 "description": "an HTTP header name (RFC 9110 token)",
             ],
             "additionalProperties": [
-                "type": "string", "maxLength": 8192, "pattern": #"^[^\r\n]*$"#,
+                "type": "string", "maxLength": 8192, "pattern": .string(KnownPattern.headerValue),
                 "description": "a header value without line breaks",
             ],
             "description": "Extra request headers, name to value (at most 64). Payment headers are set by the wallet.",
