@@ -77,7 +77,11 @@ let package = Package(
         .target(name: "PostgresClient", dependencies: ["PurseCore", "CLibPQ"]),
         // The ledger: one protocol, two backends (SQLite for one machine, PostgreSQL for a fleet),
         // one row decoder and one budget check for both.
-        .target(name: "Ledger", dependencies: ["PurseCore", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ledger", dependencies: [
+            "PurseCore", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift"),
+            // The SQLite C API, for syncing the write-ahead log outside the write lock (WALSync).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
 
         // The spend report page (HTML + inline SVG), pure: data in, text out.
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),

@@ -4,8 +4,10 @@ import PurseCore
 
 extension SQLiteLedger {
     /// Reserves a payment: in one `BEGIN IMMEDIATE` transaction (behind the `flock` gate), reads
-    /// the usage sums, asks `BudgetCheck`, and inserts the row as `reserved`; committed durably
-    /// (`synchronous=FULL`) before it returns. The usage returned is what the check read.
+    /// the usage sums, asks `BudgetCheck`, and inserts the row as `reserved`; durable before it
+    /// returns. With `synchronous=FULL` the commit does not sync inside the lock: the log is
+    /// synced after the lock and the gate are given back (`WALSync`), so contending processes
+    /// overlap their flushes. The usage returned is what the check read.
     public func reserveWithUsage(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
@@ -14,15 +16,20 @@ extension SQLiteLedger {
         do { try integrity.verdict() } catch { throw .ledger(error) }
         let nowMs = Self.millis(now)
         let record = PaymentRecord(id: 0, payment: p, createdAt: Self.date(nowMs), updatedAt: Self.date(nowMs), status: .reserved)
+        let body = { (db: Database) throws -> Reservation in
+            let (usage, known) = try Self.usage(db, sessionID: p.sessionID, host: p.host, allHosts: false, windowStart: nowMs - Self.dayMillis)
+            guard known else { throw LedgerError.unknownSession(p.sessionID) }
+            if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
+                throw Refused(refusal: refusal)
+            }
+            return Reservation(record: try record.inserted(db), usageBefore: usage)
+        }
         do {
-            return try gate.withGate { try dbQueue.write { db in
-                let (usage, known) = try Self.usage(db, sessionID: p.sessionID, host: p.host, allHosts: false, windowStart: nowMs - Self.dayMillis)
-                guard known else { throw LedgerError.unknownSession(p.sessionID) }
-                if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
-                    throw Refused(refusal: refusal)
-                }
-                return Reservation(record: try record.inserted(db), usageBefore: usage)
-            } }
+            guard options.synchronousFull else { return try gate.withGate { try dbQueue.write(body) } }
+            let reservation = try gate.withGate { try dbQueue.writeWithoutTransaction { db in try Self.recoverableTransaction(db, body) } }
+            let (path, syncLog) = (self.path, self.syncLog)
+            try dbQueue.writeWithoutTransaction { db in try syncLog(db, path) }
+            return reservation
         } catch let r as Refused {
             throw .refused(r.refusal)
         } catch {

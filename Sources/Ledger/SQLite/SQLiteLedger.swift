@@ -25,6 +25,9 @@ public final class SQLiteLedger: PaymentLedger {
     let integrity: IntegrityCheck
     /// The WAL checkpoints this process runs from its queued writes (`WALCheckpoints`).
     let checkpoints = WALCheckpoints()
+    /// Makes a reservation durable after its commit (`WALSync.sync`). Tests wrap it to see when
+    /// it runs; set it before the ledger is shared.
+    nonisolated(unsafe) package var syncLog: @Sendable (Database, String) throws -> Void = { db, path in try WALSync.sync(db, path: path) }
 
     public var location: String { path }
 
@@ -155,8 +158,9 @@ public final class SQLiteLedger: PaymentLedger {
         }
     }
 
-    /// One immediate transaction committed with synchronous=NORMAL (see `writeRecoverable`).
-    private static func recoverableTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+    /// One immediate transaction committed with synchronous=NORMAL (see `writeRecoverable`; a
+    /// reservation syncs the log itself after, `WALSync`).
+    static func recoverableTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
         // Cached: preparing a statement costs more than running this one.
         try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
         defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import PurseCore
+import PurseTesting
+import Synchronization
+import Testing
+@testable import Ledger
+
+/// A reservation is made durable by syncing the write-ahead log after its commit, once the
+/// write lock and the process gate are free, and before `reserve` returns (`WALSync`).
+@Suite struct WALSyncTests {
+    /// What the sync hook saw when it ran.
+    struct Seen: Sendable {
+        var calls = 0
+        var rowVisibleElsewhere = false
+        var writeLockFree = false
+        var gateFree = false
+    }
+
+    @Test func theLogIsSyncedAfterTheCommitOutsideTheLockAndBeforeReserveReturns() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let ledger = try openLedger(path)
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        let seen = Mutex(Seen())
+        ledger.syncLog = { db, p in
+            // Another connection, as another process: the row is committed, and the write lock
+            // can be taken at once (no busy wait allowed).
+            var config = Configuration()
+            config.busyMode = .immediateError
+            let other = try DatabaseQueue(path: p, configuration: config)
+            let count = try other.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM payment WHERE status = 'reserved'") ?? 0 }
+            let lockFree = (try? other.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE; ROLLBACK") }) != nil
+            // The process gate: its flock can be taken from another open file description.
+            let fd = open(p + "-reserve.lock", O_RDWR | O_CLOEXEC)
+            defer { if fd >= 0 { close(fd) } }
+            let gateFree = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0
+            if gateFree { _ = flock(fd, LOCK_UN) }
+            seen.withLock {
+                $0.calls += 1
+                $0.rowVisibleElsewhere = count == 1
+                $0.writeLockFree = lockFree
+                $0.gateFree = gateFree
+            }
+            try WALSync.sync(db, path: p)
+        }
+        _ = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0)
+        let s = seen.withLock { $0 }
+        #expect(s.calls == 1, "the log is synced once per reservation, before reserve returns")
+        #expect(s.rowVisibleElsewhere)
+        #expect(s.writeLockFree, "the sync waits on nobody's write lock")
+        #expect(s.gateFree, "nor on the process gate")
+    }
+
+    @Test func aFailedSyncRefusesTheReservation() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"))
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        ledger.syncLog = { _, p in throw LedgerError.database(path: p, resultCode: 10, detail: "disk I/O error (test)") }
+        let payment = usdc(session, 10_000)
+        let error = reserveError { () throws(LedgerReserveError) in try ledger.reserveWithUsage(payment, limits: .none, now: t0) }
+        guard case let .ledger(.database(_, code, _))? = error else {
+            Issue.record("expected a ledger error, got \(String(describing: error))")
+            return
+        }
+        #expect(code == 10)
+    }
+
+    @Test func withSynchronousNormalNothingIsSyncedByHand() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"), LedgerOptions(synchronousFull: false))
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        let calls = Mutex(0)
+        ledger.syncLog = { _, _ in calls.withLock { $0 += 1 } }
+        _ = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0)
+        #expect(calls.withLock { $0 } == 0)
+    }
+
+    @Test func theSyncFindsTheLogOfALedgerAndRefusesADatabaseWithoutOne() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"))
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        _ = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0)
+        try ledger.dbQueue.writeWithoutTransaction { try WALSync.sync($0, path: "l.db") }
+        // A rollback-journal database has no write-ahead log to sync: an error, never a silent pass.
+        let plain = try DatabaseQueue(path: dir.file("plain.db"))
+        try plain.write { try $0.execute(sql: "CREATE TABLE t (x); INSERT INTO t VALUES (1)") }
+        let error = ledgerError { () throws(LedgerError) in
+            do { try plain.writeWithoutTransaction { try WALSync.sync($0, path: "plain.db") } } catch let e as LedgerError { throw e } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        guard case .database? = error else {
+            Issue.record("expected ledger.database, got \(String(describing: error))")
+            return
+        }
+    }
+}
