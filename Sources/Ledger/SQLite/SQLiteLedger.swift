@@ -6,9 +6,10 @@ import PurseCore
 /// on one machine.
 ///
 /// Budgets cannot be overspent because `reserve` computes the usage sums, calls `BudgetCheck`
-/// and inserts the row in one `BEGIN IMMEDIATE` transaction, committed with `synchronous=FULL`
-/// before it returns; SQLite lets one such transaction run at a time across all processes on
-/// the file, and a kernel `flock` gate queues the contenders (`ReservationGate`).
+/// and inserts the row in one `BEGIN IMMEDIATE` transaction, durable before it returns (the
+/// write-ahead log synced just after the commit, `WALSync`); SQLite lets one such transaction
+/// run at a time across all processes on the file, and a kernel `flock` gate queues the
+/// contenders (`ReservationGate`).
 ///
 /// Each instance owns one connection (a GRDB `DatabaseQueue` in WAL mode) and is safe to share
 /// between threads. This file opens and migrates; the other concerns are in
