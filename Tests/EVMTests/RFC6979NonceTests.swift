@@ -2,6 +2,7 @@
 
 import CSecp256k1
 import PurseCore
+import PurseTesting
 import Testing
 
 @testable import EVM
@@ -9,19 +10,6 @@ import Testing
 /// `RFC6979Nonce` must give exactly libsecp256k1's own nonces (and so its signatures): it only
 /// computes them faster.
 @Suite struct RFC6979NonceTests {
-    /// Deterministic pseudo-random bytes (SplitMix64), so a failure can be replayed.
-    struct Bytes: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) } }
-    }
-
     static func libsecpNonce(digest: [UInt8], key: [UInt8], counter: UInt32) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         let ok = secp256k1_nonce_function_rfc6979(&out, digest, key, nil, nil, counter)
@@ -36,7 +24,7 @@ import Testing
     }
 
     @Test func noncesEqualLibsecp256k1sForManyKeysDigestsAndCounters() {
-        var rng = Bytes(state: 6979)
+        var rng = SeededGenerator(state: 6979)
         var compared = 0
         for i in 0..<600 {
             let key = rng.bytes(32)
@@ -80,7 +68,7 @@ import Testing
     }
 
     @Test func signaturesEqualThoseWithLibsecp256k1sDefaultNonce() throws {
-        var rng = Bytes(state: 3009)
+        var rng = SeededGenerator(state: 3009)
         let ctx = Secp256k1.shared.context
         for i in 0..<200 {
             guard let key = try? PrivateKey(bytes: rng.bytes(32)) else { continue }

@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import PurseCore
+import PurseTesting
 import Testing
 @testable import PurseMCP
 

@@ -1,4 +1,5 @@
 import Foundation
+import PurseTesting
 import Testing
 @testable import PurseMCP
 
