@@ -6,9 +6,9 @@ import GRDB
 /// quick_check reads every page, so its cost grows with the file, and it used to run on every
 /// open, before `purse serve` could answer its first request. Now a small file is still checked
 /// before the ledger opens (a damaged one is refused and left untouched), while a larger one is
-/// checked on a connection of its own, in a low-priority thread, as the process starts. Either
-/// way no payment is reserved in a file that has not passed: `reserve` waits for the verdict,
-/// which a paid request, a network round trip after start, normally finds already given.
+/// checked on a connection of its own, in a low-priority thread, once the process has had
+/// `grace` to answer its first requests, or at once when a reservation asks first. Either way no
+/// payment is reserved in a file that has not passed: `reserve` waits for the verdict.
 final class IntegrityCheck: @unchecked Sendable {
     private enum State {
         case pending
@@ -18,6 +18,13 @@ final class IntegrityCheck: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var state: State
+    /// Whether a reservation is waiting for the verdict (the check then starts at once).
+    private var asked = false
+
+    /// How long after opening the background check waits before it starts, unless a
+    /// reservation asks first: the check reads every page of the file (about 1 ms per MiB here)
+    /// on the machine's other core, which is where an MCP host's first requests are answered.
+    static let grace: TimeInterval = 0.25
 
     private init(_ state: State) { self.state = state }
 
@@ -35,7 +42,7 @@ final class IntegrityCheck: @unchecked Sendable {
 
     /// Starts the check of the ledger at `path` on a read-only connection of its own, in a
     /// thread at a lower scheduling priority than the process's others.
-    static func inBackground(path: String, busyTimeout: Double) -> IntegrityCheck {
+    static func inBackground(path: String, busyTimeout: Double, grace: TimeInterval = grace) -> IntegrityCheck {
         let check = IntegrityCheck(.pending)
         let thread = Thread {
             #if os(Linux)
@@ -43,6 +50,7 @@ final class IntegrityCheck: @unchecked Sendable {
             // yields the CPU to the process's first answers.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             #endif
+            check.awaitStart(deadline: Date(timeIntervalSinceNow: grace))
             check.finish(Self.verdict(path: path, busyTimeout: busyTimeout))
         }
         thread.name = "purse.ledger.check"
@@ -69,6 +77,13 @@ final class IntegrityCheck: @unchecked Sendable {
         }
     }
 
+    /// Returns at `deadline`, or earlier once a reservation asks for the verdict.
+    private func awaitStart(deadline: Date) {
+        condition.lock()
+        defer { condition.unlock() }
+        while !asked, condition.wait(until: deadline) {}
+    }
+
     private func finish(_ failure: LedgerError?) {
         condition.lock()
         state = failure.map { .failed($0) } ?? .passed
@@ -81,6 +96,10 @@ final class IntegrityCheck: @unchecked Sendable {
     func verdict() throws(LedgerError) {
         condition.lock()
         defer { condition.unlock() }
+        if !asked {
+            asked = true
+            condition.broadcast()  // a check still in its grace period starts now
+        }
         while true {
             switch state {
             case .passed: return
