@@ -44,8 +44,11 @@ public protocol PaymentLedger: Sendable {
     // MARK: Transitions
 
     /// `reserved → sent`: the signed authorization is about to leave; `signedPayload` keeps the
-    /// exact payload (compact JSON text) that every send of this payment carries.
-    func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError)
+    /// exact payload (compact JSON text) that every send of this payment carries. `durable`: on
+    /// disk before this returns, for a payment that reconcile can only find through that payload
+    /// (otherwise the mark may trail: a lost one leaves the row `reserved`, which reconcile
+    /// resolves from the authorization's nonce).
+    func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError)
     /// `sent | unknown → settled`: the server confirmed the payment; `receipt` is the seller's
     /// signed receipt and how it was checked (JSON text), when there is one to keep.
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
@@ -163,7 +166,12 @@ extension PaymentLedger {
 
     /// `reserved → sent`, keeping no payload.
     public func markSent(id: Int64, now: Date) throws(LedgerError) {
-        try markSent(id: id, signedPayload: nil, now: now)
+        try markSent(id: id, signedPayload: nil, durable: false, now: now)
+    }
+
+    /// `reserved → sent`, keeping `signedPayload`, not necessarily on disk yet.
+    public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+        try markSent(id: id, signedPayload: signedPayload, durable: false, now: now)
     }
 
     /// `sent | unknown → settled`, keeping no receipt.

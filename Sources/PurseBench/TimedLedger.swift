@@ -19,8 +19,8 @@ struct TimedLedger: ForwardingLedger {
             try inner.usage(sessionID: sessionID, host: host, allHosts: allHosts, now: now)
         }
     }
-    func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
-        try timeline.span("mark sent") { () throws(LedgerError) in try inner.markSent(id: id, signedPayload: signedPayload, now: now) }
+    func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
+        try timeline.span("mark sent") { () throws(LedgerError) in try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now) }
     }
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
         try timeline.span("mark settled") { () throws(LedgerError) in

@@ -27,8 +27,8 @@ extension ForwardingLedger {
         try inner.usage(sessionID: sessionID, host: host, allHosts: allHosts, now: now)
     }
 
-    public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
-        try inner.markSent(id: id, signedPayload: signedPayload, now: now)
+    public func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
+        try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
     }
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
         try inner.markSettled(id: id, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)

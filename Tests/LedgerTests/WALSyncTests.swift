@@ -66,6 +66,24 @@ import Testing
         #expect(code == 10)
     }
 
+    @Test func aDurableSentMarkSyncsTheLogAndAPlainOneDoesNot() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"))
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0)
+        let first = try ledger.reserve(usdc(session.id, 10_000, nonce: 1), limits: .none, now: t0)
+        let second = try ledger.reserve(usdc(session.id, 10_000, nonce: 2), limits: .none, now: t0)
+        let calls = Mutex(0)
+        ledger.syncLog = { db, p in
+            calls.withLock { $0 += 1 }
+            try WALSync.sync(db, path: p)
+        }
+        try ledger.markSent(id: first.id, signedPayload: "{}", durable: false, now: t0)
+        #expect(calls.withLock { $0 } == 0)
+        try ledger.markSent(id: second.id, signedPayload: "{}", durable: true, now: t0)
+        #expect(calls.withLock { $0 } == 1)
+        #expect(try ledger.payment(id: second.id)?.status == .sent)
+    }
+
     @Test func withSynchronousNormalNothingIsSyncedByHand() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let ledger = try openLedger(dir.file("l.db"), LedgerOptions(synchronousFull: false))

@@ -25,9 +25,9 @@ final class FaultyLedger: ForwardingLedger, @unchecked Sendable {
         if let e { throw e }
     }
 
-    func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+    func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
         try trip(.markSent)
-        try inner.markSent(id: id, signedPayload: signedPayload, now: now)
+        try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
     }
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
         try trip(.markSettled)

@@ -132,9 +132,9 @@ final class Latch: @unchecked Sendable {
             lock.withLock { seen["reserve"] = BlockingWorkers.isCurrentThread }
             return try inner.reserveWithUsage(payment, limits: limits, now: now)
         }
-        func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+        func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
             lock.withLock { seen["sent"] = BlockingWorkers.isCurrentThread }
-            try inner.markSent(id: id, signedPayload: signedPayload, now: now)
+            try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
         }
     }
 
@@ -412,6 +412,31 @@ extension PaymentDriverTests {
         #expect(row.txHash == Self.cosignature(sent).base58)
         #expect(SolanaProbe.transaction(inPayload: try #require(row.signedPayload)) == sent)
         #expect(result.budget?.sessionSpent == Micros(10_000))
+    }
+
+    /// Reconcile finds a Solana payment only through its stored transaction, so its sent mark
+    /// reaches the disk before the transaction leaves; an EIP-3009 one (found by its nonce) may
+    /// trail. Counted through the ledger's WAL syncs: one per reservation, one per durable mark.
+    @Test func theSentMarkIsDurableExactlyWhenReconcileNeedsThePayload() async throws {
+        let r = try solanaRig([SolanaFlowTests.entry()])
+        let solanaSyncs = LockedBox(0)
+        r.ledger.syncLog = { db, path in
+            solanaSyncs.withLock { $0 += 1 }
+            try WALSync.sync(db, path: path)
+        }
+        let paid = await r.driver.fetch(WalletFixture.request)
+        guard case .paid = paid.outcome.kind else { Issue.record("expected paid, got \(paid.outcome.kind)"); return }
+        #expect(solanaSyncs.withLock { $0 } == 2, "the reservation and the sent mark")
+
+        let e = try rig()
+        let evmSyncs = LockedBox(0)
+        e.ledger.syncLog = { db, path in
+            evmSyncs.withLock { $0 += 1 }
+            try WALSync.sync(db, path: path)
+        }
+        let evm = await e.driver.fetch(WalletFixture.request)
+        guard case .paid = evm.outcome.kind else { Issue.record("expected paid, got \(evm.outcome.kind)"); return }
+        #expect(evmSyncs.withLock { $0 } == 1, "the reservation only")
     }
 
     /// Tampered or malformed Solana offers, and a mint the chain describes otherwise: refused

@@ -3,7 +3,8 @@ import PostgresClient
 import PurseCore
 
 extension PostgresLedger {
-    public func markSent(id: Int64, signedPayload: String?, now: Date) throws(LedgerError) {
+    /// Every status change here commits synchronously, so `durable` asks for nothing more.
+    public func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
         try transition(id: id, .sent, txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
     }
 

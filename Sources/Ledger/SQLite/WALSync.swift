@@ -18,12 +18,12 @@ import GRDBSQLite
 /// are lost in a crash, neither had signed. A checkpoint cannot move the frames away unsynced:
 /// every connection that checkpoints (synchronous NORMAL or FULL) syncs the log before copying
 /// and the database after.
-enum WALSync {
+package enum WALSync {
     /// Syncs the write-ahead log of `db`'s main database.
     ///
     /// - Throws: `LedgerError.database` when the log cannot be found or synced; the caller must
     ///   then treat the reservation as not made durable (and sign nothing).
-    static func sync(_ db: Database, path: String) throws(LedgerError) {
+    package static func sync(_ db: Database, path: String) throws(LedgerError) {
         var file: UnsafeMutablePointer<sqlite3_file>?
         let found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
         guard found == SQLITE_OK, let file, let methods = file.pointee.pMethods, let xSync = methods.pointee.xSync else {

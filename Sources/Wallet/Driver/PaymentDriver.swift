@@ -147,8 +147,11 @@ public final class PaymentDriver: Sendable {
                 if attempt == 1, let id = rowID {
                     let now = clock()
                     let signedPayload = payload.documentText
+                    let durable = plan?.method.reconcileNeedsSignedPayload ?? false
                     do {
-                        try await LedgerWork.run { [ledger] () throws(LedgerError) in try ledger.markSent(id: id, signedPayload: signedPayload, now: now) }
+                        try await LedgerWork.run { [ledger] () throws(LedgerError) in
+                            try ledger.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
+                        }
                     } catch {
                         // The row could not be marked: the signed payload must not leave.
                         let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,

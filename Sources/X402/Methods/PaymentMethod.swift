@@ -48,6 +48,12 @@ public enum PaymentMethod: String, Sendable, Hashable, CaseIterable {
     /// (then the ledger reserves the maximum and records the actual amount).
     public var settlesActualAmount: Bool { self == .uptoPermit2 }
 
+    /// Whether reconcile can find the payment on chain only through its signed payload: a Solana
+    /// transaction is looked up by its signature, which exists only once signed, while EVM
+    /// authorizations are found by the nonce the reservation already holds. The sent mark that
+    /// stores the payload must then reach the disk before the payload leaves.
+    public var reconcileNeedsSignedPayload: Bool { family == .solana }
+
     /// Whether the payer's tokens move through Permit2 (so Permit2 needs an allowance).
     public var usesPermit2: Bool { self == .exactPermit2 || self == .uptoPermit2 }
 
