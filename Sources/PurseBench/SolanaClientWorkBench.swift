@@ -46,7 +46,7 @@ struct SolanaClientWorkBench {
         let response = Self.paymentRequired(blockhash: blockhash)
         let facts = SolanaPaymentFacts(mint: .success(SolanaMint(tokenProgram: .token, decimals: 6)))
         let names = ["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)", "reserve (durable, synchronous=FULL)",
-                     "mark sent (not fsynced)", "rebuild + check + Ed25519 sign", "encode header"]
+                     "mark sent (durable: reconcile needs the transaction)", "rebuild + check + Ed25519 sign", "encode header"]
         let clock = StageClock()
         var peerStages = [Double](), all = [Double]()
         let resource = PaymentResource(method: "GET", url: "http://127.0.0.1/sol", host: HostName("127.0.0.1"))
@@ -72,7 +72,9 @@ struct SolanaClientWorkBench {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             _ = flow.reserved()
-            try clock.time("mark sent (not fsynced)") { try rig.ledger.markSent(id: row.id, now: Date()) }
+            try clock.time("mark sent (durable: reconcile needs the transaction)") {
+                try rig.ledger.markSent(id: row.id, signedPayload: nil, durable: plan.method.reconcileNeedsSignedPayload, now: Date())
+            }
             let signed = try clock.time("rebuild + check + Ed25519 sign") { try signer.sign(plan) }
             let action = clock.time("encode header") { flow.signed(signed) }
             guard case .sendPaid = action else { throw PurseError("bench", "expected sendPaid") }
