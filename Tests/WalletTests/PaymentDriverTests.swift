@@ -418,24 +418,24 @@ extension PaymentDriverTests {
     /// reaches the disk before the transaction leaves; an EIP-3009 one (found by its nonce) may
     /// trail. Counted through the ledger's WAL syncs: one per reservation, one per durable mark.
     @Test func theSentMarkIsDurableExactlyWhenReconcileNeedsThePayload() async throws {
-        let r = try solanaRig([SolanaFlowTests.entry()])
-        let solanaSyncs = LockedBox(0)
-        r.ledger.syncLog = { db, path in
-            solanaSyncs.withLock { $0 += 1 }
-            try WALSync.sync(db, path: path)
+        /// Counts the WAL syncs of `ledger`, still making each.
+        func countingSyncs(_ ledger: SQLiteLedger) -> LockedBox<Int> {
+            let count = LockedBox(0)
+            ledger.syncLog = { db, path in
+                count.withLock { $0 += 1 }
+                try WALSync.sync(db, path: path)
+            }
+            return count
         }
-        let paid = await r.driver.fetch(WalletFixture.request)
-        guard case .paid = paid.outcome.kind else { Issue.record("expected paid, got \(paid.outcome.kind)"); return }
+        let solana = try solanaRig([SolanaFlowTests.entry()])
+        let solanaSyncs = countingSyncs(solana.ledger)
+        let evm = try rig()
+        let evmSyncs = countingSyncs(evm.ledger)
+        for (driver, what) in [(solana.driver, "Solana"), (evm.driver, "EVM")] {
+            let result = await driver.fetch(WalletFixture.request)
+            guard case .paid = result.outcome.kind else { Issue.record("\(what): expected paid, got \(result.outcome.kind)"); return }
+        }
         #expect(solanaSyncs.withLock { $0 } == 2, "the reservation and the sent mark")
-
-        let e = try rig()
-        let evmSyncs = LockedBox(0)
-        e.ledger.syncLog = { db, path in
-            evmSyncs.withLock { $0 += 1 }
-            try WALSync.sync(db, path: path)
-        }
-        let evm = await e.driver.fetch(WalletFixture.request)
-        guard case .paid = evm.outcome.kind else { Issue.record("expected paid, got \(evm.outcome.kind)"); return }
         #expect(evmSyncs.withLock { $0 } == 1, "the reservation only")
     }
 
