@@ -11,6 +11,10 @@ public struct PaymentPayload: Sendable, Equatable {
     public let document: JSONValue
     /// Padded standard base64 of the compact JSON document, computed once.
     public let base64: String
+    /// The compact JSON text of the document: the exact bytes that were signed over and sent
+    /// (base64 of them is the HTTP header), as the ledger keeps them. Encoded once with
+    /// `base64`, from the same bytes, so the two cannot differ.
+    public let documentText: String
 
     /// Builds the payload for the chosen requirement.
     ///
@@ -53,7 +57,9 @@ public struct PaymentPayload: Sendable, Equatable {
         }
         self.x402Version = requirement.x402Version
         self.document = .object(doc)
-        self.base64 = Base64.encode(document.encodedBytes())
+        let bytes = document.encodedBytes()
+        self.base64 = Base64.encode(bytes)
+        self.documentText = String(decoding: bytes, as: UTF8.self)
     }
 
     /// A server's declared extension with the client's data laid under it, as the reference
@@ -83,8 +89,4 @@ public struct PaymentPayload: Sendable, Equatable {
     public var paymentIdentifier: String? {
         document["extensions"]?[PaymentIdentifier.extensionKey]?["info"]?["id"]?.stringValue
     }
-
-    /// The compact JSON text of the document: the exact bytes that were signed over and sent
-    /// (base64 of them is the HTTP header), as the ledger keeps them.
-    public var documentText: String { document.encoded() }
 }
