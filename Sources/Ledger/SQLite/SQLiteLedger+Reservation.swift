@@ -27,8 +27,7 @@ extension SQLiteLedger {
         do {
             guard options.synchronousFull else { return try gate.withGate { try dbQueue.write(body) } }
             let reservation = try gate.withGate { try dbQueue.writeWithoutTransaction { db in try Self.recoverableTransaction(db, body) } }
-            let (path, syncLog) = (self.path, self.syncLog)
-            try dbQueue.writeWithoutTransaction { db in try syncLog(db, path) }
+            try syncCommitted()
             return reservation
         } catch let r as Refused {
             throw .refused(r.refusal)

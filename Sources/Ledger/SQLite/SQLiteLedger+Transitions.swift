@@ -7,10 +7,7 @@ extension SQLiteLedger {
     public func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
         try transition(id: id, .sent, txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now)
         guard durable, options.synchronousFull else { return }
-        let (path, syncLog) = (self.path, self.syncLog)
-        do { try dbQueue.writeWithoutTransaction { db in try syncLog(db, path) } } catch {
-            throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout)
-        }
+        try syncCommitted()
     }
 
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {

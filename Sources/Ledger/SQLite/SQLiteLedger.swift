@@ -159,8 +159,17 @@ public final class SQLiteLedger: PaymentLedger {
         }
     }
 
+    /// Puts what this connection has committed on disk (`syncLog`, normally `WALSync.sync`),
+    /// after a commit made without its sync: the reservation's, and a durable sent mark's.
+    func syncCommitted() throws(LedgerError) {
+        let (path, syncLog) = (self.path, self.syncLog)
+        do { try dbQueue.writeWithoutTransaction { db in try syncLog(db, path) } } catch {
+            throw LedgerError.from(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
     /// One immediate transaction committed with synchronous=NORMAL (see `writeRecoverable`; a
-    /// reservation syncs the log itself after, `WALSync`).
+    /// reservation syncs the log itself after, `syncCommitted`).
     static func recoverableTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
         // Cached: preparing a statement costs more than running this one.
         try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
