@@ -142,6 +142,24 @@ struct DiscoveryTests {
         #expect(found.reason == quote.refusal.flatMap { CatalogText.clean($0.message, limit: 2_000) })
     }
 
+    /// A price the policy does not allow is still shown when the asset is known, matched as the
+    /// selector matches offers: a Solana mint exactly as written.
+    @Test func aKnownSolanaMintPricesAnOfferThePolicyRefuses() throws {
+        let mint = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"
+        func offer(_ asset: String) throws -> PaymentRequired {
+            let doc: JSONValue = ["x402Version": 2, "resource": ["url": "https://api.example.com/w"], "accepts": [[
+                "scheme": "exact", "network": .string(Network.solanaDevnet), "asset": .string(asset), "amount": "25000",
+                "payTo": "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin", "maxTimeoutSeconds": 60, "extra": ["feePayer": "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"],
+            ]]]
+            return try PaymentRequiredParser.parse(header: { _ in nil }, body: doc.encodedBytes())
+        }
+        let known = AssetInfo.builtInUSDC
+        let priced = Discovery.price(nil, offer: try offer(mint), known: known)
+        #expect(priced.price == "0.025" && priced.symbol == "USDC" && priced.network == Network.solanaDevnet)
+        let unknown = Discovery.price(nil, offer: try offer(mint.lowercased()), known: known)
+        #expect(unknown.price == nil && unknown.symbol == nil)
+    }
+
     @Test func anEmptyEndpointListTurnsDiscoveryOff() async throws {
         let r = try rig()
         var config = try WalletFixture.config()

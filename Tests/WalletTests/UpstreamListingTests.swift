@@ -69,4 +69,19 @@ import Testing
         let nonsense = Self.tool("t", ["_meta": ["agents-x402/priceUSD": "lots", "x402": 7]])
         #expect(DeclaredPrice.read(nonsense, assets: Self.assets) == nil)
     }
+
+    /// A declared asset is recognized as the selector recognizes an offer's (`AssetInfo.hasAddress`):
+    /// EVM hex in any case, a Solana mint only as written (base58 is case-sensitive).
+    @Test func aDeclaredAssetIsMatchedAsTheSelectorMatchesOffers() {
+        let mint = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"
+        let assets = Self.assets + [AssetInfo(network: Network.solanaDevnet, address: mint, symbol: "USDC", eip712Name: "", eip712Version: "", decimals: 6)]
+        func declared(_ asset: String, _ network: String) -> UpstreamTool {
+            Self.tool("t", ["_meta": ["x402": ["amount": "10000", "asset": .string(asset), "network": .string(network)]]])
+        }
+        #expect(DeclaredPrice.read(declared(mint, Network.solanaDevnet), assets: assets)
+            == DeclaredPrice(amount: "0.01", symbol: "USDC", network: Network.solanaDevnet))
+        #expect(DeclaredPrice.read(declared(mint.lowercased(), Network.solanaDevnet), assets: assets)?.symbol == "units of \(mint.lowercased())")
+        #expect(DeclaredPrice.read(declared(WalletFixture.token.uppercased().replacingOccurrences(of: "0X", with: "0x"), "eip155:84532"), assets: assets)
+            == DeclaredPrice(amount: "0.01", symbol: "USDC", network: "eip155:84532"))
+    }
 }

@@ -66,8 +66,7 @@ public struct Discovery: Sendable {
         var best: (micros: Micros, requirement: PaymentRequirement, asset: AssetInfo)?
         for r in offer.accepts {
             guard let network = r.network else { continue }
-            let key = r.asset.lowercased()
-            guard let a = known.first(where: { $0.network == network.caip2 && $0.addressKey == key }),
+            guard let a = known.first(where: { $0.network == network.caip2 && $0.hasAddress(r.asset) }),
                   let m = r.amount.micros(decimals: a.decimals) else { continue }
             if let b = best, b.micros <= m { continue }
             best = (m, r, a)

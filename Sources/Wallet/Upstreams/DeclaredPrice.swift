@@ -37,7 +37,7 @@ public struct DeclaredPrice: Sendable, Equatable {
             {
                 let network = entry["network"]?.stringValue
                 let canonical = network.flatMap { Network.parse($0)?.caip2 } ?? network
-                if let known = assets.first(where: { $0.addressKey == asset.lowercased() && (canonical == nil || $0.network == canonical) }) {
+                if let known = assets.first(where: { $0.hasAddress(asset) && (canonical == nil || $0.network == canonical) }) {
                     return DeclaredPrice(amount: AmountText.decimal(atomic: value.value, decimals: known.decimals), symbol: known.symbol, network: canonical)
                 }
                 return DeclaredPrice(amount: String(value.value), symbol: "units of \(asset)", network: canonical)
