@@ -14,7 +14,7 @@ struct LogRouter: Sendable {
 
     /// Which client level applies to a log line.
     enum Gate: Sendable {
-        /// The handshake session's: `logging/setLevel`, `info` by default, nothing before `initialize`.
+        /// The handshake session's: `logging/setLevel`, `warning` by default, nothing before `initialize`.
         case session
         /// A 2026-07-28 request's own `io.modelcontextprotocol/logLevel`; nil (not opted in)
         /// sends nothing to the client.
@@ -35,8 +35,8 @@ struct LogRouter: Sendable {
 
     /// The `notifications/message` frame of one log line, written directly: what `JSONEncoder`
     /// (`.sortedKeys`, `.withoutEscapingSlashes`) writes for the SDK's `LogMessageNotification`,
-    /// to the byte, without building and encoding the SDK's message. Every paid call logs a line
-    /// at `info`, the default client level, so this is on every `paid_fetch`.
+    /// to the byte, without building and encoding the SDK's message. A client that asked for
+    /// `info` gets one with every `paid_fetch`.
     static func logFrame(_ level: LogLevel, _ message: String, source: String) -> [UInt8] {
         let frame: JSONValue = [
             "jsonrpc": "2.0",

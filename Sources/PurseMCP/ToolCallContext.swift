@@ -8,7 +8,7 @@ public struct ToolCallContext: Sendable {
     public let approver: any PaymentApprover
     /// Logs a message: always to stderr, and to the client as `notifications/message` when at or
     /// above the level the client asked for: with `logging/setLevel` on a handshake connection
-    /// (default `info`), with the request's `io.modelcontextprotocol/logLevel` in 2026-07-28
+    /// (default `warning`), with the request's `io.modelcontextprotocol/logLevel` in 2026-07-28
     /// (none without it).
     public let log: @Sendable (LogLevel, String) -> Void
     /// Reports progress (a monotonically increasing value and a message), when the client

@@ -99,9 +99,9 @@ struct ServerProtocolTests {
     }
 
     @Test("logging/setLevel filters what the backend logs", arguments: [
-        ("warning", false, true), ("debug", true, true), ("error", false, false),
+        ("warning", false, false, true), ("info", false, true, true), ("debug", true, true, true), ("error", false, false, false),
     ])
-    func setLevelFilters(level: String, expectDebug: Bool, expectWarning: Bool) async throws {
+    func setLevelFilters(level: String, expectDebug: Bool, expectInfo: Bool, expectWarning: Bool) async throws {
         let h = PipeHarness()
         try await h.initialize()
         h.request(1, "logging/setLevel", ["level": .string(level)])
@@ -112,6 +112,7 @@ struct ServerProtocolTests {
         let messages = h.lines.filter { $0["method"] == "notifications/message" }
         let data = messages.compactMap { $0["params"]?["data"]?.stringValue }
         #expect(data.contains("debug-line") == expectDebug)
+        #expect(data.contains("info-line") == expectInfo)
         #expect(data.contains("warning-line") == expectWarning)
         if expectWarning {
             let warning = try #require(messages.first { $0["params"]?["data"] == "warning-line" })
@@ -125,14 +126,17 @@ struct ServerProtocolTests {
         #expect(h.badLines.isEmpty)
     }
 
-    @Test("default log level is info: debug is not sent, warning is")
-    func defaultLevelIsInfo() async throws {
+    /// Without `logging/setLevel` the client gets warnings and worse, not the per-call `info`
+    /// line that restates the tool's own result (one more frame for the host to parse on every
+    /// paid call); a client that wants them asks for `info`.
+    @Test func defaultLevelIsWarning() async throws {
         let h = PipeHarness()
         try await h.initialize()
         _ = try await h.callTool(2, "paid_fetch", ["url": "https://api.example.com/log"])
         try await h.finish()
         let data = h.lines.filter { $0["method"] == "notifications/message" }.compactMap { $0["params"]?["data"]?.stringValue }
         #expect(!data.contains("debug-line"))
+        #expect(!data.contains("info-line"))
         #expect(data.contains("warning-line"))
     }
 }

@@ -67,6 +67,7 @@ final class FakeBackend: PurseToolBackend, @unchecked Sendable {
             }
             if url.hasSuffix("/log") {
                 context.log(.debug, "debug-line")
+                context.log(.info, "info-line")
                 context.log(.warning, "warning-line")
                 return ToolResult(structured: Self.fetchResult(body: "logged"), summary: "HTTP 200")
             }
