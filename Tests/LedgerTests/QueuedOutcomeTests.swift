@@ -21,6 +21,9 @@ import Testing
     @Test("the WAL is checkpointed from queued writes, every 32nd, before SQLite's own would run in a commit")
     func queuedWritesCheckpointTheWAL() throws { try LedgerCase(.sqlite).queuedWritesCheckpoint() }
 
+    @Test("the checkpoint runs on a connection of its own, so the ledger's stays free for the next reservation")
+    func theCheckpointHasItsOwnConnection() throws { try LedgerCase(.sqlite).checkpointOnItsOwnConnection() }
+
     @Test func postgresqlDoesNotQueue() throws {
         guard LedgerBackend.tested.contains(.postgresql) else { return }
         try LedgerCase(.postgresql).postgresqlDoesNotQueue()
@@ -44,8 +47,9 @@ extension LedgerCase {
         #expect(sqlite.checkpoints.run == 0)
         // The 32nd queued write checkpoints: afterwards every frame in the WAL is in the file.
         #expect(ledger.recordQueued(.settled(txHash: "0xlast", httpStatus: 200, receipt: nil, charge: nil), id: try sentRow(nonce: 999), now: t0, failed: { _ in }))
-        #expect(QueuedLedgerWrites.drain())
+        #expect(QueuedLedgerWrites.drain()) // waits for the checkpoint too
         #expect(sqlite.checkpoints.run == 1)
+        #expect(sqlite.checkpoints.completedInFull == 1)
         // Checkpointed in full, the WAL is written again from its start: 32 more payments leave
         // its file no longer. Without the checkpoint it would grow to about twice the size (64
         // payments, about 830 pages, stay under SQLite's own threshold of 1,000).
@@ -57,6 +61,19 @@ extension LedgerCase {
         #expect(QueuedLedgerWrites.drain())
         #expect(before > 0)
         #expect(walSize() == before)
+    }
+
+    /// The checkpoint's own connection: copies every frame, and opens nothing that is not there.
+    func checkpointOnItsOwnConnection() throws {
+        let sqlite = try #require(ledger as? SQLiteLedger)
+        _ = try sentRow(nonce: 1)
+        #expect(WALCheckpoints.checkpoint(path: sqlite.path))
+        let missing = sqlite.path + ".missing"
+        #expect(!WALCheckpoints.checkpoint(path: missing))
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        // The ledger's own connection goes on writing after a checkpoint it did not run.
+        _ = try sentRow(nonce: 2)
+        #expect(try ledger.payment(id: try sentRow(nonce: 3))?.status == .sent)
     }
 
     private static let writes: [OutcomeWrite] = [

@@ -155,7 +155,7 @@ public final class SQLiteLedger: PaymentLedger {
             do {
                 if full { try Self.recoverableTransaction(db, body) } else { try db.inTransaction(.immediate) { try body(db); return .commit } }
             } catch { failed(LedgerError.from(error, path: path, busyTimeout: busyTimeout)) }
-            checkpoints.afterQueuedWrite(db)
+            checkpoints.afterQueuedWrite(path: path)
         }
     }
 
