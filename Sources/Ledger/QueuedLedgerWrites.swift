@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// The ledger writes this process has queued behind their callers (`PaymentLedger.recordQueued`)
-/// and not yet finished, which the process waits for before it exits.
+/// and not yet finished, with the WAL checkpoints they start (`WALCheckpoints`), which the
+/// process waits for before it exits.
 ///
 /// Why at exit, and why here: a queued write is what lets a payment's answer go out before its
 /// settled mark is on disk, and every way out of the process (a command's normal end, an

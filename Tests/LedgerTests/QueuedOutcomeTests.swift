@@ -21,7 +21,7 @@ import Testing
     @Test("the WAL is checkpointed from queued writes, every 32nd, before SQLite's own would run in a commit")
     func queuedWritesCheckpointTheWAL() throws { try LedgerCase(.sqlite).queuedWritesCheckpoint() }
 
-    @Test("the checkpoint runs on a connection of its own, so the ledger's stays free for the next reservation")
+    @Test("the checkpoint opens a connection of its own: it copies every frame, creates no file, and the ledger writes on")
     func theCheckpointHasItsOwnConnection() throws { try LedgerCase(.sqlite).checkpointOnItsOwnConnection() }
 
     @Test func postgresqlDoesNotQueue() throws {
