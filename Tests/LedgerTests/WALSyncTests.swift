@@ -84,6 +84,78 @@ import Testing
         #expect(try ledger.payment(id: second.id)?.status == .sent)
     }
 
+    /// The connection commits without syncing once open, so every write that must survive power
+    /// loss syncs the log itself, once, before returning: sessions, approvals (a human may act on
+    /// one at once) and reconcile's claims. The status changes after a reservation, the claim
+    /// release and the totals' pruning do not. With `synchronousFull` false, nothing does.
+    @Test(arguments: [true, false])
+    func durableWritesSyncTheLogOnceAndRecoverableOnesNever(_ full: Bool) throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"), LedgerOptions(synchronousFull: full))
+        let calls = Mutex(0)
+        ledger.syncLog = { db, p in
+            calls.withLock { $0 += 1 }
+            try WALSync.sync(db, path: p)
+        }
+        func syncs(_ body: () throws -> Void) rethrows -> Int {
+            let before = calls.withLock { $0 }
+            try body()
+            return calls.withLock { $0 } - before
+        }
+        let durable = full ? 1 : 0
+        var session = ""
+        #expect(try syncs { session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id } == durable)
+        #expect(try syncs { try ledger.setClientName(sessionID: session, name: "host") } == durable)
+        let token = try Address(parsing: "0x036CbD53842c5426634e7929541eC2318f3dCF7e")
+        let terms = ApprovalTerms(host: HostName("api.example.com"), network: "eip155:84532", asset: .evm(token), payTo: .evm(token),
+                                  payer: .evm(token), amountAtomic: 10_000)
+        let id = NewApproval.newID()
+        #expect(try syncs {
+            _ = try ledger.createApproval(NewApproval(id: id, sessionID: session, method: "GET", url: "https://api.example.com/w",
+                                                      assetSymbol: "USDC", decimals: 6, micros: Micros(10_000), paymentFlow: "authorization",
+                                                      terms: terms, expiresAt: t0.addingTimeInterval(600)), now: t0)
+        } == durable)
+        #expect(try syncs { _ = try ledger.decideApproval(id: id, approve: true, now: t0) } == durable)
+        #expect(try syncs {
+            _ = try ledger.useApproval(id: id, payment: terms, reference: .eip3009(nonce: try Nonce32(bytes: Array(repeating: 7, count: 32))), now: t0)
+        } == durable)
+        let first = try ledger.reserve(usdc(session, 10_000, nonce: 1), limits: .none, now: t0)
+        let second = try ledger.reserve(usdc(session, 10_000, nonce: 2), limits: .none, now: t0)
+        #expect(try syncs { try ledger.markSent(id: first.id, signedPayload: "{}", durable: false, now: t0) } == 0)
+        #expect(try syncs { try ledger.markSettled(id: first.id, txHash: nil, httpStatus: 200, receipt: nil, now: t0) } == 0)
+        #expect(try syncs { try ledger.markFailed(id: second.id, error: "declined", httpStatus: 402, now: t0) } == 0)
+        #expect(try syncs { _ = try ledger.pruneBudgetTotals() } == 0)
+        let unresolved = try ledger.reserve(usdc(session, 10_000, nonce: 3), limits: .none, now: t0)
+        var claimed: [PaymentRecord] = []
+        #expect(try syncs { claimed = try ledger.claimUnresolved(claimant: "r1", lease: 60, now: t0.addingTimeInterval(3_600)) } == durable)
+        #expect(claimed.map(\.id) == [unresolved.id])
+        #expect(try syncs { try ledger.releaseClaims(claimant: "r1") } == 0)
+        // What the hook saw was the real log: the writes are all there for another connection.
+        #expect(try openLedger(dir.file("l.db")).approval(id: id)?.status == .used)
+    }
+
+    /// A statement that fails inside the transaction rolls it back and leaves the connection
+    /// usable: the next write commits (the cached BEGIN and COMMIT of `immediateTransaction`).
+    @Test func aFailedWriteRollsBackAndTheNextOneCommits() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let ledger = try openLedger(dir.file("l.db"))
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        let error = ledgerError { () throws(LedgerError) in try ledger.setClientName(sessionID: "nobody", name: "x") }
+        #expect(error?.code == "ledger.unknown_session")
+        let bad = ledgerError { () throws(LedgerError) in
+            try ledger.write { db in
+                try db.execute(sql: "UPDATE session SET label = 'half' WHERE id = ?", arguments: [session])
+                try db.execute(sql: "INSERT INTO payment (id) VALUES (1)") // NOT NULL columns: fails
+            }
+        }
+        #expect(bad != nil)
+        #expect(try ledger.sessions().first?.label == nil, "the first statement was rolled back with the second")
+        try ledger.setClientName(sessionID: session, name: "after")
+        #expect(try ledger.sessions().first?.clientName == "after")
+        _ = try ledger.reserve(usdc(session, 10_000), limits: .none, now: t0)
+        #expect(try ledger.payments(PaymentFilter()).count == 1)
+    }
+
     @Test func withSynchronousNormalNothingIsSyncedByHand() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let ledger = try openLedger(dir.file("l.db"), LedgerOptions(synchronousFull: false))

@@ -184,23 +184,9 @@ extension PostgresLedger {
                            hostDailySpent: hosts, sessionPending: Micros(try int(2)))
     }
 
-    /// Every column of a payment row but the id, in `values`' order.
-    static let columns = [
-        "session_id", "created_at", "updated_at", "method", "url", "host", "network", "asset", "asset_symbol", "decimals",
-        "pay_to", "amount_atomic", "micros", "scheme", "x402_version", "nonce", "valid_before", "status", "tx_hash", "payer",
-        "error", "http_status", "payment_id", "resource", "offer", "signed_payload", "receipt", "authorization_kind",
-        "max_amount_atomic", "amount_source", "amount_note",
-    ]
+    /// Every column of a payment row but the id, in `values`' order (`PaymentColumns`).
+    static var columns: [String] { PaymentColumns.names }
 
-    /// The values of `record` for `columns`, as PostgreSQL text (the same texts SQLite stores).
-    static func values(_ r: PaymentRecord) -> [String?] {
-        let p = r.payment
-        return [
-            p.sessionID, text(LedgerTime.millis(r.createdAt)), text(LedgerTime.millis(r.updatedAt)), p.method, p.url, p.host.name,
-            p.network, p.asset.text, p.assetSymbol, text(p.decimals), p.payTo.text, text(p.amountAtomic), text(p.micros.value),
-            p.scheme, text(p.x402Version), p.authorization.value, text(p.validBefore), r.status.rawValue, r.txHash, p.payer.text,
-            r.error, r.httpStatus.map(text), p.paymentId, p.resource, p.offer, r.signedPayload, r.receipt, p.authorization.kind,
-            p.maxAmountAtomic.map(text), r.amountSource?.rawValue, r.amountNote,
-        ]
-    }
+    /// The values of `record` for `columns`, as PostgreSQL text (the same values SQLite stores).
+    static func values(_ r: PaymentRecord) -> [String?] { PaymentColumns.values(r).map(\.text) }
 }

@@ -3,8 +3,11 @@ public struct LedgerOptions: Sendable, Equatable {
     /// How long, in seconds, one statement may wait for another connection's write lock before
     /// failing with `ledger.busy` (default 10).
     public var busyTimeout: Double = 10
-    /// `PRAGMA synchronous = FULL` when true (the default: a committed reservation survives power
-    /// loss), `NORMAL` when false (faster; a crash of the OS may lose the last commits).
+    /// True (the default): a reservation, and every write that must be durable, is on disk before
+    /// the call returns, so it survives power loss. The connection runs at `synchronous=NORMAL`
+    /// once opened (FULL while it migrates) and those writes sync the log after their commit,
+    /// outside the write lock (`WALSync`); the status changes after a reservation are not synced.
+    /// False: nothing is synced by hand (faster; a crash of the OS may lose the last commits).
     public var synchronousFull: Bool = true
     /// Whether to run `PRAGMA quick_check` on the file (default true): it refuses a damaged file
     /// before a payment is written into it.

@@ -45,7 +45,7 @@ extension SQLiteLedger {
     public func decideApproval(id: String, approve: Bool, now: Date) throws(ApprovalError) -> ApprovalRecord {
         let nowMs = Self.millis(now)
         do {
-            return try dbQueue.write { db in
+            return try writeDurably { db in
                 guard let record = try approvalRows(db, "SELECT * FROM approval WHERE id = ?", [id]).first else {
                     throw ApprovalError.unknown(id: id)
                 }
@@ -76,7 +76,7 @@ extension SQLiteLedger {
         let nowMs = Self.millis(now)
         do {
             // One IMMEDIATE transaction: two processes holding the same id cannot both see it unused.
-            return try dbQueue.write { db in
+            return try writeDurably { db in
                 guard let record = try approvalRows(db, "SELECT * FROM approval WHERE id = ?", [id]).first else {
                     throw ApprovalError.unknown(id: id)
                 }

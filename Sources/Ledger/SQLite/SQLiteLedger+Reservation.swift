@@ -5,9 +5,8 @@ import PurseCore
 extension SQLiteLedger {
     /// Reserves a payment: in one `BEGIN IMMEDIATE` transaction (behind the `flock` gate), reads
     /// the usage sums, asks `BudgetCheck`, and inserts the row as `reserved`; durable before it
-    /// returns. With `synchronous=FULL` the commit does not sync inside the lock: the log is
-    /// synced after the lock and the gate are given back (`WALSync`), so contending processes
-    /// overlap their flushes. The usage returned is what the check read.
+    /// returns. The commit does not sync inside the lock: the log is synced after the lock and
+    /// the gate are given back (`WALSync`), so contending processes overlap their flushes. The usage returned is what the check read.
     public func reserveWithUsage(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
@@ -22,12 +21,11 @@ extension SQLiteLedger {
             if let refusal = BudgetCheck.refusal(amount: p.micros, host: p.host, symbol: p.assetSymbol, usage: usage, limits: limits) {
                 throw Refused(refusal: refusal)
             }
-            return Reservation(record: try record.inserted(db), usageBefore: usage)
+            return Reservation(record: try Self.insert(record, db), usageBefore: usage)
         }
         do {
-            guard options.synchronousFull else { return try gate.withGate { try dbQueue.write(body) } }
-            let reservation = try gate.withGate { try dbQueue.writeWithoutTransaction { db in try Self.recoverableTransaction(db, body) } }
-            try syncCommitted()
+            let reservation = try gate.withGate { try dbQueue.writeWithoutTransaction { db in try Self.immediateTransaction(db, body) } }
+            if options.synchronousFull { try syncCommitted() }
             return reservation
         } catch let r as Refused {
             throw .refused(r.refusal)

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import PurseCore
 
-// How the ledger's typed values and records map to SQLite columns. The columns are named by
-// `NewPayment.CodingKeys`; times are Unix milliseconds; money is integers.
+// How the ledger's typed values and records map to SQLite columns (a payment's: `PaymentColumns`);
+// times are Unix milliseconds; money is integers.
 
 extension HostName: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { name.databaseValue }
@@ -36,59 +36,40 @@ extension Micros: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Micros? { Int64.fromDatabaseValue(dbValue).map(Micros.init) }
 }
 
-extension NewPayment: EncodableRecord {
-    /// The columns, written one by one (the names of `CodingKeys`, the values as `encode(to:)`
-    /// gives them to GRDB): GRDB's `Encodable` path builds an encoder and goes through a key and
-    /// a dynamic cast per field, inside the reservation's write lock.
-    public func encode(to container: inout PersistenceContainer) {
-        typealias K = CodingKeys
-        container[K.sessionID.rawValue] = sessionID
-        container[K.method.rawValue] = method
-        container[K.url.rawValue] = url
-        container[K.host.rawValue] = host
-        container[K.network.rawValue] = network
-        container[K.asset.rawValue] = asset
-        container[K.assetSymbol.rawValue] = assetSymbol
-        container[K.decimals.rawValue] = decimals
-        container[K.payTo.rawValue] = payTo
-        container[K.amountAtomic.rawValue] = amountAtomic
-        container[K.micros.rawValue] = micros
-        container[K.scheme.rawValue] = scheme
-        container[K.x402Version.rawValue] = x402Version
-        container[K.nonce.rawValue] = authorization.value
-        container[K.authorizationKind.rawValue] = authorization.kind
-        container[K.validBefore.rawValue] = validBefore
-        container[K.payer.rawValue] = payer
-        container[K.maxAmountAtomic.rawValue] = maxAmountAtomic
-        container[K.paymentId.rawValue] = paymentId
-        container[K.resource.rawValue] = resource
-        container[K.offer.rawValue] = offer
+extension PaymentColumns.Value {
+    /// The value as SQLite binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case let .text(s): s.databaseValue
+        case let .integer(n): n.databaseValue
+        case .null: .null
+        }
+    }
+}
+
+/// The payment table, for the query builder (`payments(_:)`); rows are written by position
+/// (`insert`) and read by the shared decoder.
+extension PaymentRecord: TableRecord {
+    public static let databaseTableName = "payment"
+}
+
+extension SQLiteLedger {
+    /// The reservation's INSERT of every `PaymentColumns` column (the id is SQLite's).
+    static let insertPaymentSQL = "INSERT INTO payment (\(PaymentColumns.names.joined(separator: ", "))) VALUES ("
+        + Array(repeating: "?", count: PaymentColumns.names.count).joined(separator: ", ") + ")"
+
+    /// Inserts `record` (whatever its id) through the connection's cached statement, and returns
+    /// it with the id SQLite gave it.
+    static func insert(_ record: PaymentRecord, _ db: Database) throws -> PaymentRecord {
+        try db.cachedStatement(sql: insertPaymentSQL).execute(arguments: StatementArguments(PaymentColumns.values(record).map(\.databaseValue)))
+        var inserted = record
+        inserted.id = db.lastInsertedRowID
+        return inserted
     }
 }
 
 // Rows are read by the shared decoders (`PaymentRowDecoder`, `SessionRowDecoder`,
-// `ApprovalRowDecoder`, through `SQLiteLedger.paymentRows` and its siblings); GRDB only writes them.
-extension PaymentRecord: MutablePersistableRecord {
-    public static let databaseTableName = "payment"
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        payment.encode(to: &container)
-        container["id"] = id == 0 ? nil : id
-        container["created_at"] = LedgerTime.millis(createdAt)
-        container["updated_at"] = LedgerTime.millis(updatedAt)
-        container["status"] = status.rawValue
-        container["tx_hash"] = txHash
-        container["error"] = error
-        container["http_status"] = httpStatus
-        container["signed_payload"] = signedPayload
-        container["receipt"] = receipt
-        container["amount_source"] = amountSource?.rawValue
-        container["amount_note"] = amountNote
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
+// `ApprovalRowDecoder`, through `SQLiteLedger.paymentRows` and its siblings).
 extension SessionRecord: PersistableRecord {
     public static let databaseTableName = "session"
 

@@ -56,9 +56,9 @@ final class WALCheckpoints: @unchecked Sendable {
     /// One passive checkpoint on a fresh connection; true when every frame was copied. Failures
     /// are left to the next one (and to SQLite's own at the threshold): nothing depends on it.
     ///
-    /// The connection syncs as the ledger's does (`synchronous=FULL`): the log before copying,
-    /// the database after, so the log can be written again from its start only once its frames
-    /// are on disk in the database.
+    /// The connection syncs the log before copying and the database after (as a checkpoint does
+    /// at `synchronous` NORMAL or FULL), so the log can be written again from its start only once
+    /// its frames are on disk in the database.
     static func checkpoint(path: String) -> Bool {
         var db: OpaquePointer?
         defer { sqlite3_close_v2(db) }
