@@ -13,8 +13,13 @@ enum BudgetTotalsSQL {
     /// A row counts against budgets while its status does (`PaymentStatus.counts`), and is
     /// pending while `PaymentStatus.isPending`: the Swift definitions, as SQL conditions on the
     /// row `row` (`NEW`, `OLD` in a trigger) or on the unqualified columns.
-    static func counts(_ row: String? = nil) -> String { "\(column("status", of: row)) NOT IN (\(statusList { !$0.counts }))" }
-    static func isPending(_ row: String? = nil) -> String { "\(column("status", of: row)) IN (\(statusList(\.isPending)))" }
+    /// Spelled as equalities (`PaymentStatusSQL`), not `IN` lists.
+    static func counts(_ row: String? = nil) -> String {
+        PaymentStatusSQL.isNoneOf(PaymentStatus.allCases.filter { !$0.counts }, column: column("status", of: row))
+    }
+    static func isPending(_ row: String? = nil) -> String {
+        PaymentStatusSQL.isOneOf(PaymentStatus.allCases.filter(\.isPending), column: column("status", of: row))
+    }
     static let counts = counts()
     static let isPending = isPending()
 
@@ -23,10 +28,6 @@ enum BudgetTotalsSQL {
     static func pendingMicros(_ row: String) -> String { "(CASE WHEN \(isPending(row)) THEN \(row).micros ELSE 0 END)" }
 
     private static func column(_ name: String, of row: String?) -> String { row.map { "\($0).\(name)" } ?? name }
-
-    private static func statusList(_ keep: (PaymentStatus) -> Bool) -> String {
-        PaymentStatus.allCases.filter(keep).map { "'\($0.rawValue)'" }.joined(separator: ", ")
-    }
 
     /// What each minute total should hold: counting micros per host and creation minute (of the
     /// payments `condition` keeps).

@@ -9,14 +9,19 @@
 /// claims (NULL for every other row). A partial index serves a query only when the query states
 /// its condition, so the queries use `openRows` rather than their own wording of it.
 enum PaymentIndexSQL {
-    /// The rows not yet resolved, as the partial index `payment_open` states them.
-    static let openRows = "status IN ('reserved', 'sent', 'unknown')"
+    /// The rows not yet resolved, as the partial index `payment_open` states them (equalities,
+    /// `PaymentStatusSQL`; SQLite's migration v10 restated the index so, and PostgreSQL's index of
+    /// v3, stated with `IN`, serves this spelling as well).
+    static let openRows = PaymentStatusSQL.isOneOf([.reserved, .sent, .unknown])
+
+    /// The open rows' index, on its own for SQLite's migration v10, which restated it.
+    static let createOpen = "CREATE INDEX payment_open ON payment (created_at) WHERE \(openRows);"
 
     /// The statements that create the indexes (after the migration dropped the older ones).
     static let create = """
         CREATE INDEX payment_created_at ON payment (created_at);
         CREATE INDEX payment_session_id ON payment (session_id);
-        CREATE INDEX payment_open ON payment (created_at) WHERE \(openRows);
+        \(createOpen)
         CREATE INDEX payment_failed ON payment (created_at) WHERE status = 'failed';
         CREATE INDEX payment_paid_resource ON payment (resource, payer) WHERE status = 'settled';
         CREATE INDEX payment_claimed ON payment (claimed_by) WHERE claimed_by IS NOT NULL;

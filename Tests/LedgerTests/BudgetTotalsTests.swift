@@ -193,7 +193,7 @@ import Testing
             CREATE INDEX payment_host_created_at ON payment(host, created_at, status, micros);
             CREATE INDEX payment_status ON payment(status);
             CREATE INDEX payment_resource ON payment(resource, payer, status);
-            DELETE FROM grdb_migrations WHERE identifier IN ('v8', 'v9')
+            DELETE FROM grdb_migrations WHERE identifier IN ('v8', 'v9', 'v10')
             """)
         let upgraded = try fixture.another()
         try check(upgraded, sessions: [a, b], step: "the upgrade")

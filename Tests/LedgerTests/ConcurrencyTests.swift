@@ -103,7 +103,7 @@ import PostgresClient
         }
         await offPool { for _ in 0..<4 { done.wait() } }
         #expect(errors.otherErrors == [])
-        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4,v5,v6,v7,v8,v9")
+        #expect(try openLedger(path).queryString("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3,v4,v5,v6,v7,v8,v9,v10")
     }
 
     /// Eight processes' worth of connections opening one new PostgreSQL ledger at once: the

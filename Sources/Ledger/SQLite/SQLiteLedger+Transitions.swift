@@ -54,15 +54,15 @@ extension SQLiteLedger {
                                             signedPayload: signedPayload, receipt: receipt, now: now))
     }
 
-    /// The guarded UPDATE of each change, written once: building its `IN (...)` list on every
-    /// call (a set, a sort, a join) was most of a status change's own CPU.
-    private static let transitionSQL: [StatusChange: String] = Dictionary(uniqueKeysWithValues: StatusChange.allCases.map { change in
-        let sources = change.sources.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
-        return (change, """
+    /// The guarded UPDATE of each change, written once: building its guard on every call (a set,
+    /// a sort, a join) was most of a status change's own CPU. The guard is spelled as equalities
+    /// (`PaymentStatusSQL`).
+    static let transitionSQL: [StatusChange: String] = Dictionary(uniqueKeysWithValues: StatusChange.allCases.map { change in
+        (change, """
             UPDATE payment SET status = ?, updated_at = ?, tx_hash = COALESCE(?, tx_hash),
                 error = COALESCE(?, error), http_status = COALESCE(?, http_status),
                 signed_payload = COALESCE(?, signed_payload), receipt = COALESCE(?, receipt)
-            WHERE id = ? AND status IN (\(sources))
+            WHERE id = ? AND \(PaymentStatusSQL.isOneOf(change.sources))
             """)
     })
 
