@@ -11,21 +11,23 @@
 enum PaymentStatusSQL {
     /// True when `column` holds one of `statuses` (false for none).
     static func isOneOf(_ statuses: some Sequence<PaymentStatus>, column: String = "status") -> String {
-        let terms = ordered(statuses).map { "\(column) = '\($0.rawValue)'" }
-        switch terms.count {
-        case 0: return "false"
-        case 1: return terms[0]
-        default: return "(" + terms.joined(separator: " OR ") + ")"
-        }
+        chain(statuses, column: column, comparison: "=", joiner: "OR", whenEmpty: "false")
     }
 
     /// True when `column` holds none of `statuses` (true for none).
     static func isNoneOf(_ statuses: some Sequence<PaymentStatus>, column: String = "status") -> String {
-        let terms = ordered(statuses).map { "\(column) <> '\($0.rawValue)'" }
+        chain(statuses, column: column, comparison: "<>", joiner: "AND", whenEmpty: "true")
+    }
+
+    /// `column <comparison> 'status'` for each status, joined by `joiner` (in parentheses when
+    /// there are several).
+    private static func chain(_ statuses: some Sequence<PaymentStatus>, column: String, comparison: String, joiner: String,
+                              whenEmpty: String) -> String {
+        let terms = ordered(statuses).map { "\(column) \(comparison) '\($0.rawValue)'" }
         switch terms.count {
-        case 0: return "true"
+        case 0: return whenEmpty
         case 1: return terms[0]
-        default: return "(" + terms.joined(separator: " AND ") + ")"
+        default: return "(" + terms.joined(separator: " \(joiner) ") + ")"
         }
     }
 
