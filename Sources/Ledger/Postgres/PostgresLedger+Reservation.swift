@@ -188,5 +188,5 @@ extension PostgresLedger {
     static var columns: [String] { PaymentColumns.names }
 
     /// The values of `record` for `columns`, as PostgreSQL text (the same values SQLite stores).
-    static func values(_ r: PaymentRecord) -> [String?] { PaymentColumns.values(r).map(\.text) }
+    static func values(_ r: PaymentRecord) -> [String?] { PaymentColumns.values(r).map { $0.text } }
 }

@@ -6,24 +6,8 @@
 /// would store a payment without it, silently. Why positional values rather than GRDB's
 /// record encoding: the SQLite insert runs inside the reservation's write lock, and GRDB's
 /// `PersistenceContainer` (a dictionary per row, its SQL rebuilt and its statement looked up
-/// per insert) cost about 30 µs there; bound by position to a cached statement, a few.
+/// per insert) cost about 30 µs there; bound by position (`DirectStatement`), a few.
 enum PaymentColumns {
-    /// A value as stored: SQLite binds it with its type, PostgreSQL sends its text.
-    enum Value: Equatable, Sendable {
-        case text(String)
-        case integer(Int64)
-        case null
-
-        /// The value as PostgreSQL's text protocol sends it (nil for NULL).
-        var text: String? {
-            switch self {
-            case let .text(s): s
-            case let .integer(n): String(n)
-            case .null: nil
-            }
-        }
-    }
-
     /// The column names, in `values`' order.
     static let names = [
         "session_id", "created_at", "updated_at", "method", "url", "host", "network", "asset", "asset_symbol", "decimals",
@@ -34,10 +18,10 @@ enum PaymentColumns {
 
     /// The values of `r` for `names`: text columns as text, integer columns (money, times,
     /// counts) as integers, absent optionals as NULL.
-    static func values(_ r: PaymentRecord) -> [Value] {
+    static func values(_ r: PaymentRecord) -> [StoredValue] {
         let p = r.payment
-        func text(_ s: String?) -> Value { s.map(Value.text) ?? .null }
-        func integer<I: BinaryInteger>(_ n: I?) -> Value { n.map { .integer(Int64($0)) } ?? .null }
+        func text(_ s: String?) -> StoredValue { StoredValue(s) }
+        func integer<I: BinaryInteger>(_ n: I?) -> StoredValue { StoredValue(n) }
         return [
             .text(p.sessionID), .integer(LedgerTime.millis(r.createdAt)), .integer(LedgerTime.millis(r.updatedAt)), .text(p.method),
             .text(p.url), .text(p.host.name), .text(p.network), .text(p.asset.text), .text(p.assetSymbol), integer(p.decimals),

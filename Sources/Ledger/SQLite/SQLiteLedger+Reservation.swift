@@ -41,18 +41,24 @@ extension SQLiteLedger {
     /// session's counting and pending micros, the rolling 24 hours', and the host's (or every
     /// host's) rolling 24 hours'; and whether the session exists (an unknown one spent nothing).
     static func usage(_ db: Database, sessionID: String, host: HostName?, allHosts: Bool, windowStart: Int64) throws -> (BudgetUsage, known: Bool) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: usageSQL), arguments: [sessionID, windowStart, host?.name ?? ""])!
+        guard let row = try DirectStatement(db, sql: usageSQL).integers([.text(sessionID), .integer(windowStart), .text(host?.name ?? "")],
+                                                                        columns: usageColumns)
+        else { throw DatabaseError(resultCode: .SQLITE_ERROR, message: "the budget read answered no row", sql: usageSQL) }
+        let (known, sessionSpent, sessionPending, daily, hostDaily) = (row[0] != 0, row[1], row[2], row[3], row[4])
         var hosts: [HostName: Micros] = [:]
         if allHosts {
             for r in try Row.fetchAll(db.cachedStatement(sql: hostSumsSQL), arguments: [windowStart]) {
                 hosts[HostName(r[0] as String)] = Micros(r[1] as Int64)
             }
         }
-        if let host, hosts[host] == nil { hosts[host] = Micros(row["host_daily"] as Int64) }
-        let usage = BudgetUsage(sessionID: sessionID, sessionSpent: Micros(row["session_spent"] as Int64), dailySpent: Micros(row["daily"] as Int64),
-                                hostDailySpent: hosts, sessionPending: Micros(row["session_pending"] as Int64))
-        return (usage, row["known"] as Bool)
+        if let host, hosts[host] == nil { hosts[host] = Micros(hostDaily) }
+        let usage = BudgetUsage(sessionID: sessionID, sessionSpent: Micros(sessionSpent), dailySpent: Micros(daily),
+                                hostDailySpent: hosts, sessionPending: Micros(sessionPending))
+        return (usage, known)
     }
+
+    /// The columns of `usageSQL` that `usage` reads, in the order it reads them.
+    private static let usageColumns = ["known", "session_spent", "session_pending", "daily", "host_daily"]
 
     /// `BudgetTotalsSQL.usageSelect` with parameters: ?1 session id, ?2 window start (ms), ?3 host.
     private static let usageSQL = BudgetTotalsSQL.usageSelect(session: "?1", windowStart: "?2", host: "?3")

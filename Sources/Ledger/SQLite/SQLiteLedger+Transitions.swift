@@ -75,8 +75,8 @@ extension SQLiteLedger {
         let path = self.path
         let sql = Self.transitionSQL[change]!
         return { db in
-            try db.cachedStatement(sql: sql)
-                .execute(arguments: [change.target.rawValue, nowMs, txHash, error, httpStatus, signedPayload, receipt, id])
+            try DirectStatement(db, sql: sql).execute([.text(change.target.rawValue), .integer(nowMs), StoredValue(txHash), StoredValue(error),
+                                                      StoredValue(httpStatus), StoredValue(signedPayload), StoredValue(receipt), .integer(id)])
             guard db.changesCount == 0 else { return }
             guard let raw = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payment WHERE id = ?"), arguments: [id]) else {
                 throw LedgerError.paymentNotFound(id: id)

@@ -36,17 +36,6 @@ extension Micros: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Micros? { Int64.fromDatabaseValue(dbValue).map(Micros.init) }
 }
 
-extension PaymentColumns.Value {
-    /// The value as SQLite binds it.
-    var databaseValue: DatabaseValue {
-        switch self {
-        case let .text(s): s.databaseValue
-        case let .integer(n): n.databaseValue
-        case .null: .null
-        }
-    }
-}
-
 /// The payment table, for the query builder (`payments(_:)`); rows are written by position
 /// (`insert`) and read by the shared decoder.
 extension PaymentRecord: TableRecord {
@@ -61,7 +50,7 @@ extension SQLiteLedger {
     /// Inserts `record` (whatever its id) through the connection's cached statement, and returns
     /// it with the id SQLite gave it.
     static func insert(_ record: PaymentRecord, _ db: Database) throws -> PaymentRecord {
-        try db.cachedStatement(sql: insertPaymentSQL).execute(arguments: StatementArguments(PaymentColumns.values(record).map(\.databaseValue)))
+        try DirectStatement(db, sql: insertPaymentSQL).execute(PaymentColumns.values(record))
         var inserted = record
         inserted.id = db.lastInsertedRowID
         return inserted
