@@ -29,6 +29,14 @@ __attribute__((constructor)) static void purse_limit_malloc_arenas(void) {
     // goes back: `serve` trims the heap itself once it is quiet (HeapTrim, below), and a command
     // exits.
     if (!getenv("MALLOC_TRIM_THRESHOLD_") && !(tunables && strstr(tunables, "trim_threshold"))) mallopt(M_TRIM_THRESHOLD, 1 << 20);
+    // Why an mmap threshold of 1 MiB: setting the trim threshold turns off glibc's moving mmap
+    // threshold, so every allocation of 128 KiB or more got pages of its own from mmap and gave
+    // them back with munmap when freed. A paid request's task allocates its async frames in one
+    // slab of 214 KiB (`PaymentDriver.pay`'s frame), so each payment paid an mmap, a page fault
+    // for every page it touched and a munmap whose TLB shootdown interrupts the other core. From
+    // the heap, the slab's pages are reused from one payment to the next; `serve`'s trim when
+    // quiet still gives them back.
+    if (!getenv("MALLOC_MMAP_THRESHOLD_") && !(tunables && strstr(tunables, "mmap_threshold"))) mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
 // Gives the heap's free pages back to the system: malloc_trim(0) also releases free pages inside
