@@ -13,6 +13,15 @@
         }
 
         @Test func aTaskSlabComesFromTheHeapAndOnlyAllocationsOfAMebibyteAndMoreAreMapped() throws {
+            // glibc maps a large request only when the heap's top chunk cannot hold it: take small
+            // chunks until the heap has just grown (the program break moved), which leaves less
+            // free top than a slab, so the slab must grow the heap again or be mapped.
+            var fillers: [UnsafeMutableRawPointer] = []
+            defer { fillers.forEach { free($0) } }
+            let start = sbrk(0)
+            for _ in 0..<256 where sbrk(0) == start {
+                fillers.append(try #require(malloc(64 * 1024)))
+            }
             let slab = try #require(malloc(219_280))
             defer { free(slab) }
             #expect(!Self.isMapped(slab), "a 214 KiB allocation came from mmap")
