@@ -16,11 +16,7 @@ public struct ServeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = .info
-            return h
-        }
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label) }
         let logger = Logger(label: "purse")
         let wallet: PurseWallet
         do {
