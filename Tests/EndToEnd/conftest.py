@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 WORLD_DIR = REPO / "examples" / "local-world"
 sys.path.insert(0, str(WORLD_DIR))
 
+import purse_e2e  # noqa: E402
 from worldlib import (  # noqa: E402,F401  (re-exported for tests)
     authorization_state,
     balance_of,
@@ -116,7 +117,19 @@ def world(world_process) -> dict:
 
 @pytest.fixture(scope="session")
 def purse_bin() -> Path:
-    return Path(os.environ.get("PURSE_BIN", REPO / ".build" / "debug" / "purse"))
+    return purse_e2e.purse_bin_path()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fault_injection: kills purse with the debug build's PURSE_FAULT_KILL_AT hook")
+
+
+@pytest.fixture(autouse=True)
+def _fault_injection_needs_a_debug_build(request):
+    """A crash test (marked `fault_injection`) is skipped, with the reason, when `PURSE_BIN` is a
+    release build: it has no hook, so it would pay instead of crashing."""
+    if request.node.get_closest_marker("fault_injection") and not purse_e2e.has_fault_injection(purse_e2e.purse_bin_path()):
+        pytest.skip("PURSE_BIN is a release build without the PURSE_FAULT_KILL_AT hook; the crash tests need a debug build")
 
 
 # ---- paid upstream MCP servers (examples/local-world/upstream_mcp.py) -------------------------

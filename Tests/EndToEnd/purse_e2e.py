@@ -62,7 +62,26 @@ def capture(label: str, text: str | bytes | None) -> None:
 
 
 def purse_bin_path() -> Path:
+    """The `purse` under test: `PURSE_BIN`, else the debug build."""
     return Path(os.environ.get("PURSE_BIN", REPO / ".build" / "debug" / "purse"))
+
+
+_FAULT_HOOK = b"PURSE_FAULT_KILL_AT"
+_fault_hook_seen: dict[Path, bool] = {}
+
+
+def has_fault_injection(binary: Path) -> bool:
+    """Whether `binary` reads `PURSE_FAULT_KILL_AT` (the crash tests' hook). Debug builds do;
+    release builds compile the hook out (`#if DEBUG`), and with it the variable's name, so a
+    release `PURSE_BIN` would run the crash tests without crashing and fail them for nothing."""
+    if binary not in _fault_hook_seen:
+        found, tail = False, b""
+        with open(binary, "rb") as f:
+            while not found and (chunk := f.read(1 << 22)):
+                found = _FAULT_HOOK in tail + chunk
+                tail = chunk[-len(_FAULT_HOOK):]
+        _fault_hook_seen[binary] = found
+    return _fault_hook_seen[binary]
 
 
 # ---- keys, configs, environments ---------------------------------------------------------------

@@ -20,6 +20,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from conftest import authorization_state, count_transfers
 from purse_e2e import Run, base_config, base_env, new_key, run_purse
 
@@ -66,6 +68,7 @@ def assert_rows_agree_with_chain(world, rows, *, expired: bool):
             assert row["status"] in ("reserved", "sent", "unknown"), row
 
 
+@pytest.mark.fault_injection
 def test_sigkill_at_every_step_then_reconcile(world, purse_bin, tmp_path):
     w = fresh_wallet(world, tmp_path)
     cfg = write_config(world, tmp_path / "c.json", ceiling=10)
@@ -101,6 +104,7 @@ def test_sigkill_at_every_step_then_reconcile(world, purse_bin, tmp_path):
     FAULTS_SURVIVED.extend(f"sigkill@{s}" for s in STEPS)
 
 
+@pytest.mark.fault_injection
 def test_rpc_down_during_reconcile_changes_nothing(world, purse_bin, tmp_path):
     w = fresh_wallet(world, tmp_path)
     db = tmp_path / "l.db"
@@ -187,6 +191,7 @@ def test_full_disk_refuses_without_signing(world, purse_bin, tmp_path):
         subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
+@pytest.mark.fault_injection  # counts the crash scenarios above, which need the hook
 def test_zz_fault_summary():
     print(f"\nFAULTS: {len(FAULTS_SURVIVED)} scenarios survived with the ledger equal to the chain: {', '.join(FAULTS_SURVIVED)}")
     assert len(FAULTS_SURVIVED) >= 7

@@ -417,6 +417,7 @@ def test_an_existing_keystore_is_never_overwritten(home: Home):
     assert h.keystore.read_bytes() == before and other.address in r2.stdout
 
 
+@pytest.mark.fault_injection
 @pytest.mark.parametrize("point", [f"{stage}-{n}" for n in (1, 2, 3, 4) for stage in ("atomic-write", "after-write")])
 def test_init_killed_at_any_step_leaves_complete_files_or_none(tmp_path, purse_bin, point):
     """SIGKILL (debug builds: PURSE_FAULT_KILL_AT) with the Nth file's temporary copy complete

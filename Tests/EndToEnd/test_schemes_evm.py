@@ -197,6 +197,7 @@ def test_upto_max_005_settles_0_0123_and_frees_the_rest_at_once(sw, purse_bin, t
     assert len(me.rows()) == 2
 
 
+@pytest.mark.fault_injection
 def test_reconcile_reads_an_upto_transfer_from_the_chain(sw, purse_bin, tmp_path):
     """Killed after the paid answer arrived but before it was recorded: the row stays `sent` at
     the maximum; reconcile finds the nonce used in Permit2's bitmap and charges the transfer."""

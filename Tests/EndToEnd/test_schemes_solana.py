@@ -201,6 +201,7 @@ def test_mixed_offer_pays_the_cheapest_allowed_across_chains(sw, purse_bin, tmp_
     assert verdicts[sw["network"]]["verdict"] == "chosen"
 
 
+@pytest.mark.fault_injection
 def test_a_solana_payment_signed_before_a_crash_is_reconciled(sw, purse_bin, tmp_path):
     """Killed once the paid answer arrived, before it was recorded: the row stays `sent`; reconcile
     finds the transaction through the payer's token account and settles it."""
@@ -220,6 +221,7 @@ def test_a_solana_payment_signed_before_a_crash_is_reconciled(sw, purse_bin, tmp
     assert got["transaction"]["signatures"][1] == str(signed_transaction(row).signatures[1])
 
 
+@pytest.mark.fault_injection
 def test_a_crash_before_sending_leaves_a_counted_row_that_reconcile_does_not_settle(sw, purse_bin, tmp_path):
     """Killed after signing, before the row was marked sent: nothing left the process. The row
     (reserved, no payload) keeps counting until its window ends; reconcile neither settles it

@@ -76,6 +76,7 @@ def test_payment_identifier_required_with_bazaar_pays_once_and_logs_the_id(world
     assert count_transfers(world, p.address) == before + 1
 
 
+@pytest.mark.fault_injection
 @pytest.mark.parametrize("step,payload_kept", [("signed", False), ("sent", True)])
 def test_the_id_is_durable_before_signing_and_the_payload_before_it_leaves(world, purse, step, payload_kept):
     """Killed right after signing (nothing sent yet), the row already holds the id; killed right
