@@ -130,7 +130,7 @@ def main() -> int:
         if not L:
             continue
         q = pys.get(k, {})
-        row(f"reservations/s, {label}, synchronous=FULL", f"{L['reservations_per_s']}",
+        row(f"reservations/s, {label}, durable (py: synchronous=FULL)", f"{L['reservations_per_s']}",
             f"{q.get('reservations_per_s', '-')} (py sqlite3)", ratio(L["reservations_per_s"], q.get("reservations_per_s")) if q else "",
             ">= 1.0x; >= 3000 (4 procs)" if k == "4_processes" else ">= 1.0x")
         row(f"  worst wait (ms), {label}", f"{num(L['worst_wait_ms']):.1f}", f"{num(q.get('worst_wait_ms')):.1f}" if q else "",

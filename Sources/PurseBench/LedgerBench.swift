@@ -4,8 +4,9 @@ import PostgresClient
 import PurseCore
 import PurseTesting
 
-/// Reservations per second with several processes contending on one database (synchronous=FULL
-/// on SQLite; PostgreSQL's default synchronous_commit=on, fsync on).
+/// Reservations per second with several processes contending on one database, each durable
+/// before it returns (SQLite: the log synced after the commit, as at synchronous=FULL;
+/// PostgreSQL's default synchronous_commit=on, fsync on).
 ///
 /// With `postgres` (a base URL, such as scripts/pg-cluster's), each round runs on a fresh schema
 /// of that database, so SQLite and PostgreSQL are measured by the same workers, limits and
