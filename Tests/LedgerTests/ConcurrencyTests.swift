@@ -83,7 +83,7 @@ import PostgresClient
             let (tally, elapsed) = try await race(fixture, writers: writers, attempts: attempts, limits: .none)
             #expect(tally.otherErrors == [])
             #expect(tally.reserved == writers * attempts)
-            note(String(format: "ledger throughput (\(backend)): %d writer(s), %d reservations, %.0f reservations/s, worst wait %.1f ms (synchronous=FULL)",
+            note(String(format: "ledger throughput (\(backend)): %d writer(s), %d reservations, %.0f reservations/s, worst wait %.1f ms (durable)",
                         writers, tally.reserved, Double(tally.reserved) / elapsed, tally.worstWait * 1000))
         }
     }
