@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PurseMCP
 
 /// `purse serve`'s stderr log: the line swift-log's `StreamLogHandler.standardError` writes, to
 /// the byte (`<local time, ISO 8601 with offset> <level> <label>: <metadata> [<source>]
@@ -41,17 +42,10 @@ struct StderrLogHandler: LogHandler {
         write("\(Self.timestamp()) \(event.level)\(label.isEmpty ? "" : " ")\(label):\(pretty) [\(event.source)] \(event.message)\n")
     }
 
-    /// Writes the whole line (a short write or EINTR continues it; a failure drops the line, as
-    /// a log must not stop the server).
+    /// Writes the whole line (`FrameWriter.writeAll`: short writes and EINTR continue it); a
+    /// failure drops the line, as a log must not stop the server.
     private func write(_ line: String) {
-        var line = line
-        line.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n > 0 { offset += n } else if n < 0, errno == EINTR { continue } else { return }
-            }
-        }
+        _ = FrameWriter.writeAll(fd, Array(line.utf8))
     }
 
     /// Reads the time zone once (`tzset`), so that `localtime_r` need not.

@@ -23,7 +23,7 @@ import Foundation
 /// inline only when nothing is queued or being written (order), it is at most `PIPE_BUF` bytes
 /// and `poll(2)` says the descriptor is writable: a pipe then takes it whole without blocking.
 /// Anything else (a bigger frame, a full pipe, a write in progress) goes through the thread.
-final class FrameWriter: @unchecked Sendable {
+package final class FrameWriter: @unchecked Sendable {
     private struct Item {
         var bytes: [UInt8]
         var done: (@Sendable (Bool) -> Void)?
@@ -161,8 +161,9 @@ final class FrameWriter: @unchecked Sendable {
         return poll(&p, 1, 0) == 1 && p.revents & Int16(POLLOUT) != 0 && p.revents & Int16(POLLERR | POLLHUP | POLLNVAL) == 0
     }
 
-    /// Writes every byte, retrying on EINTR and waiting on EAGAIN; false on any other error.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes every byte, retrying on EINTR and waiting on EAGAIN; false on any other error. Also
+    /// `serve`'s stderr log (`StderrLogHandler`).
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

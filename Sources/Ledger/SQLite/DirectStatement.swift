@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -41,7 +42,8 @@ struct DirectStatement {
         guard code == SQLITE_ROW else { throw error(code) }
         let count = sqlite3_column_count(s)
         return try names.map { name in
-            guard let index = (0..<count).first(where: { String(cString: sqlite3_column_name(s, $0)) == name }) else {
+            // Compared as C strings: no String made per column on every reservation.
+            guard let index = (0..<count).first(where: { strcmp(sqlite3_column_name(s, $0), name) == 0 }) else {
                 throw DatabaseError(resultCode: .SQLITE_ERROR, message: "no column \(name)", sql: statement.sql)
             }
             return sqlite3_column_int64(s, index)

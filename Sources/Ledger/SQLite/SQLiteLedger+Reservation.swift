@@ -6,7 +6,8 @@ extension SQLiteLedger {
     /// Reserves a payment: in one `BEGIN IMMEDIATE` transaction (behind the `flock` gate), reads
     /// the usage sums, asks `BudgetCheck`, and inserts the row as `reserved`; durable before it
     /// returns. The commit does not sync inside the lock: the log is synced after the lock and
-    /// the gate are given back (`WALSync`), so contending processes overlap their flushes. The usage returned is what the check read.
+    /// the gate are given back (`WALSync`), so contending processes overlap their flushes. The
+    /// usage returned is what the check read.
     public func reserveWithUsage(_ p: NewPayment, limits: BudgetLimits, now: Date) throws(LedgerReserveError) -> Reservation {
         guard !p.sessionID.isEmpty else { throw .ledger(.invalidArgument("session id is empty")) }
         guard !p.host.name.isEmpty else { throw .ledger(.invalidArgument("host is empty")) }
