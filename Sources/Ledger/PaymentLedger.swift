@@ -49,6 +49,23 @@ public protocol PaymentLedger: Sendable {
     /// (otherwise the mark may trail: a lost one leaves the row `reserved`, which reconcile
     /// resolves from the authorization's nonce).
     func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError)
+    /// `reserved → sent` (not durable) without the caller waiting: queued like `recordQueued`,
+    /// behind every call this ledger object received before it and ahead of every later one, so
+    /// the outcome's write still follows it. True when queued; false when the backend cannot
+    /// queue (the caller then marks with `markSent`).
+    ///
+    /// Why: the mark need not delay the paid send. The reservation already holds the nonce and
+    /// the validity window and counts against every budget, so a mark lost to a crash (or to a
+    /// failed write, reported to `failed` on the ledger's thread) leaves the row `reserved`,
+    /// which reconcile resolves from the nonce exactly as it resolves a `sent` row. Only a
+    /// payment reconcile can find through its payload alone (`durable`) must mark first. The
+    /// wallet queues the mark once the answer is in, right before the outcome's write: queued
+    /// while the request was in flight, the write took a core from the seller on a 2-core
+    /// machine and made the paid request slower, not faster (`PaymentDriver`).
+    func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool
+    /// Whether `markSentQueued` and `recordQueued` queue (SQLite) rather than return false
+    /// (PostgreSQL): what the wallet asks before it lets a sent mark trail the send.
+    var queuesWrites: Bool { get }
     /// `sent | unknown → settled`: the server confirmed the payment; `receipt` is the seller's
     /// signed receipt and how it was checked (JSON text), when there is one to keep.
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
@@ -83,7 +100,8 @@ public protocol PaymentLedger: Sendable {
     /// Ordering and crash safety stay: a queued write runs after every call this ledger object
     /// received before it and before every call it receives after it (so this process reads its
     /// own writes), and the process waits for queued writes before it exits
-    /// (`QueuedLedgerWrites`). If the process dies first, the row stays `sent` and keeps counting
+    /// (`QueuedLedgerWrites`). If the process dies first, the row stays `sent` (or `reserved`, when its sent mark was queued
+    /// too: `markSentQueued`) and keeps counting
     /// until reconcile resolves it from the chain, as after any crash; another process may, for a
     /// moment, see `sent`, which counts against every budget as `settled` does. `failed` is
     /// called, on the ledger's thread, when the write fails.
@@ -201,6 +219,14 @@ extension PaymentLedger {
         case let .unknown(error, httpStatus, txHash):
             try markUnknown(id: id, error: error, httpStatus: httpStatus, txHash: txHash, now: now)
         }
+    }
+
+    /// A backend queues nothing unless it says so.
+    public var queuesWrites: Bool { false }
+
+    /// A backend that cannot queue writes says so; its callers mark with `markSent`.
+    public func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        false
     }
 
     /// A backend that cannot queue writes says so; its callers write with `record`.

@@ -22,6 +22,10 @@ struct TimedLedger: ForwardingLedger {
     func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
         try timeline.span("mark sent") { () throws(LedgerError) in try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now) }
     }
+    var queuesWrites: Bool { inner.queuesWrites }
+    func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        timeline.span("queue the sent mark") { inner.markSentQueued(id: id, signedPayload: signedPayload, now: now, failed: failed) }
+    }
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
         try timeline.span("mark settled") { () throws(LedgerError) in
             try inner.markSettled(id: id, txHash: txHash, httpStatus: httpStatus, receipt: receipt, now: now)

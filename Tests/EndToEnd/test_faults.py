@@ -110,7 +110,7 @@ def test_rpc_down_during_reconcile_changes_nothing(world, purse_bin, tmp_path):
     db = tmp_path / "l.db"
     good = write_config(world, tmp_path / "c.json")
     r = purse(purse_bin, "fetch", world["sellerUrl"] + world["endpoints"]["v2"], "--json", "--config", good, "--db", db,
-              env=w, extra_env={"PURSE_FAULT_KILL_AT": "sent"})
+              env=w, extra_env={"PURSE_FAULT_KILL_AT": "answered"})
     assert r.rc == -9
     before = spend_log(purse_bin, good, db, w)["payments"]
     dead = write_config(world, tmp_path / "dead.json", rpc_url="http://127.0.0.1:9")

@@ -77,10 +77,11 @@ def test_payment_identifier_required_with_bazaar_pays_once_and_logs_the_id(world
 
 
 @pytest.mark.fault_injection
-@pytest.mark.parametrize("step,payload_kept", [("signed", False), ("sent", True)])
-def test_the_id_is_durable_before_signing_and_the_payload_before_it_leaves(world, purse, step, payload_kept):
-    """Killed right after signing (nothing sent yet), the row already holds the id; killed right
-    after marking it sent, it holds the exact payload too."""
+@pytest.mark.parametrize("step,payload_kept", [("signed", False), ("sent", False), ("answered", True)])
+def test_the_id_is_durable_before_signing_and_the_payload_kept_once_answered(world, purse, step, payload_kept):
+    """Killed right after signing, or as the payload leaves, the row already holds the id (its
+    sent mark trails the send on SQLite, and reconcile finds the payment by its nonce); killed
+    once the answer is in, the mark has landed and holds the exact payload too."""
     p = purse(local_only(world))
     r = p.run("fetch", url(world, "weatherId"), "--json", env=p.env(PURSE_FAULT_KILL_AT=step))
     assert r.rc == -9, r

@@ -24,6 +24,11 @@ import Testing
     @Test("the checkpoint opens a connection of its own: it copies every frame, creates no file, and the ledger writes on")
     func theCheckpointHasItsOwnConnection() throws { try LedgerCase(.sqlite).checkpointOnItsOwnConnection() }
 
+    @Test("a queued sent mark lands before the outcome queued after it, with its payload, and starts no checkpoint")
+    func aQueuedSentMarkPrecedesTheOutcome() throws { try LedgerCase(.sqlite).queuedSentMarkPrecedesTheOutcome() }
+
+    @Test func aQueuedSentMarkOfARowNotReservedIsReportedAndChangesNothing() throws { try LedgerCase(.sqlite).queuedSentMarkFailureIsReported() }
+
     @Test func postgresqlDoesNotQueue() throws {
         guard LedgerBackend.tested.contains(.postgresql) else { return }
         try LedgerCase(.postgresql).postgresqlDoesNotQueue()
@@ -150,5 +155,44 @@ extension LedgerCase {
         let queued = ledger.recordQueued(.settled(txHash: "0x3", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0, failed: { _ in })
         #expect(!queued)
         #expect(try ledger.payment(id: id)?.status == .sent)
+        let reserved = try ledger.reserve(usdc(session, 10_000, nonce: 4), limits: .none, now: t0).id
+        let marked = ledger.markSentQueued(id: reserved, signedPayload: "{}", now: t0, failed: { _ in })
+        #expect(!marked)
+        #expect(try ledger.payment(id: reserved)?.status == .reserved)
+    }
+
+    /// Queued back to back, many times over: the outcome never overtakes the mark, and neither
+    /// counts towards a checkpoint but the outcome.
+    func queuedSentMarkPrecedesTheOutcome() throws {
+        let sqlite = try #require(ledger as? SQLiteLedger)
+        let failures = Mutex<[LedgerError]>([])
+        var ids: [Int64] = []
+        for i in 0..<(WALCheckpoints.every - 1) {
+            let id = try ledger.reserve(usdc(session, 10_000, nonce: i), limits: .none, now: t0).id
+            let marked = ledger.markSentQueued(id: id, signedPayload: #"{"n":\#(i)}"#, now: t0, failed: { e in failures.withLock { $0.append(e) } })
+            let recorded = ledger.recordQueued(.settled(txHash: "0x\(i)", httpStatus: 200, receipt: nil, charge: nil), id: id, now: t0,
+                                               failed: { e in failures.withLock { $0.append(e) } })
+            #expect(marked && recorded)
+            ids.append(id)
+        }
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(failures.withLock { $0.isEmpty })
+        for (i, id) in ids.enumerated() {
+            let row = try #require(try ledger.payment(id: id))
+            #expect(row.status == .settled && row.signedPayload == #"{"n":\#(i)}"# && row.txHash == "0x\(i)")
+        }
+        #expect(sqlite.checkpoints.run == 0, "31 outcomes and 31 marks: no checkpoint yet")
+    }
+
+    func queuedSentMarkFailureIsReported() throws {
+        let id = try sentRow(nonce: 5)
+        try ledger.markFailed(id: id, error: "refused", httpStatus: 402, now: t0)
+        let failures = Mutex<[LedgerError]>([])
+        let queued = ledger.markSentQueued(id: id, signedPayload: "{}", now: t0, failed: { e in failures.withLock { $0.append(e) } })
+        #expect(queued)
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(failures.withLock { $0 } == [.badTransition(id: id, from: .failed, to: .sent)])
+        let row = try #require(try ledger.payment(id: id))
+        #expect(row.status == .failed && row.signedPayload == nil)
     }
 }

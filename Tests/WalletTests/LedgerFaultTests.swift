@@ -36,6 +36,30 @@ import Testing
         #expect(try fixture.ledger.usage(sessionID: session, host: nil, allHosts: false, now: Date()).sessionSpent == Micros(0))
     }
 
+    /// On SQLite the sent mark trails the send: queued once the answer is in, ahead of the
+    /// outcome's write (`markSentQueued`). If that write fails (or the process dies before it
+    /// lands), the payment has left with its row still `reserved`: the
+    /// outcome's write, which moves only a sent row, fails too, and the row keeps counting until
+    /// reconcile settles it from the nonce the reservation already holds.
+    @Test func aQueuedSentMarkThatFailsLeavesThePaymentReservedAndCountedUntilReconcile() async throws {
+        let fixture = try LedgerFixture(.sqlite)
+        let seller = FakeSeller()
+        let (d, session) = try driver(FaultyLedger(fixture.ledger, failing: .queuedSentMark, with: Self.lost), seller: seller)
+        let result = await d.fetch(WalletFixture.request)
+        #expect(QueuedLedgerWrites.drain())
+        guard case .paid = result.outcome.kind else { Issue.record("expected paid, got \(result.outcome.kind)"); return }
+        #expect(seller.paidHeaders.count == 1, "paid once")
+        let id = try #require(result.paymentID)
+        let row = try #require(try fixture.ledger.payment(id: id))
+        #expect(row.status == .reserved && row.signedPayload == nil && row.txHash == nil, "neither mark landed")
+        #expect(try fixture.ledger.usage(sessionID: session, host: nil, allHosts: false, now: Date()).sessionSpent == Micros(10_000),
+                "and it keeps counting")
+        #expect(try fixture.ledger.claimUnresolved(claimant: "test", lease: 60, now: Date()).map(\.id) == [id])
+        try fixture.ledger.markSettledByChain(id: id, txHash: "0x" + String(repeating: "ab", count: 32), now: Date())
+        try fixture.ledger.releaseClaims(claimant: "test")
+        #expect(try fixture.ledger.payment(id: id)?.status == .settled)
+    }
+
     @Test(arguments: LedgerBackend.tested)
     func connectionLostAfterThePaymentLeftKeepsItSentUntilReconcile(_ backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture(backend)

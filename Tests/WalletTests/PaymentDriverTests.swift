@@ -439,6 +439,51 @@ extension PaymentDriverTests {
         #expect(evmSyncs.withLock { $0 } == 1, "the reservation only")
     }
 
+    /// Records how each sent mark was made, forwarding both calls to the real ledger.
+    final class MarkWatchingLedger: ForwardingLedger, @unchecked Sendable {
+        let inner: any PaymentLedger
+        let marks = LockedBox<[String]>([])
+        init(_ inner: any PaymentLedger) { self.inner = inner }
+        var queuesWrites: Bool { inner.queuesWrites }
+        func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {
+            marks.withLock { $0.append(durable ? "written first, durable" : "written first") }
+            try inner.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
+        }
+        func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+            marks.withLock { $0.append("queued") }
+            return inner.markSentQueued(id: id, signedPayload: signedPayload, now: now, failed: failed)
+        }
+        func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+            inner.recordQueued(outcome, id: id, now: now, failed: failed)
+        }
+    }
+
+    /// The sent mark of a payment found by its nonce trails the send: queued when the answer is
+    /// in, ahead of the outcome's write, so the row ends settled with its payload; a Solana
+    /// payment's is written (and synced) before its transaction leaves.
+    @Test func theSentMarkTrailsTheSendExactlyWhenReconcileDoesNotNeedThePayload() async throws {
+        /// Pays once through `driver` (the rig's, with `watched` in place of its ledger).
+        func pay(_ driver: PaymentDriver, _ watched: MarkWatchingLedger, _ what: String) async throws -> [String] {
+            let result = await driver.fetch(WalletFixture.request)
+            #expect(QueuedLedgerWrites.drain())
+            guard case .paid = result.outcome.kind else { Issue.record("\(what): expected paid, got \(result.outcome.kind)"); return [] }
+            let id = try #require(result.paymentID)
+            let row = try #require(try watched.inner.payment(id: id))
+            #expect(row.status == .settled && row.signedPayload != nil, "\(what)")
+            return watched.marks.withLock { $0 }
+        }
+        let evm = try rig()
+        let evmLedger = MarkWatchingLedger(evm.ledger)
+        let evmDriver = PaymentDriver(http: evm.driver.http, ledger: evmLedger, signer: evm.driver.signer, config: try WalletFixture.config(#"{"maxPerRequest":"0.10"}"#),
+                                      sessionID: evm.driver.sessionID)
+        #expect(try await pay(evmDriver, evmLedger, "EVM") == ["queued"])
+        let solana = try solanaRig([SolanaFlowTests.entry()])
+        let solanaLedger = MarkWatchingLedger(solana.ledger)
+        let solanaDriver = PaymentDriver(http: solana.driver.http, ledger: solanaLedger, signer: solana.signer,
+                                         config: try WalletFixture.config(WalletFixture.solanaPolicy), sessionID: solana.driver.sessionID, chain: solana.chain)
+        #expect(try await pay(solanaDriver, solanaLedger, "Solana") == ["written first, durable"])
+    }
+
     /// Tampered or malformed Solana offers, and a mint the chain describes otherwise: refused
     /// before anything is reserved or signed, by quote and fetch alike. `code` is the call's
     /// error, `reason` the option's.

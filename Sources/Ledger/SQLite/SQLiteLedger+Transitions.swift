@@ -10,6 +10,16 @@ extension SQLiteLedger {
         try syncCommitted()
     }
 
+    public var queuesWrites: Bool { true }
+
+    /// Queued on this connection; counted with the queued writes the process waits for at exit,
+    /// but not with those that start a checkpoint (a payment's outcome write does).
+    public func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {
+        writeRecoverableQueued(transitionBody(id: id, .sent, txHash: nil, error: nil, httpStatus: nil, signedPayload: signedPayload, now: now),
+                               checkpointAfter: false, failed: failed)
+        return true
+    }
+
     public func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError) {
         try transition(id: id, .settled, txHash: txHash, error: nil, httpStatus: httpStatus,
                        receipt: receipt, now: now)

@@ -161,15 +161,16 @@ public final class SQLiteLedger: PaymentLedger {
 
     /// The same write as `writeRecoverable`, queued on this ledger's connection behind every call
     /// already made and ahead of every later one, without the caller waiting
-    /// (`PaymentLedger.recordQueued`); `failed` hears of an error.
-    func writeRecoverableQueued(_ body: @escaping @Sendable (Database) throws -> Void,
+    /// (`PaymentLedger.recordQueued`); `failed` hears of an error. With `checkpointAfter`, it
+    /// counts towards the next WAL checkpoint (`WALCheckpoints`).
+    func writeRecoverableQueued(_ body: @escaping @Sendable (Database) throws -> Void, checkpointAfter: Bool = true,
                                 failed: @escaping @Sendable (LedgerError) -> Void) {
         let (path, busyTimeout, checkpoints) = (self.path, options.busyTimeout, self.checkpoints)
         QueuedLedgerWrites.begin()
         dbQueue.asyncWriteWithoutTransaction { db in
             defer { QueuedLedgerWrites.end() }
             do { try Self.immediateTransaction(db, body) } catch { failed(LedgerError.from(error, path: path, busyTimeout: busyTimeout)) }
-            checkpoints.afterQueuedWrite(path: path)
+            if checkpointAfter { checkpoints.afterQueuedWrite(path: path) }
         }
     }
 

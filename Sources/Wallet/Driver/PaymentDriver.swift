@@ -101,6 +101,8 @@ public final class PaymentDriver: Sendable {
         var action = flow.start()
         var rowID: Int64?
         var plan: PaymentPlan?
+        /// A sent mark that trails the send (`markSentQueued`): queued once the flow ends.
+        var trailingMark: (payload: String, at: Date)?
         var last: C.Response?
         var usageBefore: BudgetUsage?
         while true {
@@ -148,21 +150,29 @@ public final class PaymentDriver: Sendable {
                     let now = clock()
                     let signedPayload = payload.documentText
                     let durable = plan?.method.reconcileNeedsSignedPayload ?? false
-                    do {
-                        try await LedgerWork.run { [ledger] () throws(LedgerError) in
-                            try ledger.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
+                    // A mark that may trail is queued when the flow ends, ahead of the outcome's
+                    // write (`markSentQueued`); a durable one, or one the backend cannot queue,
+                    // is written before the payload leaves.
+                    if !durable, ledger.queuesWrites {
+                        trailingMark = (signedPayload, now)
+                    } else {
+                        do {
+                            try await LedgerWork.run { [ledger] () throws(LedgerError) in
+                                try ledger.markSent(id: id, signedPayload: signedPayload, durable: durable, now: now)
+                            }
+                        } catch {
+                            // The row could not be marked: the signed payload must not leave.
+                            let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,
+                                                      resolution: .release("the ledger could not record the payment: \(error.message)"), signatures: 1)
+                            return await record(outcome, rowID: id, usageBefore: nil, status: nil, response: nil)
                         }
-                    } catch {
-                        // The row could not be marked: the signed payload must not leave.
-                        let outcome = FlowOutcome(kind: .refused(FlowRefusal(error)), plan: plan,
-                                                  resolution: .release("the ledger could not record the payment: \(error.message)"), signatures: 1)
-                        return await record(outcome, rowID: id, usageBefore: nil, status: nil, response: nil)
                     }
                     FaultInjection.point("sent")
                 }
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
                 (action, last) = Self.deliver(await channel.sendPaid(payload), to: &flow) { flow, r in flow.paidAnswered(channel.paidAnswer(r)) }
             case let .finish(outcome):
+                if let mark = trailingMark, let id = rowID { await markTrailing(mark, id: id) }
                 if rowID != nil, outcome.paidAttempts > 0 { FaultInjection.point("answered") }
                 return await record(outcome, rowID: rowID, usageBefore: usageBefore, status: last.flatMap(channel.status(of:)), response: last)
             }
@@ -324,6 +334,22 @@ public final class PaymentDriver: Sendable {
         var after: BudgetSnapshot?
         if let usageBefore, let plan = outcome.plan { after = snapshot(usageBefore, plus: outcome.countedMicros(reserved: plan.micros)) }
         return PaymentRun(outcome: outcome, response: response, paymentID: rowID, budgetAfter: after)
+    }
+
+    /// Queues a sent mark that trailed the send, ahead of the outcome's write; written now if the
+    /// ledger no longer queues (it said it would).
+    private func markTrailing(_ mark: (payload: String, at: Date), id: Int64) async {
+        let ledger = self.ledger
+        if ledger.markSentQueued(id: id, signedPayload: mark.payload, now: mark.at, failed: { Self.unmarked(id, $0) }) { return }
+        do {
+            try await LedgerWork.run { () throws(LedgerError) in try ledger.markSent(id: id, signedPayload: mark.payload, durable: false, now: mark.at) }
+        } catch { Self.unmarked(id, error) }
+    }
+
+    /// Says that a queued sent mark could not be written: the payment has left, and its row stays
+    /// reserved and counted; reconcile resolves it from its nonce, as it would a sent row.
+    private static func unmarked(_ id: Int64, _ error: LedgerError) {
+        StandardError.write("purse: could not mark payment \(id) sent (it stays reserved and counted until reconcile): \(error.message)\n")
     }
 
     /// Says that a payment's outcome could not be written: the row stays reserved/sent and keeps
