@@ -6,8 +6,10 @@ The crash uses the debug build's PURSE_FAULT_KILL_AT hook (absent from release b
 SIGKILLs `purse fetch` right after the named step:
   reserved  the reservation is committed, nothing signed
   signed    the authorization is signed, the row not yet marked sent
-  sent      the row is marked sent, the paid request not yet sent
-  answered  the paid request was answered (the seller settled), the outcome not yet recorded
+  sent      the paid request is about to leave; its sent mark trails the answer on SQLite (an
+            EIP-3009 payment is found by its nonce), so the row is still reserved
+  answered  the paid request was answered (the seller settled) and the row marked sent, the
+            outcome not yet recorded
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import authorization_state, count_transfers
-from purse_e2e import Run, base_config, base_env, new_key, run_purse
+from purse_e2e import Run, base_config, base_env, new_key, run_purse, settle_clock
 
 STEPS = ["reserved", "signed", "sent", "answered"]
 PRICE = 10_000
@@ -74,6 +76,10 @@ def test_sigkill_at_every_step_then_reconcile(world, purse_bin, tmp_path):
     cfg = write_config(world, tmp_path / "c.json", ceiling=10)
     db = tmp_path / "l.db"
     url = world["sellerUrl"] + world["endpoints"]["v2"]
+    # The 10 s authorizations must still be valid on the chain's clock, which a burst of earlier
+    # settlements in this world may have pushed ahead of wall time (seen: "authorization is
+    # expired" at the seller's verification, and nothing settled).
+    settle_clock(world)
     before = count_transfers(world, sender=w["address"])
     for step in STEPS:
         r = purse(purse_bin, "fetch", url, "--json", "--config", cfg, "--db", db, env=w, extra_env={"PURSE_FAULT_KILL_AT": step})
