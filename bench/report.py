@@ -96,6 +96,11 @@ def main() -> int:
         row("warm paid_fetch via MCP, official Python client (ms)", f"{num(pf['median']):.3f} / {num(pf['p99']):.3f}")
         row("  MCP adds over the in-process paid request (ms)", f"{num(pf['median']) - num(paid['median']):.3f}", "", "", "< 0.3 ms")
         row("  of which the client's own round trip (ping, ms)", f"{num(ping['median']):.3f}")
+        gap = load(sys.argv[6]) if len(sys.argv) > 6 else None
+        if gap and "purse_paid_request_ms" in gap:
+            gp = gap["purse_paid_request_ms"]
+            row(f"  the in-process request after a {num(gap['idle_gap_us']) / 1000:g} ms idle pause (ms)", f"{num(gp['median']):.3f} / {num(gp['p99']):.3f}")
+            row("  MCP adds over that (ms)", f"{num(pf['median']) - num(gp['median']):.3f}")
         mc = mp.get("minimal_client")
         if mc and "paid_fetch_ms" in mc:
             mpf, mping = mc["paid_fetch_ms"], mc["ping_ms"]
