@@ -2,9 +2,12 @@
 ///
 /// Every status but `failed` counts against every budget window.
 public enum PaymentStatus: String, Sendable, Codable, CaseIterable {
-    /// The amount is held against the budgets; nothing has been signed or sent.
+    /// The amount is held against the budgets, with the authorization's nonce and validity
+    /// window. It may already be signed, and sent too when its sent mark trails the answer
+    /// (`PaymentLedger.markSentQueued`) and the process died first: reconcile resolves it from the
+    /// nonce as it does a `sent` row.
     case reserved
-    /// The signed authorization is about to leave, or has left.
+    /// The signed authorization is about to leave, or has left; the row keeps its exact payload.
     case sent
     /// The server (or the chain) confirmed the payment.
     case settled
