@@ -83,6 +83,9 @@ def main() -> int:
         fs = e2e["fsync_ms"]
         row("  honest floor: + one fsync on the ledger's disk (ms)", f"{num(fs['median']):.3f} / {num(fs['p99']):.3f}")
         row("  Purse / honest floor", e2e["ratio_to_honest_floor"], "", "", "<= 1.3")
+        if "reservation_log_sync_ms" in e2e:
+            rs = e2e["reservation_log_sync_ms"]
+            row("  the reservation's own fdatasync of the log (ms)", f"{num(rs['median']):.3f} / {num(rs['p99']):.3f}")
     if "seller_ms" in e2e:
         sm = e2e["seller_ms"]
         row("  seller's own time: plain / 402 offer / paid answer (ms)",
@@ -90,6 +93,8 @@ def main() -> int:
         row("  seller's work beyond the floor (offer, paid request, receipt; ms)", f"{num(sm['extra_beyond_floor']):.3f}")
         row("  Purse's own time beyond both (ms), share of the honest floor",
             f"{num(e2e['purse_own_ms']):.3f}, {num(e2e['purse_own_share_of_honest_floor']):.2f}", "", "", "<= 0.3")
+        if "purse_own_without_syncs_ms" in e2e:
+            row("  the same with no fdatasync on either side (each request less its own; ms)", f"{num(e2e['purse_own_without_syncs_ms']):.3f}")
     mp = peers.get("mcp_paid", {})
     if "paid_fetch_ms" in mp:
         pf, ping = mp["paid_fetch_ms"], mp["ping_ms"]

@@ -29,7 +29,16 @@ struct EndToEndBench {
         let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
         let sync = try FsyncProbe(directory: rig.dir.path)
         defer { sync.remove() }
-        var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double]()
+        // The reservation's own sync of the log, timed where the ledger makes it: beside the
+        // probe's one-page fdatasync, what the bigger commit (its frames, a growing file) costs.
+        let logSyncs = LogSyncTimes()
+        rig.ledger.syncLog = { db, path in
+            let t0 = nowMs()
+            defer { logSyncs.add(nowMs() - t0) }
+            try WALSync.sync(db, path: path)
+        }
+        defer { rig.ledger.syncLog = { db, path in try WALSync.sync(db, path: path) } }
+        var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double](), reservationSyncs = [Double]()
         // The seller's own time per request (X-Seller-Micros): a plain answer, the 402 with its
         // offer, and the paid answer (verification and receipt).
         var sellerPlain = [Double](), sellerOffer = [Double](), sellerPaid = [Double]()
@@ -40,8 +49,10 @@ struct EndToEndBench {
             let floorEnd = nowMs()
             if idleGapMicros > 0 { usleep(idleGapMicros) }
             let t1 = nowMs()
+            logSyncs.reset()
             let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
             let t2 = nowMs()
+            let logSync = logSyncs.total
             // The settled mark was queued behind the answer: let it finish before the floor's
             // round trips and the fsync probe, so that it slows neither.
             QueuedLedgerWrites.drain()
@@ -51,6 +62,7 @@ struct EndToEndBench {
             floor.append(floorEnd - t0)
             paid.append(t2 - t1)
             fsyncs.append(f)
+            reservationSyncs.append(logSync)
             if let v = result.response?.headers["X-Verify-Micros"], let us = Double(v) { verify.append(us / 1_000) }
             let offer = try await http.send(HTTPRequest(url: seller + "/paid"))
             if let ms = Self.sellerMs(plain), let offerMs = Self.sellerMs(offer), let paidMs = Self.sellerMs(result.response) {
@@ -67,6 +79,10 @@ struct EndToEndBench {
         let (sp, so, spaid) = (Stats(sellerPlain).median, Stats(sellerOffer).median, Stats(sellerPaid).median)
         let sellerExtra = max(0, so - sp) + max(0, spaid - sp - v.median)
         let ownShare = max(0, p.median - honest - sellerExtra)
+        // The same without any fdatasync: each request less its reservation's own log sync, so
+        // that what is left is Purse's CPU and wake-ups whatever the disk did.
+        let unsynced = Stats(zip(paid, reservationSyncs).map { $0 - $1 }).median
+        let ownUnsynced = max(0, unsynced - f.median - v.median - sellerExtra)
         return [
             "runs": .integer(runs),
             "idle_gap_us": .integer(Int(idleGapMicros)),
@@ -74,12 +90,14 @@ struct EndToEndBench {
             "floor_two_plain_round_trips_ms": f.summary,
             "seller_verify_ms": ["median": .number(fmt(v.median))],
             "fsync_ms": s.summary,
+            "reservation_log_sync_ms": Stats(reservationSyncs).summary,
             "ratio_to_floor_plus_verify": .number(String(format: "%.3f", p.median / max(0.001, f.median + v.median))),
             "ratio_to_honest_floor": .number(String(format: "%.3f", p.median / max(0.001, honest))),
             "seller_ms": ["plain": .number(fmt(sp)), "offer_402": .number(fmt(so)), "paid_200": .number(fmt(spaid)),
                           "extra_beyond_floor": .number(fmt(sellerExtra))],
             "purse_own_ms": .number(fmt(ownShare)),
             "purse_own_share_of_honest_floor": .number(String(format: "%.3f", ownShare / max(0.001, honest))),
+            "purse_own_without_syncs_ms": .number(fmt(ownUnsynced)),
             "timeline_ms": try await timeline(rig: rig),
         ]
     }
@@ -121,4 +139,14 @@ struct EndToEndBench {
         spans.append(["span": "whole request", "median": .number(fmt(Stats(totals).median)), "p99": .number(fmt(Stats(totals).p99))])
         return .array(spans)
     }
+}
+
+/// The log syncs a paid request's ledger calls made (the reservation's), summed.
+final class LogSyncTimes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = 0.0
+
+    func add(_ ms: Double) { lock.withLock { sum += ms } }
+    func reset() { lock.withLock { sum = 0 } }
+    var total: Double { lock.withLock { sum } }
 }
