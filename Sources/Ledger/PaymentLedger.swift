@@ -100,11 +100,11 @@ public protocol PaymentLedger: Sendable {
     /// Ordering and crash safety stay: a queued write runs after every call this ledger object
     /// received before it and before every call it receives after it (so this process reads its
     /// own writes), and the process waits for queued writes before it exits
-    /// (`QueuedLedgerWrites`). If the process dies first, the row stays `sent` (or `reserved`, when its sent mark was queued
-    /// too: `markSentQueued`) and keeps counting
-    /// until reconcile resolves it from the chain, as after any crash; another process may, for a
-    /// moment, see `sent`, which counts against every budget as `settled` does. `failed` is
-    /// called, on the ledger's thread, when the write fails.
+    /// (`QueuedLedgerWrites`). If the process dies first, the row stays `sent` (or `reserved`,
+    /// when its sent mark was queued too: `markSentQueued`) and keeps counting until reconcile
+    /// resolves it from the chain, as after any crash; another process may, for a moment, see
+    /// it so, which counts against every budget as `settled` does. `failed` is called, on the
+    /// ledger's thread, when the write fails.
     func recordQueued(_ outcome: OutcomeWrite, id: Int64, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool
 
     // MARK: Queries
