@@ -465,7 +465,8 @@ extension PaymentDriverTests {
         /// Pays once through `driver` (the rig's, with `watched` in place of its ledger).
         func pay(_ driver: PaymentDriver, _ watched: MarkWatchingLedger, _ what: String) async throws -> [String] {
             let result = await driver.fetch(WalletFixture.request)
-            #expect(QueuedLedgerWrites.drain())
+            let drained = await offPool { QueuedLedgerWrites.drain() }  // never block a cooperative-pool thread
+            #expect(drained)
             guard case .paid = result.outcome.kind else { Issue.record("\(what): expected paid, got \(result.outcome.kind)"); return [] }
             let id = try #require(result.paymentID)
             let row = try #require(try watched.inner.payment(id: id))
