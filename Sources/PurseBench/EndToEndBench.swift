@@ -32,12 +32,13 @@ struct EndToEndBench {
         // The reservation's own sync of the log, timed where the ledger makes it: beside the
         // probe's one-page fdatasync, what the bigger commit (its frames, a growing file) costs.
         let logSyncs = LogSyncTimes()
+        let syncLog = rig.ledger.syncLog
         rig.ledger.syncLog = { db, path in
             let t0 = nowMs()
             defer { logSyncs.add(nowMs() - t0) }
-            try WALSync.sync(db, path: path)
+            try syncLog(db, path)
         }
-        defer { rig.ledger.syncLog = { db, path in try WALSync.sync(db, path: path) } }
+        defer { rig.ledger.syncLog = syncLog }
         var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double](), reservationSyncs = [Double]()
         // The seller's own time per request (X-Seller-Micros): a plain answer, the 402 with its
         // offer, and the paid answer (verification and receipt).
