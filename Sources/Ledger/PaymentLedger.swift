@@ -66,6 +66,11 @@ public protocol PaymentLedger: Sendable {
     /// Whether `markSentQueued` and `recordQueued` queue (SQLite) rather than return false
     /// (PostgreSQL): what the wallet asks before it lets a sent mark trail the send.
     var queuesWrites: Bool { get }
+    /// Readies the backend, in the background, for a process that will go on paying
+    /// (`purse serve`); returns at once. SQLite lengthens its write-ahead log ahead of the
+    /// commits (`WALPreallocation`), so that no reservation's sync has to grow the file; a
+    /// one-shot command does not call it, since it would wait for that work at exit.
+    func prepareForPayments()
     /// `sent | unknown → settled`: the server confirmed the payment; `receipt` is the seller's
     /// signed receipt and how it was checked (JSON text), when there is one to keep.
     func markSettled(id: Int64, txHash: String?, httpStatus: Int?, receipt: String?, now: Date) throws(LedgerError)
@@ -223,6 +228,9 @@ extension PaymentLedger {
 
     /// A backend queues nothing unless it says so.
     public var queuesWrites: Bool { false }
+
+    /// A backend with nothing to ready does nothing.
+    public func prepareForPayments() {}
 
     /// A backend that cannot queue writes says so; its callers mark with `markSent`.
     public func markSentQueued(id: Int64, signedPayload: String?, now: Date, failed: @escaping @Sendable (LedgerError) -> Void) -> Bool {

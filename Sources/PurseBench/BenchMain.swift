@@ -12,7 +12,8 @@ import X402
 ///
 ///     purse-bench client [--runs N]                       stages of the client work per paid request
 ///     purse-bench client-tight [--runs N]                 only the peer-style loop of those stages (to profile it)
-///     purse-bench e2e --seller URL [--runs N] [--idle-gap-us U]  paid request vs two plain round trips
+///     purse-bench e2e --seller URL [--runs N] [--idle-gap-us U] [--unprepared-log]
+///                                                          paid request vs two plain round trips
 ///     purse-bench ledger --procs P --attempts N            reservations/s with P processes on one DB
 ///     purse-bench ledger-compare --procs 4,16 --attempts N [--postgres URL]
 ///                                                          the same for SQLite and PostgreSQL side by side
@@ -40,7 +41,8 @@ struct BenchMain {
         case "e2e":
             // As `purse fetch` and `purse serve`'s tool calls run: on threads that may block.
             let bench = EndToEndBench(seller: opt("--seller", ""), runs: Int(opt("--runs", "200")) ?? 200,
-                                      idleGapMicros: UInt32(opt("--idle-gap-us", "0")) ?? 0)
+                                      idleGapMicros: UInt32(opt("--idle-gap-us", "0")) ?? 0,
+                                      preparesLedger: !args.contains("--unprepared-log"))
             result = try await withTaskExecutorPreference(BlockingWorkers.shared) { try await bench.run() }
         case "ledger":
             result = try LedgerBench(procs: Int(opt("--procs", "4")) ?? 4, attempts: Int(opt("--attempts", "500")) ?? 500).run()

@@ -20,11 +20,17 @@ struct EndToEndBench {
     let seller: String
     let runs: Int
     var idleGapMicros: UInt32 = 0
+    /// Whether the ledger is readied as `purse serve` readies it (`prepareForPayments`); false
+    /// (`--unprepared-log`): as a one-shot command opens it, the log growing with its commits.
+    var preparesLedger = true
 
     func run() async throws -> JSONValue {
         guard !seller.isEmpty else { throw PurseError("bench.usage", "e2e needs --seller URL (bench/fast_seller.py)") }
         let rig = try BenchRig()
         defer { rig.cleanup() }
+        // As `purse serve` does at start: the log lengthened once, before any payment.
+        if preparesLedger { rig.ledger.prepareForPayments() }
+        QueuedLedgerWrites.drain()
         let http = CurlHTTPClient()
         let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
         let sync = try FsyncProbe(directory: rig.dir.path)
@@ -87,6 +93,7 @@ struct EndToEndBench {
         return [
             "runs": .integer(runs),
             "idle_gap_us": .integer(Int(idleGapMicros)),
+            "log_preallocated": .bool(preparesLedger),
             "purse_paid_request_ms": p.summary,
             "floor_two_plain_round_trips_ms": f.summary,
             "seller_verify_ms": ["median": .number(fmt(v.median))],

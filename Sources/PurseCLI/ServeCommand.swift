@@ -32,6 +32,8 @@ public struct ServeCommand: AsyncParsableCommand {
             try await server.run()
             return
         }
+        // A server goes on paying: its ledger readies itself for that in the background.
+        wallet.ledger.prepareForPayments()
         logger.info("purse serve: session \(wallet.session.id), wallet \(wallet.signer.address), networks \(wallet.policy.allowedNetworks.joined(separator: ","))")
         if !noReconcile {
             // In the background: `initialize` must not wait for an RPC round trip.

@@ -174,6 +174,13 @@ public final class SQLiteLedger: PaymentLedger {
         }
     }
 
+    /// Lengthens the write-ahead log to `WALPreallocation.bytes` in the background, unless
+    /// nothing is synced by hand (`synchronousFull` false), where its length costs no sync.
+    public func prepareForPayments() {
+        guard options.synchronousFull else { return }
+        checkpoints.preallocateLog(path: path, busyTimeout: options.busyTimeout)
+    }
+
     /// Puts what this connection has committed on disk (`syncLog`, normally `WALSync.sync`),
     /// after a commit made without its sync: the reservation's, and a durable sent mark's.
     func syncCommitted() throws(LedgerError) {

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import PurseCore
+import PurseTesting
+import Testing
+@testable import Ledger
+
+/// A paying process lengthens the ledger's log once, with zeros, so that no reservation's sync
+/// has to grow the file (`WALPreallocation`), and SQLite still reads exactly the committed rows.
+@Suite struct WALPreallocationTests {
+    /// The length of the ledger's log file, or -1 when there is none.
+    static func logLength(_ path: String) -> Int64 {
+        var st = stat()
+        return stat(path + "-wal", &st) == 0 ? Int64(st.st_size) : -1
+    }
+
+    @Test func aPayingProcessLengthensTheLogOnceAndReservationsNoLongerGrowIt() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let ledger = try openLedger(path)
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        #expect(Self.logLength(path) < WALPreallocation.bytes)
+        ledger.prepareForPayments()
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(ledger.checkpoints.logsPreallocated == 1)
+        let length = Self.logLength(path)
+        #expect(length == WALPreallocation.bytes)
+        // A second call finds the log long enough and writes nothing.
+        ledger.prepareForPayments()
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(ledger.checkpoints.logsPreallocated == 2)
+        #expect(Self.logLength(path) == length)
+        for i in 0..<20 {
+            let row = try ledger.reserve(usdc(session, 10_000, nonce: i), limits: .none, now: t0)
+            try ledger.markSent(id: row.id, now: t0)
+            try ledger.markSettled(id: row.id, txHash: "0x\(i)", httpStatus: 200, now: t0)
+        }
+        #expect(Self.logLength(path) == length, "20 paid rows fit in the lengthened log")
+        #expect(try ledger.usage(sessionID: session, host: nil, allHosts: true, now: t0).sessionSpent == Micros(200_000))
+        #expect(try ledger.payments(PaymentFilter()).count == 20)
+    }
+
+    /// A crash right after a reservation: the files as the disk holds them (database and log,
+    /// no shared-memory index) open to exactly the committed rows, the zeros after the last
+    /// frame ignored. Also from a log lengthened before its first frame (all zeros, no header).
+    @Test(arguments: [false, true])
+    func aLengthenedLogRecoversExactlyTheCommittedRows(emptyLogFirst: Bool) throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let ledger = try openLedger(path)
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        if emptyLogFirst {
+            try ledger.dbQueue.writeWithoutTransaction { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            #expect(Self.logLength(path) == 0)
+        }
+        #expect(WALPreallocation.extend(path: path, busyTimeoutMillis: 5_000))
+        #expect(Self.logLength(path) == WALPreallocation.bytes)
+        let kept = try ledger.reserve(usdc(session, 30_000, nonce: 1), limits: .none, now: t0)
+        // The crash: copies of the two files, taken while the ledger is open and its log not
+        // checkpointed; the copy's index is rebuilt from the log when it opens.
+        let copy = dir.file("copy.db")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        let reopened = try openLedger(copy)
+        let rows = try reopened.payments(PaymentFilter())
+        #expect(rows.map(\.id) == [kept.id])
+        #expect(rows.first?.status == .reserved && rows.first?.micros == Micros(30_000))
+        #expect(try reopened.health().integrity == "ok")
+        // And it goes on writing: the next reservation counts the first.
+        let next = try reopened.reserveWithUsage(usdc(session, 10_000, nonce: 2), limits: .none, now: t0)
+        #expect(next.usageBefore?.sessionPending == Micros(30_000))
+    }
+
+    @Test func aLedgerThatSyncsNothingIsNotLengthened() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let ledger = try openLedger(path, LedgerOptions(synchronousFull: false))
+        ledger.prepareForPayments()
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(ledger.checkpoints.logsPreallocated == 0)
+        #expect(Self.logLength(path) < WALPreallocation.bytes)
+    }
+
+    @Test func aMissingLedgerIsNotCreated() {
+        let missing = NSTemporaryDirectory() + "purse-missing-\(UUID().uuidString).db"
+        #expect(!WALPreallocation.extend(path: missing, busyTimeoutMillis: 100))
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+}
