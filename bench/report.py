@@ -9,6 +9,7 @@ Every number comes from the run that wrote those files (taken back to back on on
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 
 
@@ -95,6 +96,17 @@ def main() -> int:
             f"{num(e2e['purse_own_ms']):.3f}, {num(e2e['purse_own_share_of_honest_floor']):.2f}", "", "", "<= 0.3")
         if "purse_own_without_syncs_ms" in e2e:
             row("  the same with no fdatasync on either side (each request less its own; ms)", f"{num(e2e['purse_own_without_syncs_ms']):.3f}")
+    # A fresh server's first paid requests (10 warm-up, 30 measured, a new ledger each run), its
+    # log lengthened at start as `purse serve` does, and growing (as a one-shot command opens
+    # it): each a comma-separated list of interleaved runs, shown as the median of their medians.
+    if len(sys.argv) > 8:
+        for label, arg in (("log lengthened at start", sys.argv[7]), ("log growing", sys.argv[8])):
+            runs = [load(p) for p in arg.split(",")]
+            mid = lambda f: statistics.median(num(f(r)) for r in runs)
+            row(f"  a fresh ledger's first {num(runs[0]['runs']):g} paid requests, {label} ({len(runs)} runs): "
+                "Purse / honest floor; own; log sync; fsync (ms)",
+                f"{mid(lambda r: r['ratio_to_honest_floor']):.2f}; {mid(lambda r: r['purse_own_ms']):.3f}; "
+                f"{mid(lambda r: r['reservation_log_sync_ms']['median']):.3f}; {mid(lambda r: r['fsync_ms']['median']):.3f}")
     mp = peers.get("mcp_paid", {})
     if "paid_fetch_ms" in mp:
         pf, ping = mp["paid_fetch_ms"], mp["ping_ms"]

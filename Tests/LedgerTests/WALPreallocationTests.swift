@@ -69,6 +69,7 @@ import Testing
         // And it goes on writing: the next reservation counts the first.
         let next = try reopened.reserveWithUsage(usdc(session, 10_000, nonce: 2), limits: .none, now: t0)
         #expect(next.usageBefore?.sessionPending == Micros(30_000))
+        withExtendedLifetime(ledger) {}
     }
 
     @Test func aLedgerThatSyncsNothingIsNotLengthened() throws {
@@ -79,6 +80,23 @@ import Testing
         #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
         #expect(ledger.checkpoints.logsPreallocated == 0)
         #expect(Self.logLength(path) < WALPreallocation.bytes)
+        withExtendedLifetime(ledger) {}
+    }
+
+    @Test func aNearlyFullDiskIsLeftItsRoom() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let ledger = try openLedger(path) // kept open, so that its log stays
+        let before = Self.logLength(path)
+        #expect(before > 0 && before < WALPreallocation.bytes)
+        let free = try #require(WALPreallocation.freeBytes(path: path))
+        #expect(free > 0)
+        // As if the file system had less free space than the guard asks for.
+        #expect(!WALPreallocation.extend(path: path, busyTimeoutMillis: 1_000, minimumFree: free + (1 << 30)))
+        #expect(Self.logLength(path) == before)
+        #expect(WALPreallocation.extend(path: path, busyTimeoutMillis: 1_000))
+        #expect(Self.logLength(path) == WALPreallocation.bytes)
+        withExtendedLifetime(ledger) {}
     }
 
     @Test func aMissingLedgerIsNotCreated() {

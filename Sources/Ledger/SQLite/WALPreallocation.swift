@@ -1,3 +1,4 @@
+import Foundation
 import GRDBSQLite
 
 /// Lengthens the ledger's write-ahead log with written zeros, ahead of the commits that will fill
@@ -33,10 +34,16 @@ enum WALPreallocation {
     /// and reports a longer write as a full disk).
     static let write = 64 << 10
 
+    /// Below this much free space on the ledger's file system nothing is preallocated: the
+    /// zeros must never take the room a payment's own commit needs (64 MiB).
+    static let minimumFreeBytes: Int64 = 64 << 20
+
     /// Lengthens the log of the ledger at `path` to `target` bytes on a connection of its own;
     /// true when it is at least that long afterwards and synced. Nothing depends on it: on any
-    /// failure the log just grows as before.
-    static func extend(path: String, to target: Int64 = bytes, busyTimeoutMillis: Int32) -> Bool {
+    /// failure, or on a nearly full disk, the log just grows as before.
+    static func extend(path: String, to target: Int64 = bytes, busyTimeoutMillis: Int32,
+                       minimumFree: Int64 = minimumFreeBytes) -> Bool {
+        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false else { return false }
         var db: OpaquePointer?
         defer { sqlite3_close_v2(db) }
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db,
@@ -80,6 +87,13 @@ enum WALPreallocation {
     private static func sync(_ db: OpaquePointer) -> Bool {
         guard let (file, methods) = log(db), let sync = methods.xSync else { return false }
         return sync(file, SQLITE_SYNC_NORMAL) == SQLITE_OK
+    }
+
+    /// The space left for an unprivileged writer on the file system holding `path`.
+    static func freeBytes(path: String) -> Int64? {
+        var fs = statvfs()
+        guard statvfs(path, &fs) == 0 else { return nil }
+        return Int64(fs.f_bavail) * Int64(fs.f_frsize)
     }
 
     /// The connection's open log file (`SQLITE_FCNTL_JOURNAL_POINTER`, as `WALSync` uses).
