@@ -22,13 +22,10 @@ import Testing
         #expect(Self.logLength(path) < WALPreallocation.bytes)
         ledger.prepareForPayments()
         #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
-        #expect(ledger.checkpoints.logsPreallocated == 1)
         let length = Self.logLength(path)
         #expect(length == WALPreallocation.bytes)
-        // A second call finds the log long enough and writes nothing.
-        ledger.prepareForPayments()
-        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
-        #expect(ledger.checkpoints.logsPreallocated == 2)
+        // Again: the log is long enough, nothing is written.
+        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
         #expect(Self.logLength(path) == length)
         for i in 0..<20 {
             let row = try ledger.reserve(usdc(session, 10_000, nonce: i), limits: .none, now: t0)
@@ -53,7 +50,7 @@ import Testing
             try ledger.dbQueue.writeWithoutTransaction { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             #expect(Self.logLength(path) == 0)
         }
-        #expect(WALPreallocation.extend(path: path, busyTimeoutMillis: 5_000))
+        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
         #expect(Self.logLength(path) == WALPreallocation.bytes)
         let kept = try ledger.reserve(usdc(session, 30_000, nonce: 1), limits: .none, now: t0)
         // The crash: copies of the two files, taken while the ledger is open and its log not
@@ -72,14 +69,57 @@ import Testing
         withExtendedLifetime(ledger) {}
     }
 
+    /// Another connection (as another process) goes on reserving while the log is lengthened:
+    /// the zeros go only where no frame is, so every row survives, in the live file and in a
+    /// crash copy of it.
+    @Test func anotherWriterLosesNothingWhileTheLogIsLengthened() async throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let preparing = try openLedger(path)
+        let other = try openLedger(path)
+        let session = try other.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        preparing.prepareForPayments()
+        let ids = try await Task.detached {
+            try (0..<60).map { i in try other.reserve(usdc(session, 1_000, nonce: i), limits: .none, now: t0).id }
+        }.value
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(Self.logLength(path) >= WALPreallocation.bytes)
+        #expect(try preparing.payments(PaymentFilter()).map(\.id).sorted() == ids)
+        let copy = dir.file("copy.db")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        let reopened = try openLedger(copy)
+        #expect(try reopened.payments(PaymentFilter()).count == 60)
+        #expect(try reopened.health().integrity == "ok")
+        withExtendedLifetime((preparing, other)) {}
+    }
+
+    /// The zeros are not the ledger's size: a small ledger with a lengthened log is still
+    /// checked before it opens, not in the background (which costs the idle server memory).
+    @Test func aLengthenedLogDoesNotSendTheOpeningCheckToTheBackground() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("l.db")
+        let first = try openLedger(path) // kept open, so that its lengthened log stays
+        first.prepareForPayments()
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(Self.logLength(path) == WALPreallocation.bytes)
+        let second = try openLedger(path)
+        #expect(second.integrity === IntegrityCheck.passed, "checked inline: the database is a few pages")
+        // While a ledger whose pages are over the threshold is still checked in the background.
+        let third = try openLedger(path, LedgerOptions(quickCheckInlineMaxBytes: 4_096))
+        #expect(third.integrity !== IntegrityCheck.passed)
+        try third.integrity.verdict()
+        withExtendedLifetime((first, second, third)) {}
+    }
+
     @Test func aLedgerThatSyncsNothingIsNotLengthened() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("l.db")
         let ledger = try openLedger(path, LedgerOptions(synchronousFull: false))
+        let before = Self.logLength(path)
         ledger.prepareForPayments()
         #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
-        #expect(ledger.checkpoints.logsPreallocated == 0)
-        #expect(Self.logLength(path) < WALPreallocation.bytes)
+        #expect(before > 0 && Self.logLength(path) == before)
         withExtendedLifetime(ledger) {}
     }
 
@@ -92,16 +132,10 @@ import Testing
         let free = try #require(WALPreallocation.freeBytes(path: path))
         #expect(free > 0)
         // As if the file system had less free space than the guard asks for.
-        #expect(!WALPreallocation.extend(path: path, busyTimeoutMillis: 1_000, minimumFree: free + (1 << 30)))
+        #expect(try !ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path, minimumFree: free + (1 << 30)) })
         #expect(Self.logLength(path) == before)
-        #expect(WALPreallocation.extend(path: path, busyTimeoutMillis: 1_000))
+        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
         #expect(Self.logLength(path) == WALPreallocation.bytes)
         withExtendedLifetime(ledger) {}
-    }
-
-    @Test func aMissingLedgerIsNotCreated() {
-        let missing = NSTemporaryDirectory() + "purse-missing-\(UUID().uuidString).db"
-        #expect(!WALPreallocation.extend(path: missing, busyTimeoutMillis: 100))
-        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 }

@@ -12,9 +12,9 @@ public struct LedgerOptions: Sendable, Equatable {
     /// Whether to run `PRAGMA quick_check` on the file (default true): it refuses a damaged file
     /// before a payment is written into it.
     public var quickCheckOnOpen: Bool = true
-    /// Up to this size (database plus WAL) the quick_check runs before the ledger opens; above
-    /// it, in the background while the process starts, with reservations waiting for its verdict
-    /// (`IntegrityCheck`). Default 2 MiB: quick_check reads every page, about 1 ms per MiB here,
+    /// Up to this size (the database's pages, `PRAGMA page_count`) the quick_check runs before
+    /// the ledger opens; above it, in the background while the process starts, with reservations
+    /// waiting for its verdict (`IntegrityCheck`). Default 2 MiB: quick_check reads every page, about 1 ms per MiB here,
     /// and `purse serve` must answer its first request within 20 ms however large the file is.
     public var quickCheckInlineMaxBytes: Int64 = 2 << 20
 

@@ -50,7 +50,6 @@ public final class SQLiteLedger: PaymentLedger {
         self.path = path
         self.options = options
         _ = try LedgerFile.prepare(path: path)
-        let inlineCheck = options.quickCheckOnOpen && LedgerFile.size(path: path) <= options.quickCheckInlineMaxBytes
 
         let busy = BusyRetry(timeout: options.busyTimeout)
         var config = Configuration()
@@ -68,12 +67,14 @@ public final class SQLiteLedger: PaymentLedger {
         } catch {
             throw LedgerError.from(error, path: path, busyTimeout: timeout)
         }
+        let inlineCheck: Bool
         do {
-            try dbQueue.writeWithoutTransaction { db in
+            inlineCheck = try dbQueue.writeWithoutTransaction { db in
                 // Reads only, until every check has passed.
                 let tables = try String.fetchAll(db, sql: """
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                     """)
+                let inlineCheck = try options.quickCheckOnOpen && LedgerFile.imageBytes(db) <= options.quickCheckInlineMaxBytes
                 if inlineCheck { try IntegrityCheck.run(db, path: path) }
                 if !tables.isEmpty {
                     guard tables.contains("grdb_migrations") else {
@@ -89,6 +90,7 @@ public final class SQLiteLedger: PaymentLedger {
                 guard mode?.lowercased() == "wal" else {
                     throw LedgerError.openFailed(path: path, reason: "could not switch to WAL mode (got \(mode ?? "nothing"))")
                 }
+                return inlineCheck
             }
             try Self.migrate(dbQueue)
             // From here on, commits do not sync: what must be durable is synced by hand after
@@ -174,11 +176,17 @@ public final class SQLiteLedger: PaymentLedger {
         }
     }
 
-    /// Lengthens the write-ahead log to `WALPreallocation.bytes` in the background, unless
+    /// Lengthens the write-ahead log to `WALPreallocation.bytes`, queued on this ledger's
+    /// connection like an outcome's write (a process waits for it before exiting), unless
     /// nothing is synced by hand (`synchronousFull` false), where its length costs no sync.
     public func prepareForPayments() {
         guard options.synchronousFull else { return }
-        checkpoints.preallocateLog(path: path, busyTimeout: options.busyTimeout)
+        let path = self.path
+        QueuedLedgerWrites.begin()
+        dbQueue.asyncWriteWithoutTransaction { db in
+            defer { QueuedLedgerWrites.end() }
+            _ = try? WALPreallocation.extend(db, path: path)
+        }
     }
 
     /// Puts what this connection has committed on disk (`syncLog`, normally `WALSync.sync`),

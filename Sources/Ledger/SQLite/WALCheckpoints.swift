@@ -19,7 +19,6 @@ import GRDBSQLite
 /// the copy (0.8–1.3 ms in a kernel trace), so the next payment's reservation, started as soon as
 /// the answer went out, waited behind it; a passive checkpoint blocks no writer of another
 /// connection. It is counted with the queued writes, so a process waits for it before exiting.
-/// The same queue lengthens the log once for a paying process (`WALPreallocation`).
 final class WALCheckpoints: @unchecked Sendable {
     /// A passive checkpoint after this many queued writes (about 420 WAL pages of payments).
     static let every = 32
@@ -28,7 +27,6 @@ final class WALCheckpoints: @unchecked Sendable {
     private var sinceLast = 0
     private var count = 0
     private var completed = 0
-    private var preallocated = 0
     private let queue = DispatchQueue(label: "purse.ledger.checkpoint", qos: .utility)
 
     /// Checkpoints started so far by this ledger (for tests).
@@ -36,9 +34,6 @@ final class WALCheckpoints: @unchecked Sendable {
 
     /// Checkpoints that copied every frame of the log into the database (for tests).
     var completedInFull: Int { lock.withLock { completed } }
-
-    /// Preallocations of the log that reached their length (for tests).
-    var logsPreallocated: Int { lock.withLock { preallocated } }
 
     /// Counts one queued write to the ledger at `path`; every `every`th, starts a passive
     /// checkpoint (it waits for nobody and copies what no reader still needs).
@@ -55,18 +50,6 @@ final class WALCheckpoints: @unchecked Sendable {
         queue.async { [self] in
             defer { QueuedLedgerWrites.end() }
             if Self.checkpoint(path: path) { lock.withLock { completed += 1 } }
-        }
-    }
-
-    /// Lengthens the log of the ledger at `path` (`WALPreallocation`) on this queue, after any
-    /// checkpoint already started; counted with the queued writes, so a process waits for it
-    /// before exiting.
-    func preallocateLog(path: String, busyTimeout: Double) {
-        QueuedLedgerWrites.begin()
-        queue.async { [self] in
-            defer { QueuedLedgerWrites.end() }
-            let millis = Int32(clamping: Int((busyTimeout * 1_000).rounded()))
-            if WALPreallocation.extend(path: path, busyTimeoutMillis: millis) { lock.withLock { preallocated += 1 } }
         }
     }
 
