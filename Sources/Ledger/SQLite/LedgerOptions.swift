@@ -14,8 +14,9 @@ public struct LedgerOptions: Sendable, Equatable {
     public var quickCheckOnOpen: Bool = true
     /// Up to this size (the database's pages, `PRAGMA page_count`) the quick_check runs before
     /// the ledger opens; above it, in the background while the process starts, with reservations
-    /// waiting for its verdict (`IntegrityCheck`). Default 2 MiB: quick_check reads every page, about 1 ms per MiB here,
-    /// and `purse serve` must answer its first request within 20 ms however large the file is.
+    /// waiting for its verdict (`IntegrityCheck`). Default 2 MiB: quick_check reads every page,
+    /// about 1 ms per MiB here, and `purse serve` must answer its first request within 20 ms
+    /// however large the file is.
     public var quickCheckInlineMaxBytes: Int64 = 2 << 20
 
     /// Creates options; every argument has the documented default.

@@ -7,8 +7,8 @@ import GRDBSQLite
 ///
 /// Why: an `fdatasync` that must also make a file's new length durable commits the file
 /// system's journal; one that only overwrites blocks already in the file does not. A log grows
-/// with every commit from its creation (a process that opens a ledger nobody else has open
-/// starts a new one if the last connection closed cleanly, which deletes it) until a checkpoint lets it restart
+/// with every commit from its creation (a clean close of the last connection deletes it, and
+/// the next process to open the ledger starts a new one) until a checkpoint lets it restart
 /// from its start, about 40 paid requests later in `purse serve`. Every reservation in that
 /// stretch paid for the journal commit: measured on this project's VM (ext4), a durable commit
 /// took 0.38–0.69 ms on a growing log and 0.19–0.20 ms on one already long enough, in the same
@@ -34,7 +34,7 @@ enum WALPreallocation {
     static let chunk = 256 << 10
     /// The zeros of one write: 64 KiB (SQLite's Unix VFS writes at most 128 KiB − 1 at once,
     /// and reports a longer write as a full disk).
-    static let write = 64 << 10
+    static let writeSize = 64 << 10
 
     /// Below this much free space on the ledger's file system nothing is preallocated: the
     /// zeros must never take the room a payment's own commit needs (64 MiB).
@@ -45,9 +45,8 @@ enum WALPreallocation {
     /// if this call lengthened it. Nothing depends on it: on any failure, or on a nearly full
     /// disk, the log just grows as before.
     ///
-    /// On the ledger's connection rather than one of its own: a second connection's page cache
-    /// and lookaside, and a thread to run it, stayed in the idle server's resident memory (1.4
-    /// MiB more, measured 1 s after `initialize`).
+    /// On the ledger's own connection, queued on its writer like any write of the process:
+    /// nothing else is opened at start, and the process's own writes are ordered with it.
     static func extend(_ db: Database, path: String, to target: Int64 = bytes, minimumFree: Int64 = minimumFreeBytes) throws -> Bool {
         guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false, let handle = db.sqliteConnection else { return false }
         var grown = false
@@ -73,7 +72,7 @@ enum WALPreallocation {
         guard size(file, &length) == SQLITE_OK else { return .failed }
         guard length < target else { return .long }
         let end = min(target, length + Int64(chunk))
-        let zeros = [UInt8](repeating: 0, count: Self.write)
+        let zeros = [UInt8](repeating: 0, count: writeSize)
         while length < end {
             let count = Int32(min(Int64(zeros.count), end - length))
             guard zeros.withUnsafeBytes({ write(file, $0.baseAddress, count, length) }) == SQLITE_OK else { return .failed }
