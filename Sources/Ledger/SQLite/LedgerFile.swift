@@ -104,9 +104,10 @@ enum LedgerFile {
         guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0 else {
             throw .corrupt(path: path, detail: "invalid page size \(rawPageSize) in the header")
         }
-        // With a non-empty WAL the main file may legitimately lag behind; SQLite checks it then.
-        var wst = stat()
-        if stat(path + "-wal", &wst) == 0, wst.st_size > 0 { return }
+        // With a log that holds frames the main file may legitimately lag behind; SQLite checks
+        // it then. A log without a header (the zeros a server lengthens it with,
+        // `WALPreallocation`) holds none.
+        if hasLogHeader(path: path + "-wal") { return }
         guard size % pageSize == 0 else {
             throw .corrupt(path: path, detail: "truncated: \(size) bytes is not a whole number of \(pageSize)-byte pages")
         }
@@ -117,6 +118,16 @@ enum LedgerFile {
         if be32(24) == be32(92), pageCount > 0, pageCount * pageSize > size {
             throw .corrupt(path: path, detail: "truncated: \(size) bytes, the header says \(pageCount) pages of \(pageSize) bytes")
         }
+    }
+
+    /// Whether the write-ahead log at `path` starts with a log header (its magic number, either
+    /// byte order), which every log that holds frames has.
+    static func hasLogHeader(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
+        let magic = UInt32(head[0]) << 24 | UInt32(head[1]) << 16 | UInt32(head[2]) << 8 | UInt32(head[3])
+        return magic == 0x377F_0682 || magic == 0x377F_0683
     }
 
     /// The bytes `quick_check` reads: the database as its latest commit has it (its pages,
