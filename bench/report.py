@@ -80,6 +80,9 @@ def main() -> int:
         f"{num(floor['median']):.3f} + {num(verify['median']):.3f}",
         f"{num(peers['floor_two_rtt_ms']['median']):.3f} + {num(peers['seller_verify_ms']['median']):.3f}")
     row("  Purse / floor", e2e["ratio_to_floor_plus_verify"])
+    if "floor_two_raw_socket_round_trips_ms" in e2e:
+        rf = e2e["floor_two_raw_socket_round_trips_ms"]
+        row("  the floor's 2 round trips without an HTTP library (one raw socket; ms)", f"{num(rf['median']):.3f} / {num(rf['p99']):.3f}")
     if "fsync_ms" in e2e:
         fs = e2e["fsync_ms"]
         row("  honest floor: + one fsync on the ledger's disk (ms)", f"{num(fs['median']):.3f} / {num(fs['p99']):.3f}")

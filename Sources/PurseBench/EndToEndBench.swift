@@ -35,6 +35,8 @@ struct EndToEndBench {
         let driver = PaymentDriver(http: http, ledger: rig.ledger, signer: KeySigner(key: rig.key), config: rig.config, sessionID: rig.session.id)
         let sync = try FsyncProbe(directory: rig.dir.path)
         defer { sync.remove() }
+        // The same two plain round trips without an HTTP library: what libcurl adds to the floor.
+        let raw = try RawHTTPProbe(url: seller + "/plain")
         // The reservation's own sync of the log, timed where the ledger makes it: beside the
         // probe's one-page fdatasync, what the bigger commit (its frames, a growing file) costs.
         let logSyncs = LogSyncTimes()
@@ -46,10 +48,15 @@ struct EndToEndBench {
         }
         defer { rig.ledger.syncLog = syncLog }
         var paid = [Double](), floor = [Double](), verify = [Double](), fsyncs = [Double](), reservationSyncs = [Double]()
+        var rawFloor = [Double]()
         // The seller's own time per request (X-Seller-Micros): a plain answer, the 402 with its
         // offer, and the paid answer (verification and receipt).
         var sellerPlain = [Double](), sellerOffer = [Double](), sellerPaid = [Double]()
         for i in 0..<(runs + 10) {
+            let r0 = nowMs()
+            try raw.roundTrip()
+            try raw.roundTrip()
+            let rawTrips = nowMs() - r0
             let t0 = nowMs()
             let plain = try await http.send(HTTPRequest(url: seller + "/plain"))
             _ = try await http.send(HTTPRequest(url: seller + "/plain"))
@@ -67,6 +74,7 @@ struct EndToEndBench {
             guard case .paid = result.outcome.kind else { throw PurseError("bench.unpaid", "the fast seller did not grant: \(result.summary)") }
             if i < 10 { continue }
             floor.append(floorEnd - t0)
+            rawFloor.append(rawTrips)
             paid.append(t2 - t1)
             fsyncs.append(f)
             reservationSyncs.append(logSync)
@@ -96,6 +104,7 @@ struct EndToEndBench {
             "log_preallocated": .bool(preparesLedger),
             "purse_paid_request_ms": p.summary,
             "floor_two_plain_round_trips_ms": f.summary,
+            "floor_two_raw_socket_round_trips_ms": Stats(rawFloor).summary,
             "seller_verify_ms": ["median": .number(fmt(v.median))],
             "fsync_ms": s.summary,
             "reservation_log_sync_ms": Stats(reservationSyncs).summary,
