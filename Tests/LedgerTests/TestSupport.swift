@@ -1,7 +1,7 @@
 import Foundation
 import PurseCore
-import PurseCore
 import PurseTesting
+import Testing
 @testable import Ledger
 
 /// A fixed instant, so windows are deterministic.
@@ -21,6 +21,21 @@ func usdc(_ session: String, _ atomic: Int64, host: String = "api.example.com", 
 /// Opens a ledger at `path`, failing the test with the error's description.
 func openLedger(_ path: String, _ options: LedgerOptions = .init()) throws -> SQLiteLedger {
     try SQLiteLedger(path: path, options: options)
+}
+
+/// The bytes of a real ledger file of 300 reserved rows, its log checkpointed into it (at least
+/// eight pages), for the tests that damage or cut one.
+func realLedgerBytes() throws -> [UInt8] {
+    let dir = try ScratchDirectory("purse-ledger-tests")
+    let path = dir.file("src.db")
+    do {
+        let ledger = try openLedger(path)
+        let s = try ledger.startSession(kind: "fetch", label: nil, clientName: nil, now: t0)
+        for i in 0..<300 { _ = try ledger.reserve(usdc(s.id, 1, nonce: i), limits: .none, now: t0) }
+    } // closing the last connection checkpoints the WAL into the main file
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    #expect(bytes.count >= 8 * 4096)
+    return bytes
 }
 
 /// Returns the ledger error thrown by `body`, or nil when it did not throw.

@@ -115,17 +115,10 @@ import Testing
     /// A truncated database beside a log of zeros (no header, so no frames) is still refused
     /// as truncated before SQLite opens it, as it is beside no log at all.
     @Test func aTruncatedDatabaseBesideALogOfZerosIsRefused() throws {
+        let full = try realLedgerBytes()
         let dir = try ScratchDirectory("purse-ledger-tests")
-        let source = dir.file("src.db")
-        do {
-            let ledger = try openLedger(source)
-            let s = try ledger.startSession(kind: "fetch", label: nil, clientName: nil, now: t0)
-            for i in 0..<300 { _ = try ledger.reserve(usdc(s.id, 1, nonce: i), limits: .none, now: t0) }
-        } // the last connection's close checkpoints the log into the file and deletes it
-        let full = try Data(contentsOf: URL(fileURLWithPath: source))
-        #expect(full.count >= 8 * 4096)
         let path = dir.file("l.db")
-        try full.prefix(4 * 4096).write(to: URL(fileURLWithPath: path))
+        try Data(full.prefix(4 * 4096)).write(to: URL(fileURLWithPath: path))
         try Data(count: Int(WALPreallocation.bytes)).write(to: URL(fileURLWithPath: path + "-wal"))
         #expect(!LedgerFile.hasLogHeader(path: path + "-wal"))
         let error = ledgerError { () throws(LedgerError) in try SQLiteLedger(path: path) }
