@@ -130,6 +130,17 @@ import Testing
         withExtendedLifetime(live) {}
     }
 
+    /// Out of WAL mode the journal pointer names the rollback journal: nothing is written.
+    @Test func aDatabaseOutOfWALModeIsLeftAlone() throws {
+        let dir = try ScratchDirectory("purse-ledger-tests")
+        let path = dir.file("plain.db")
+        let queue = try DatabaseQueue(path: path) // rollback journal (DELETE), GRDB's default
+        try queue.write { try $0.execute(sql: "CREATE TABLE t (x INTEGER)") }
+        #expect(try queue.writeWithoutTransaction { try !WALPreallocation.extend($0, path: path) })
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+        #expect(Self.logLength(path) == -1)
+    }
+
     @Test func aLedgerThatSyncsNothingIsNotLengthened() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("l.db")

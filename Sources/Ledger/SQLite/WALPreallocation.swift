@@ -48,7 +48,10 @@ enum WALPreallocation {
     /// On the ledger's own connection, queued on its writer like any write of the process:
     /// nothing else is opened at start, and the process's own writes are ordered with it.
     static func extend(_ db: Database, path: String, to target: Int64 = bytes, minimumFree: Int64 = minimumFreeBytes) throws -> Bool {
-        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false, let handle = db.sqliteConnection else { return false }
+        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false, let handle = db.sqliteConnection,
+              // The journal pointer names the log only in WAL mode (a rollback journal otherwise).
+              try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() == "wal"
+        else { return false }
         var grown = false
         // Bounded: each pass writes one chunk, and the log cannot shrink while this runs (a
         // checkpoint never truncates it here: no `journal_size_limit` is set). Each pass's
