@@ -42,13 +42,14 @@ enum WALPreallocation {
 
     /// Lengthens the log of `db`'s database (the ledger's own connection, outside any
     /// transaction) to `target` bytes; true when it is at least that long afterwards, and synced
-    /// if this call lengthened it. Nothing depends on it: on any failure, or on a nearly full
-    /// disk, the log just grows as before.
+    /// (`WALSync`) if this call lengthened it; throws when a transaction or that sync fails.
+    /// Nothing depends on it: on any failure, or on a nearly full disk, the log just grows as
+    /// before.
     ///
     /// On the ledger's own connection, queued on its writer like any write of the process:
     /// nothing else is opened at start, and the process's own writes are ordered with it.
     static func extend(_ db: Database, path: String, to target: Int64 = bytes, minimumFree: Int64 = minimumFreeBytes) throws -> Bool {
-        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false, let handle = db.sqliteConnection,
+        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false,
               // The journal pointer names the log only in WAL mode (a rollback journal otherwise).
               try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() == "wal"
         else { return false }
@@ -57,10 +58,14 @@ enum WALPreallocation {
         // checkpoint never truncates it here: no `journal_size_limit` is set). Each pass's
         // transaction writes no page, so its commit writes nothing to the log.
         for _ in 0...(Int(target) / chunk + 1) {
-            switch try SQLiteLedger.immediateTransaction(db, { _ in appendChunk(handle, target: target) }) {
+            switch try SQLiteLedger.immediateTransaction(db, { appendChunk($0, target: target) }) {
             case .failed: return false
             case .grown: grown = true
-            case .long: return !grown || sync(handle) // a log already long enough costs no sync
+            case .long:
+                // The one journal commit of the new length, here rather than in a reservation's
+                // sync; a log already long enough costs none.
+                if grown { try WALSync.sync(db, path: path) }
+                return true
             }
         }
         return false
@@ -69,8 +74,11 @@ enum WALPreallocation {
     private enum ChunkState { case grown, long, failed }
 
     /// Inside the write lock: one chunk of zeros at the log's end, unless it is long enough.
-    private static func appendChunk(_ db: OpaquePointer, target: Int64) -> ChunkState {
-        guard let (file, methods) = log(db), let size = methods.xFileSize, let write = methods.xWrite else { return .failed }
+    private static func appendChunk(_ db: Database, target: Int64) -> ChunkState {
+        var found = SQLITE_OK
+        guard let (file, methods) = WALSync.log(db, found: &found), let size = methods.xFileSize, let write = methods.xWrite else {
+            return .failed
+        }
         var length: sqlite3_int64 = 0
         guard size(file, &length) == SQLITE_OK else { return .failed }
         guard length < target else { return .long }
@@ -84,26 +92,10 @@ enum WALPreallocation {
         return .grown
     }
 
-    /// Makes the log's new length durable (the one journal commit, here rather than in a
-    /// reservation's sync).
-    private static func sync(_ db: OpaquePointer) -> Bool {
-        guard let (file, methods) = log(db), let sync = methods.xSync else { return false }
-        return sync(file, SQLITE_SYNC_NORMAL) == SQLITE_OK
-    }
-
     /// The space left for an unprivileged writer on the file system holding `path`.
     static func freeBytes(path: String) -> Int64? {
         var fs = statvfs()
         guard statvfs(path, &fs) == 0 else { return nil }
         return Int64(fs.f_bavail) * Int64(fs.f_frsize)
-    }
-
-    /// The connection's open log file (`SQLITE_FCNTL_JOURNAL_POINTER`, as `WALSync` uses).
-    private static func log(_ db: OpaquePointer) -> (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods)? {
-        var file: UnsafeMutablePointer<sqlite3_file>?
-        guard sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) == SQLITE_OK,
-              let file, let methods = file.pointee.pMethods
-        else { return nil }
-        return (file, methods.pointee)
     }
 }

@@ -24,9 +24,8 @@ package enum WALSync {
     /// - Throws: `LedgerError.database` when the log cannot be found or synced; the caller must
     ///   then treat the reservation as not made durable (and sign nothing).
     package static func sync(_ db: Database, path: String) throws(LedgerError) {
-        var file: UnsafeMutablePointer<sqlite3_file>?
-        let found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
-        guard found == SQLITE_OK, let file, let methods = file.pointee.pMethods, let xSync = methods.pointee.xSync else {
+        var found = SQLITE_OK
+        guard let (file, methods) = log(db, found: &found), let xSync = methods.xSync else {
             throw .database(path: path, resultCode: found == SQLITE_OK ? SQLITE_ERROR : found,
                             detail: "the write-ahead log is not open, so the reservation could not be made durable")
         }
@@ -34,5 +33,15 @@ package enum WALSync {
         guard code == SQLITE_OK else {
             throw .database(path: path, resultCode: code, detail: "syncing the write-ahead log failed, so the reservation is not durable")
         }
+    }
+
+    /// The open write-ahead log of `db`'s main database and its I/O methods
+    /// (`SQLITE_FCNTL_JOURNAL_POINTER`, which names the log in WAL mode), or nil; `found` gets
+    /// the file control's result code. Also where `WALPreallocation` writes its zeros.
+    static func log(_ db: Database, found: inout Int32) -> (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods)? {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
+        guard found == SQLITE_OK, let file, let methods = file.pointee.pMethods else { return nil }
+        return (file, methods.pointee)
     }
 }
