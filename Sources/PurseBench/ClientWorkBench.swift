@@ -32,7 +32,7 @@ struct ClientWorkBench {
                 asset: token, assetSymbol: "USDC", decimals: 6, payTo: payTo, amountAtomic: req.amount.value, micros: micros, scheme: "exact",
                 x402Version: 2, nonce: nonce, validBefore: now + 300, payer: rig.key.address)
             let t1 = nowMs()
-            _ = try clock.time("reserve (durable: log synced before it returns)") {
+            _ = try clock.time(StageClock.durableReserve) {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             let reserveMs = nowMs() - t1
@@ -51,7 +51,7 @@ struct ClientWorkBench {
             _ = reserveMs
         }
         let tight = try tightLoop(rig: rig, policy: policy, response: response)
-        let stageJSON = Stats.stages(clock.samples, names: ["parse", "select", "nonce (CSPRNG)", "reserve (durable: log synced before it returns)", "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"])
+        let stageJSON = Stats.stages(clock.samples, names: ["parse", "select", "nonce (CSPRNG)", StageClock.durableReserve, "mark sent (not fsynced)", "EIP-712 hash", "secp256k1 sign", "encode header"])
         let flow = try await InMemoryDriverBench.run(rig: rig, runs: runs, required: BenchRig.paymentRequired(), receipt: InMemoryDriverBench.receipt(), path: "/paid")
         let peer = Stats(peerStages), total = Stats(all)
         let upto = try await UptoClientWorkBench(runs: runs).run()

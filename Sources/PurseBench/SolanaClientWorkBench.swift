@@ -45,7 +45,7 @@ struct SolanaClientWorkBench {
         let blockhash = try SolanaHash(bytes: PaymentDriver.systemRandom(32))
         let response = Self.paymentRequired(blockhash: blockhash)
         let facts = SolanaPaymentFacts(mint: .success(SolanaMint(tokenProgram: .token, decimals: 6)))
-        let names = ["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)", "reserve (durable: log synced before it returns)",
+        let names = ["parse", "select, ask the chain", "plan: message, ATAs, checks, digest", "nonce (CSPRNG)", StageClock.durableReserve,
                      "mark sent (durable: reconcile needs the transaction)", "rebuild + check + Ed25519 sign", "encode header"]
         let clock = StageClock()
         var peerStages = [Double](), all = [Double]()
@@ -68,7 +68,7 @@ struct SolanaClientWorkBench {
                 sessionID: rig.session.id, method: "GET", url: resource.url, host: resource.host, network: plan.network, asset: plan.token,
                 assetSymbol: "USDC", decimals: 6, payTo: plan.payTo, amountAtomic: 10_000, micros: plan.micros, scheme: "exact", x402Version: 2,
                 authorization: plan.reference, validBefore: plan.validBefore, payer: plan.payer)
-            let row = try clock.time("reserve (durable: log synced before it returns)") {
+            let row = try clock.time(StageClock.durableReserve) {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             _ = flow.reserved()

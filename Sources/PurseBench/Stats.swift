@@ -53,6 +53,10 @@ func measure(runs: Int, warmup: Int = 20, _ body: () throws -> Void) rethrows ->
 /// The per-stage timings of a client-work bench: each stage's samples, in run order, with the
 /// samples of a warm-up run dropped again.
 final class StageClock {
+    /// The durable reservation's stage, named alike in every client-work bench (EIP-3009, upto,
+    /// Solana), where a `time` call and the list of names must agree.
+    static let durableReserve = "reserve (durable: log synced before it returns)"
+
     /// Each stage's durations (ms).
     private(set) var samples: [String: [Double]] = [:]
     private var runStart: [String: [Double]] = [:]

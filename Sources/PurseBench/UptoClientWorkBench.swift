@@ -45,7 +45,7 @@ struct UptoClientWorkBench {
         let policy = Policy(config: rig.config)
         let signer = KeySigner(key: rig.key)
         let response = Self.paymentRequired()
-        let names = ["parse", "select, ask the chain", "plan (allowance answered)", "nonce (CSPRNG)", "reserve (durable: log synced before it returns)",
+        let names = ["parse", "select, ask the chain", "plan (allowance answered)", "nonce (CSPRNG)", StageClock.durableReserve,
                      "mark sent (not fsynced)", "Permit2 EIP-712 hash + secp256k1 sign", "encode header", "settle: charge 0.0123, free the rest"]
         let clock = StageClock()
         var peerStages = [Double](), all = [Double]()
@@ -71,7 +71,7 @@ struct UptoClientWorkBench {
                 sessionID: rig.session.id, method: "GET", url: resource.url, host: resource.host, network: plan.network, asset: plan.token,
                 assetSymbol: "USDC", decimals: 6, payTo: plan.payTo, amountAtomic: 50_000, micros: plan.micros, scheme: "upto", x402Version: 2,
                 authorization: plan.reference, validBefore: plan.validBefore, payer: plan.payer, maxAmountAtomic: 50_000)
-            let row = try clock.time("reserve (durable: log synced before it returns)") {
+            let row = try clock.time(StageClock.durableReserve) {
                 try rig.ledger.reserve(payment, limits: BudgetLimits(perRequest: Micros(100_000), session: Micros(1 << 50), daily: Micros(1 << 50)), now: Date())
             }
             _ = flow.reserved()
