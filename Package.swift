@@ -81,7 +81,10 @@ let package = Package(
             "PurseCore", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift"),
             // The SQLite C API, for syncing the write-ahead log outside the write lock (WALSync).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // statfs, which Swift's Glibc does not import: is the ledger's file system in memory (WALPreallocation).
+            "CFileSystem",
         ]),
+        .target(name: "CFileSystem"),
 
         // The spend report page (HTML + inline SVG), pure: data in, text out.
         .target(name: "SpendReport", dependencies: ["PurseCore", "Ledger"]),

@@ -14,7 +14,13 @@ import Testing
         return stat(path + "-wal", &st) == 0 ? Int64(st.st_size) : -1
     }
 
-    @Test func aPayingProcessLengthensTheLogOnceAndReservationsNoLongerGrowIt() throws {
+    /// Whether the tests' scratch directories are on a disk: on a file system in memory a
+    /// paying process lengthens nothing (`aFileSystemInMemoryIsNotLengthened`), so the tests
+    /// that lengthen through `prepareForPayments` run only on a disk.
+    static let scratchOnDisk = !WALPreallocation.isInMemory(path: FileManager.default.temporaryDirectory.path)
+    static let onDiskOnly: Comment = "the scratch directory is in memory, where a paying process lengthens nothing"
+
+    @Test(.enabled(if: Self.scratchOnDisk, Self.onDiskOnly)) func aPayingProcessLengthensTheLogOnceAndReservationsNoLongerGrowIt() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("l.db")
         let ledger = try openLedger(path)
@@ -50,7 +56,7 @@ import Testing
             try ledger.dbQueue.writeWithoutTransaction { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             #expect(Self.logLength(path) == 0)
         }
-        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
+        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path, inMemory: false) })
         #expect(Self.logLength(path) == WALPreallocation.bytes)
         let kept = try ledger.reserve(usdc(session, 30_000, nonce: 1), limits: .none, now: t0)
         // The crash: copies of the two files, taken while the ledger is open and its log not
@@ -72,7 +78,7 @@ import Testing
     /// Another connection (as another process) goes on reserving while the log is lengthened:
     /// the zeros go only where no frame is, so every row survives, in the live file and in a
     /// crash copy of it.
-    @Test func anotherWriterLosesNothingWhileTheLogIsLengthened() async throws {
+    @Test(.enabled(if: Self.scratchOnDisk, Self.onDiskOnly)) func anotherWriterLosesNothingWhileTheLogIsLengthened() async throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("l.db")
         let preparing = try openLedger(path)
@@ -96,7 +102,7 @@ import Testing
 
     /// The zeros are not the ledger's size: a small ledger with a lengthened log is still
     /// checked before it opens, not in the background (which costs the idle server memory).
-    @Test func aLengthenedLogDoesNotSendTheOpeningCheckToTheBackground() throws {
+    @Test(.enabled(if: Self.scratchOnDisk, Self.onDiskOnly)) func aLengthenedLogDoesNotSendTheOpeningCheckToTheBackground() throws {
         let dir = try ScratchDirectory("purse-ledger-tests")
         let path = dir.file("l.db")
         let first = try openLedger(path) // kept open, so that its lengthened log stays
@@ -163,8 +169,41 @@ import Testing
         // As if the file system had less free space than the guard asks for.
         #expect(try !ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path, minimumFree: free + (1 << 30)) })
         #expect(Self.logLength(path) == before)
-        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
+        #expect(try ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path, inMemory: false) })
         #expect(Self.logLength(path) == WALPreallocation.bytes)
         withExtendedLifetime(ledger) {}
+    }
+
+    /// On a file system in memory (`/dev/shm`, tmpfs on Linux) no sync waits for a disk: the
+    /// log is not lengthened, by a paying process or by a direct call, and the ledger works as
+    /// before. The same call on the scratch directory's disk does lengthen (above).
+    @Test(.enabled(if: WALPreallocation.isInMemory(path: "/dev/shm"), "no file system in memory at /dev/shm"))
+    func aFileSystemInMemoryIsNotLengthened() throws {
+        var template = Array("/dev/shm/purse-ledger-tests-XXXXXX".utf8CString)
+        let made = try #require(mkdtemp(&template))
+        let dir = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/l.db"
+        let ledger = try openLedger(path)
+        let session = try ledger.startSession(kind: "serve", label: nil, clientName: nil, now: t0).id
+        let before = Self.logLength(path)
+        #expect(before > 0 && before < WALPreallocation.bytes)
+        ledger.prepareForPayments()
+        #expect(QueuedLedgerWrites.drain(timeout: .seconds(30)))
+        #expect(Self.logLength(path) == before)
+        #expect(try !ledger.dbQueue.writeWithoutTransaction { try WALPreallocation.extend($0, path: path) })
+        #expect(Self.logLength(path) == before)
+        let row = try ledger.reserve(usdc(session, 10_000, nonce: 1), limits: .none, now: t0)
+        #expect(try ledger.payments(PaymentFilter()).map(\.id) == [row.id])
+        withExtendedLifetime(ledger) {}
+    }
+
+    /// The question itself: only tmpfs and ramfs count as memory (not `/proc`, which is neither
+    /// a disk nor a place for files), and a path that cannot be examined is not taken for memory.
+    @Test func onlyAFileSystemInMemoryCounts() {
+        #expect(!WALPreallocation.isInMemory(path: "/nonexistent/purse/l.db"))
+        #if os(Linux)
+        #expect(!WALPreallocation.isInMemory(path: "/proc"))
+        #endif
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import CFileSystem
 
 /// Lengthens the ledger's write-ahead log with written zeros, ahead of the commits that will fill
 /// it, so that a reservation's sync never has to grow the file.
@@ -15,6 +16,9 @@ import GRDBSQLite
 /// minute. So a process that will pay (`purse serve`) lengthens the log once, in the
 /// background, to `bytes`: SQLite's own checkpoint threshold (1,000 pages of 4 KiB), past
 /// which the log seldom grows.
+///
+/// Not on a file system in memory (tmpfs, ramfs): no sync waits for a disk there, and the zeros
+/// would hold 4 MiB of memory for nothing.
 ///
 /// Zeros, not `fallocate`: on ext4 a preallocated block stays "unwritten" until written, and the
 /// first write into it changes the extent tree, the same journal commit.
@@ -43,13 +47,15 @@ enum WALPreallocation {
     /// Lengthens the log of `db`'s database (the ledger's own connection, outside any
     /// transaction) to `target` bytes; true when it is at least that long afterwards, and synced
     /// (`WALSync`) if this call lengthened it; throws when a transaction or that sync fails.
-    /// Nothing depends on it: on any failure, or on a nearly full disk, the log just grows as
-    /// before.
+    /// Nothing depends on it: on any failure, on a nearly full disk or on a file system in
+    /// memory (`inMemory`, normally asked of `path`), the log just grows as before.
     ///
     /// On the ledger's own connection, queued on its writer like any write of the process:
     /// nothing else is opened at start, and the process's own writes are ordered with it.
-    static func extend(_ db: Database, path: String, to target: Int64 = bytes, minimumFree: Int64 = minimumFreeBytes) throws -> Bool {
-        guard freeBytes(path: path).map({ $0 >= minimumFree }) ?? false,
+    static func extend(_ db: Database, path: String, to target: Int64 = bytes, minimumFree: Int64 = minimumFreeBytes,
+                       inMemory: Bool? = nil) throws -> Bool {
+        guard !(inMemory ?? isInMemory(path: path)),
+              freeBytes(path: path).map({ $0 >= minimumFree }) ?? false,
               // The journal pointer names the log only in WAL mode (a rollback journal otherwise).
               try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() == "wal"
         else { return false }
@@ -90,6 +96,12 @@ enum WALPreallocation {
             length += Int64(count)
         }
         return .grown
+    }
+
+    /// Whether the file system holding `path` keeps its files in memory (tmpfs, ramfs); false
+    /// when it cannot tell.
+    static func isInMemory(path: String) -> Bool {
+        purse_file_system_in_memory(path) == 1
     }
 
     /// The space left for an unprivileged writer on the file system holding `path`.
