@@ -29,15 +29,7 @@ public struct ChainRPCClient: Sendable {
     /// - Throws: `.transport` when HTTP fails, `.rpcError` for an error object, `.badResponse`
     ///   for a non-200 status, a truncated or non-JSON body, a wrong `jsonrpc` or `id`, or no result.
     public func request(_ method: String, _ params: [JSONValue]) async throws(ChainRPCError) -> JSONValue {
-        do throws(JSONRPCCaller.Failure) {
-            return try await caller.call(method, params)
-        } catch {
-            switch error {
-            case let .transport(e): throw .transport(e)
-            case let .rpcError(code, message, data): throw .rpcError(code: code, message: message, data: data)
-            case let .badResponse(why): throw .badResponse(why)
-            }
-        }
+        try await caller.call(method, params, throwing: ChainRPCError.self)
     }
 
     /// The chain id (`eth_chainId`), such as 8453 for Base.

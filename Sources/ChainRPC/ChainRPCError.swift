@@ -4,7 +4,7 @@ import HTTP
 import PurseCore
 
 /// Why an Ethereum JSON-RPC call produced no usable answer.
-public enum ChainRPCError: CodedError, Equatable {
+public enum ChainRPCError: CodedError, Equatable, JSONRPCFailureCases {
     /// The HTTP exchange failed; the underlying error is kept.
     case transport(HTTPError)
     /// The node answered with a JSON-RPC error object (for `eth_call`, `data` often holds revert data).

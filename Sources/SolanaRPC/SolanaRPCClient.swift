@@ -26,15 +26,7 @@ public struct SolanaRPCClient: Sendable {
     /// - Throws: `.transport` when HTTP fails, `.rpcError` for an error object, `.badResponse`
     ///   for a non-200 status, a truncated or non-JSON body, a wrong `jsonrpc` or `id`, or no result.
     public func request(_ method: String, _ params: [JSONValue]) async throws(SolanaRPCError) -> JSONValue {
-        do throws(JSONRPCCaller.Failure) {
-            return try await caller.call(method, params)
-        } catch {
-            switch error {
-            case let .transport(e): throw .transport(e)
-            case let .rpcError(code, message, data): throw .rpcError(code: code, message: message, data: data)
-            case let .badResponse(why): throw .badResponse(why)
-            }
-        }
+        try await caller.call(method, params, throwing: SolanaRPCError.self)
     }
 
     /// `{"commitment": …}` plus extra options, the config object most methods take last.

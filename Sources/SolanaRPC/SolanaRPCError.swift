@@ -5,7 +5,7 @@ import PurseCore
 import Solana
 
 /// Why a Solana JSON-RPC call produced no usable answer.
-public enum SolanaRPCError: CodedError, Equatable {
+public enum SolanaRPCError: CodedError, Equatable, JSONRPCFailureCases {
     /// The HTTP exchange failed; the underlying error is kept.
     case transport(HTTPError)
     /// The node answered with a JSON-RPC error object.

@@ -61,6 +61,20 @@ public struct JSONRPCCaller: Sendable {
         return result
     }
 
+    /// `call`, with its failure named in the caller's own error type: every chain client names
+    /// the three failures the same way (`JSONRPCFailureCases`), so the translation is written once.
+    public func call<E: JSONRPCFailureCases>(_ method: String, _ params: [JSONValue], throwing _: E.Type = E.self) async throws(E) -> JSONValue {
+        do throws(Failure) {
+            return try await call(method, params)
+        } catch {
+            switch error {
+            case let .transport(e): throw .transport(e)
+            case let .rpcError(code, message, data): throw .rpcError(code: code, message: message, data: data)
+            case let .badResponse(why): throw .badResponse(why)
+            }
+        }
+    }
+
     /// Hands out increasing request ids, starting at 1; safe across tasks.
     private final class Counter: @unchecked Sendable {
         private let lock = NSLock()
@@ -73,4 +87,15 @@ public struct JSONRPCCaller: Sendable {
             }
         }
     }
+}
+
+/// An error type that names `JSONRPCCaller.Failure`'s three cases as its own (an enum's cases of
+/// these names and payloads conform as they are), so that a chain client's calls throw it directly.
+public protocol JSONRPCFailureCases: Error {
+    /// HTTP itself failed.
+    static func transport(_ error: HTTPError) -> Self
+    /// The node answered with an error object.
+    static func rpcError(code: Int, message: String, data: JSONValue?) -> Self
+    /// The answer is not a usable JSON-RPC 2.0 answer to this call.
+    static func badResponse(_ why: String) -> Self
 }
