@@ -9,24 +9,13 @@
 /// so its digest can be stored before anything is signed; and since Ed25519 signatures are
 /// deterministic (RFC 8032), the digest also fixes the payer's signature, which the signed
 /// payload stored at `sent` carries. Reconcile recognises the payment on chain by either.
-public struct SolanaMessageDigest: Sendable, Hashable, CustomStringConvertible {
+public struct SolanaMessageDigest: Bytes32Value {
     /// The 32 bytes.
     public let bytes: [UInt8]
 
-    /// Wraps exactly 32 bytes.
-    ///
-    /// - Throws: `HexError.wrongLength` for any other count.
-    public init(bytes: [UInt8]) throws(HexError) {
-        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
+    /// Use `init(bytes:)` or `init(hex:)` (`Bytes32Value`), which check the length.
+    public init(checked bytes: [UInt8]) {
+        precondition(bytes.count == 32, "\(Self.self) is 32 bytes")
         self.bytes = bytes
     }
-
-    /// Parses `0x` and 64 hex digits (as the ledger stores it).
-    public init(hex: String) throws(HexError) {
-        self.bytes = try Hex.decode(hex, length: 32)
-    }
-
-    /// `0x` and 64 lower-case hex digits.
-    public var hex: String { Hex.encode(bytes) }
-    public var description: String { hex }
 }

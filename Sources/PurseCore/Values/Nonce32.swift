@@ -4,26 +4,15 @@
 /// Chosen once per payment from the system's CSPRNG and stored in the ledger row before
 /// anything is signed: reconcile asks the chain whether exactly this nonce was used, so it must
 /// never be re-encoded on its way from the plan to the signature.
-public struct Nonce32: Sendable, Hashable, CustomStringConvertible, Codable {
+public struct Nonce32: Bytes32Value, Codable {
     /// The 32 bytes.
     public let bytes: [UInt8]
 
-    /// Wraps exactly 32 bytes.
-    ///
-    /// - Throws: `HexError.wrongLength` for any other count.
-    public init(bytes: [UInt8]) throws(HexError) {
-        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
+    /// Use `init(bytes:)` or `init(hex:)` (`Bytes32Value`), which check the length.
+    public init(checked bytes: [UInt8]) {
+        precondition(bytes.count == 32, "\(Self.self) is 32 bytes")
         self.bytes = bytes
     }
-
-    /// Parses `0x` and 64 hex digits (as the ledger stores it).
-    public init(hex: String) throws(HexError) {
-        self.bytes = try Hex.decode(hex, length: 32)
-    }
-
-    /// `0x` and 64 lower-case hex digits.
-    public var hex: String { Hex.encode(bytes) }
-    public var description: String { hex }
 
     /// Decodes `0x` and 64 hex digits.
     public init(from decoder: any Decoder) throws {
