@@ -49,7 +49,7 @@ struct KeyedSHA256 {
 
     /// Zeroes a context that held key-derived state.
     static func wipe(_ ctx: inout SHA256_CTX) {
-        withUnsafeMutableBytes(of: &ctx) { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        withUnsafeMutableBytes(of: &ctx) { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
     }
 
     /// Zeroes both contexts; call when done with the key.
