@@ -38,6 +38,16 @@ func realLedgerBytes() throws -> [UInt8] {
     return bytes
 }
 
+/// Scribbles over one page in the middle of a real ledger's bytes (a page of its payments, past
+/// the schema's pages, whatever the file's page size): SQLite opens the file, and `quick_check`
+/// finds the damage.
+func damageAMiddlePage(_ bytes: inout [UInt8]) {
+    let named = Int(bytes[16]) << 8 | Int(bytes[17])
+    let page = named == 1 ? 65_536 : named
+    let start = bytes.count / page / 2 * page
+    for i in start..<(start + page) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
+}
+
 /// Returns the ledger error thrown by `body`, or nil when it did not throw.
 func ledgerError<T>(_ body: () throws(LedgerError) -> T) -> LedgerError? {
     do { _ = try body(); return nil } catch { return error }

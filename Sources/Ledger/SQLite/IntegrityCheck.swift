@@ -33,8 +33,15 @@ final class IntegrityCheck: @unchecked Sendable {
 
     /// Runs quick_check on `db` and throws `ledger.corrupt` unless it answers "ok". `label` says
     /// which check found it: run after the open, the file may hold this process's session row.
+    /// A page so damaged that the check itself stops (SQLite's "malformed") is reported the same
+    /// way, so the refusal names the check that found it.
     static func run(_ db: Database, path: String, label: String = "quick_check") throws {
-        let result = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        let result: [String]
+        do {
+            result = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            throw LedgerError.corrupt(path: path, detail: label + ": " + (error.message ?? "database disk image is malformed"))
+        }
         if result != ["ok"] {
             throw LedgerError.corrupt(path: path, detail: label + ": " + result.prefix(3).joined(separator: "; "))
         }
