@@ -85,7 +85,7 @@ def main() -> int:
         row("  the floor's 2 round trips without an HTTP library (one raw socket; ms)", f"{num(rf['median']):.3f} / {num(rf['p99']):.3f}")
     if "fsync_ms" in e2e:
         fs = e2e["fsync_ms"]
-        row("  honest floor: + one fsync on the ledger's disk (ms)", f"{num(fs['median']):.3f} / {num(fs['p99']):.3f}")
+        row("  honest floor: the floor + one 4 KiB fdatasync on the ledger's disk, which took (ms)", f"{num(fs['median']):.3f} / {num(fs['p99']):.3f}")
         row("  Purse / honest floor", e2e["ratio_to_honest_floor"], "", "", "<= 1.3")
         if "reservation_log_sync_ms" in e2e:
             rs = e2e["reservation_log_sync_ms"]
