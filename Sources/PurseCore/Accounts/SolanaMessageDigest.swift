@@ -13,9 +13,8 @@ public struct SolanaMessageDigest: Bytes32Value {
     /// The 32 bytes.
     public let bytes: [UInt8]
 
-    /// Use `init(bytes:)` or `init(hex:)` (`Bytes32Value`), which check the length.
-    public init(checked bytes: [UInt8]) {
-        precondition(bytes.count == 32, "\(Self.self) is 32 bytes")
-        self.bytes = bytes
+    /// Made by `init(bytes:)` and `init(hex:)` (`Bytes32Value`), which check the length.
+    public init(_ checked: CheckedBytes32) {
+        bytes = checked.bytes
     }
 }

@@ -9,8 +9,9 @@
 public protocol Bytes32Value: Sendable, Hashable, CustomStringConvertible {
     /// The 32 bytes.
     var bytes: [UInt8] { get }
-    /// Wraps `bytes`, whose count the caller has checked (the initializers below do).
-    init(checked bytes: [UInt8])
+    /// Wraps bytes whose count has been checked: only the initializers below make a
+    /// `CheckedBytes32`, so no caller can skip the check.
+    init(_ checked: CheckedBytes32)
 }
 
 extension Bytes32Value {
@@ -19,12 +20,12 @@ extension Bytes32Value {
     /// - Throws: `HexError.wrongLength` for any other count.
     public init(bytes: [UInt8]) throws(HexError) {
         guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
-        self.init(checked: bytes)
+        self.init(CheckedBytes32(bytes))
     }
 
     /// Parses `0x` and 64 hex digits (as the ledger stores it).
     public init(hex: String) throws(HexError) {
-        self.init(checked: try Hex.decode(hex, length: 32))
+        self.init(CheckedBytes32(try Hex.decode(hex, length: 32)))
     }
 
     /// `0x` and 64 lower-case hex digits.

@@ -8,10 +8,9 @@ public struct Nonce32: Bytes32Value, Codable {
     /// The 32 bytes.
     public let bytes: [UInt8]
 
-    /// Use `init(bytes:)` or `init(hex:)` (`Bytes32Value`), which check the length.
-    public init(checked bytes: [UInt8]) {
-        precondition(bytes.count == 32, "\(Self.self) is 32 bytes")
-        self.bytes = bytes
+    /// Made by `init(bytes:)` and `init(hex:)` (`Bytes32Value`), which check the length.
+    public init(_ checked: CheckedBytes32) {
+        bytes = checked.bytes
     }
 
     /// Decodes `0x` and 64 hex digits.
