@@ -42,8 +42,7 @@ func realLedgerBytes() throws -> [UInt8] {
 /// the schema's pages, whatever the file's page size): SQLite opens the file, and `quick_check`
 /// finds the damage.
 func damageAMiddlePage(_ bytes: inout [UInt8]) {
-    let named = Int(bytes[16]) << 8 | Int(bytes[17])
-    let page = named == 1 ? 65_536 : named
+    let page = Int(LedgerFile.pageSize(header: bytes))
     let start = bytes.count / page / 2 * page
     for i in start..<(start + page) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
 }

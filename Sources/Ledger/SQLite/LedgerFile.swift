@@ -99,10 +99,9 @@ enum LedgerFile {
         guard got.count == 100 else {
             throw .corrupt(path: path, detail: "truncated: \(size) bytes, shorter than the 100-byte SQLite header")
         }
-        let rawPageSize = Int64(got[16]) << 8 | Int64(got[17])
-        let pageSize: Int64 = rawPageSize == 1 ? 65536 : rawPageSize
+        let pageSize = Self.pageSize(header: got)
         guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0 else {
-            throw .corrupt(path: path, detail: "invalid page size \(rawPageSize) in the header")
+            throw .corrupt(path: path, detail: "invalid page size \(pageSize) in the header")
         }
         // With a log that holds frames the main file may legitimately lag behind; SQLite checks
         // it then. A log without a header (the zeros a server lengthens it with,
@@ -118,6 +117,13 @@ enum LedgerFile {
         if be32(24) == be32(92), pageCount > 0, pageCount * pageSize > size {
             throw .corrupt(path: path, detail: "truncated: \(size) bytes, the header says \(pageCount) pages of \(pageSize) bytes")
         }
+    }
+
+    /// The page size a database header names (bytes 16–17, big-endian; 1 stands for 65,536),
+    /// not yet checked for validity; `header` holds at least the first 18 bytes.
+    static func pageSize(header: [UInt8]) -> Int64 {
+        let raw = Int64(header[16]) << 8 | Int64(header[17])
+        return raw == 1 ? 65_536 : raw
     }
 
     /// Whether the write-ahead log at `path` starts with a log header (its magic number, either
