@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Ledger
+import MCPUpstream
 import PurseCore
 import Wallet
 
@@ -39,11 +40,12 @@ struct EndToEndBench {
         let raw = try RawHTTPProbe(url: seller + "/plain")
         // The reservation's own sync of the log, timed where the ledger makes it: beside the
         // probe's one-page fdatasync, what the bigger commit (its frames, a growing file) costs.
-        let logSyncs = LogSyncTimes()
+        // The log syncs of one paid request's ledger calls (the reservation's), summed.
+        let logSyncs = Locked(0.0)
         let syncLog = rig.ledger.syncLog
         rig.ledger.syncLog = { db, path in
             let t0 = nowMs()
-            defer { logSyncs.add(nowMs() - t0) }
+            defer { logSyncs.withLock { $0 += nowMs() - t0 } }
             try syncLog(db, path)
         }
         defer { rig.ledger.syncLog = syncLog }
@@ -63,10 +65,10 @@ struct EndToEndBench {
             let floorEnd = nowMs()
             if idleGapMicros > 0 { usleep(idleGapMicros) }
             let t1 = nowMs()
-            logSyncs.reset()
+            logSyncs.withLock { $0 = 0 }
             let result = await driver.fetch(HTTPRequest(url: seller + "/paid"))
             let t2 = nowMs()
-            let logSync = logSyncs.total
+            let logSync = logSyncs.withLock { $0 }
             // The settled mark was queued behind the answer: let it finish before the floor's
             // round trips and the fsync probe, so that it slows neither.
             QueuedLedgerWrites.drain()
@@ -156,14 +158,4 @@ struct EndToEndBench {
         spans.append(["span": "whole request", "median": .number(fmt(Stats(totals).median)), "p99": .number(fmt(Stats(totals).p99))])
         return .array(spans)
     }
-}
-
-/// The log syncs a paid request's ledger calls made (the reservation's), summed.
-final class LogSyncTimes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sum = 0.0
-
-    func add(_ ms: Double) { lock.withLock { sum += ms } }
-    func reset() { lock.withLock { sum = 0 } }
-    var total: Double { lock.withLock { sum } }
 }
