@@ -20,7 +20,7 @@ import PackageDescription
 
 let package = Package(
     name: "Purse",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "purse", targets: ["purse"]),
     ],
@@ -112,7 +112,7 @@ let package = Package(
         // Test doubles (an in-memory HTTP client) and raw-SQL helpers for the ledger tests.
         .target(name: "PurseTesting", dependencies: ["HTTP", "Ledger", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")]),
         // Benchmarks (scripts/bench): Purse's own numbers for the performance table.
-        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "PostgresClient", "Wallet", "SpendReport", "PurseTesting", "Solana", "CMallocArenas", "BlockingWork", "MCPUpstream"], path: "Sources/PurseBench"),
+        .executableTarget(name: "purse-bench", dependencies: ["PurseCore", "EVM", "X402", "HTTP", "Ledger", "PostgresClient", "Wallet", "SpendReport", "PurseTesting", "Solana", "CMallocArenas", "BlockingWork"], path: "Sources/PurseBench"),
         // libFuzzer target over the parsers (scripts/fuzz); without -sanitize=fuzzer it replays a corpus.
         .executableTarget(name: "purse-fuzz", dependencies: ["PurseCore", "X402", "WalletConfig"], path: "Sources/PurseFuzz"),
 

@@ -1,7 +1,6 @@
 import Foundation
 import HTTP
 import Ledger
-import MCPUpstream
 import PurseCore
 import Wallet
 

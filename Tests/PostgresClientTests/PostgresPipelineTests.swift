@@ -1,4 +1,5 @@
 import Foundation
+import PurseCore
 import Testing
 @testable import PostgresClient
 
@@ -58,10 +59,11 @@ struct PostgresPipelineTests {
         let outcome = Locked<Result<[PostgresRows], PostgresError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
-            outcome.set(Result { () throws(PostgresError) in
+            let result = Result { () throws(PostgresError) in
                 try conn.pipeline(transaction: [.sql("SELECT id FROM \(table) WHERE id = 1 FOR UPDATE"), .sql("INSERT INTO \(table) VALUES (2)")],
                                   then: [.sql("SELECT 1")])
-            })
+            }
+            outcome.withLock { $0 = result }
             done.signal()
         }.start()
         // Wait (bounded) until the pipeline's backend is blocked on the lock, then kill it.
@@ -73,7 +75,8 @@ struct PostgresPipelineTests {
         #expect(try admin.query("SELECT pg_terminate_backend($1, 5000)", [String(pid)]).scalar == "t")
         #expect(done.wait(timeout: .now() + 20) == .success)
         try holder.execute("ROLLBACK")
-        guard case let .failure(e)? = outcome.value else { Issue.record("the pipeline did not fail: \(String(describing: outcome.value))"); return }
+        let finished = outcome.withLock { $0 }
+        guard case let .failure(e)? = finished else { Issue.record("the pipeline did not fail: \(String(describing: finished))"); return }
         #expect(e.kind == .connectionLost && e.mayHaveCommitted == false, "\(e)")
         #expect(try admin.query("SELECT count(*) FROM \(table)").scalar == "1")
     }
@@ -97,13 +100,4 @@ struct PostgresPipelineTests {
         #expect(answers[0].scalar == "42")
         #expect(answers[1].rows == [[tricky, nil]])
     }
-}
-
-/// A value shared with a thread.
-private final class Locked<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T
-    init(_ value: T) { stored = value }
-    var value: T { lock.withLock { stored } }
-    func set(_ v: T) { lock.withLock { stored = v } }
 }

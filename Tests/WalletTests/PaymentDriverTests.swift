@@ -343,7 +343,7 @@ extension PaymentDriverTests {
         let signer: CountingSigner
         let chain: CannedChain
         /// Each paid request: the header's name and its decoded payload.
-        let paid: LockedBox<[(header: String, payload: JSONValue)]>
+        let paid: Locked<[(header: String, payload: JSONValue)]>
         /// The ledger's directory, removed when the test drops the rig.
         let dir: ScratchDirectory
     }
@@ -360,7 +360,7 @@ extension PaymentDriverTests {
         let dir = try ScratchDirectory("purse-drv-sol")
         let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
-        let paid = LockedBox<[(header: String, payload: JSONValue)]>([])
+        let paid = Locked<[(header: String, payload: JSONValue)]>([])
         let http = InMemoryHTTPClient { r throws(HTTPError) in
             guard let name = PaymentPayload.httpHeaderNames.first(where: { r.headers[$0] != nil }), let header = r.headers[name] else {
                 return WalletFixture.paymentRequired(entries)
@@ -419,8 +419,8 @@ extension PaymentDriverTests {
     /// trail. Counted through the ledger's WAL syncs: one per reservation, one per durable mark.
     @Test func theSentMarkIsDurableExactlyWhenReconcileNeedsThePayload() async throws {
         /// Counts the WAL syncs of `ledger`, still making each.
-        func countingSyncs(_ ledger: SQLiteLedger) -> LockedBox<Int> {
-            let count = LockedBox(0)
+        func countingSyncs(_ ledger: SQLiteLedger) -> Locked<Int> {
+            let count = Locked(0)
             ledger.syncLog = { db, path in
                 count.withLock { $0 += 1 }
                 try WALSync.sync(db, path: path)
@@ -442,7 +442,7 @@ extension PaymentDriverTests {
     /// Records how each sent mark was made, forwarding both calls to the real ledger.
     final class MarkWatchingLedger: ForwardingLedger, @unchecked Sendable {
         let inner: any PaymentLedger
-        let marks = LockedBox<[String]>([])
+        let marks = Locked<[String]>([])
         init(_ inner: any PaymentLedger) { self.inner = inner }
         var queuesWrites: Bool { inner.queuesWrites }
         func markSent(id: Int64, signedPayload: String?, durable: Bool, now: Date) throws(LedgerError) {

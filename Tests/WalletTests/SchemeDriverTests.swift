@@ -8,14 +8,6 @@ import Testing
 @testable import Wallet
 @testable import X402
 
-/// A value behind a lock (tests only).
-final class LockedBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func withLock<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&value) } }
-}
-
 /// A chain reader with a canned allowance and canned Solana facts that counts its questions.
 final class CannedChain: ChainReader, @unchecked Sendable {
     let lock = NSLock()
@@ -44,7 +36,7 @@ final class CannedChain: ChainReader, @unchecked Sendable {
         let ledger: SQLiteLedger
         let driver: PaymentDriver
         let chain: CannedChain
-        let paid: LockedBox<[JSONValue]>
+        let paid: Locked<[JSONValue]>
         /// The ledger's directory, removed when the test drops the rig.
         let dir: ScratchDirectory
     }
@@ -54,7 +46,7 @@ final class CannedChain: ChainReader, @unchecked Sendable {
         let dir = try ScratchDirectory("purse-scheme")
         let ledger = try SQLiteLedger(path: dir.file("l.db"))
         let session = try ledger.startSession(kind: "test", label: nil, clientName: nil, now: Date())
-        let paid = LockedBox<[JSONValue]>([])
+        let paid = Locked<[JSONValue]>([])
         let http = InMemoryHTTPClient { r throws(HTTPError) in
             guard let header = r.headers["PAYMENT-SIGNATURE"] else { return WalletFixture.paymentRequired([entry]) }
             let doc = (try? JSONValue.parse(try Base64.decode(header))) ?? .null

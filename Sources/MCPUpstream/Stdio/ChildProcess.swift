@@ -1,5 +1,6 @@
 // MCPUpstream: Purse's MCP client, for the upstream servers whose tools it pays for.
 import Foundation
+import PurseCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import MCPUpstream
+import PurseCore
 
 /// Fires once when a connection ends (a child exited, an HTTP server stopped answering), and
 /// lets the link's loop wait for that.
