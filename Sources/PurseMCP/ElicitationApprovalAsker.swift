@@ -39,6 +39,9 @@ struct ElicitationApprovalAsker: ApprovalAsker {
         ],
         required: ["approve"])
 
+    /// The reason a timed-out prompt's `notifications/cancelled` gives.
+    static let timeoutReason = "Payment approval timed out"
+
     func ask(_ request: ApprovalRequest) async -> ApprovalDecision {
         guard session.supportsFormElicitation else {
             logs.log(.notice, "Payment approval needed but the client has no elicitation support: \(request.amount) \(request.symbol) to \(request.host)")
@@ -75,7 +78,13 @@ struct ElicitationApprovalAsker: ApprovalAsker {
         }
         let result = await outcome.value()
         timer.cancel()
-        let requestID = transport.takeApprovalRequestID(tag: tag)
+        // The prompt's id, forgotten either way. A prompt that timed out before its request was
+        // even queued (its task stalled) is cancelled by the transport right behind it.
+        let requestID: MCP.ID? = if case .timeout = result {
+            transport.abandonApproval(tag: tag, reason: Self.timeoutReason)
+        } else {
+            transport.takeApprovalRequestID(tag: tag)
+        }
 
         switch result {
         case let .answer(answer):
@@ -91,7 +100,7 @@ struct ElicitationApprovalAsker: ApprovalAsker {
         case .timeout:
             logs.log(.warning, "Payment approval timed out: \(request.amount) \(request.symbol) to \(request.host)")
             if let id = requestID {
-                try? await server.cancelRequest(id, reason: "Payment approval timed out")
+                try? await server.cancelRequest(id, reason: Self.timeoutReason)
             }
             return .timedOut
         case .inputClosed:

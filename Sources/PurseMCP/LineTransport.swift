@@ -110,14 +110,24 @@ public actor LineTransport: Transport {
     }
 
     /// Counts the frame against the request it answers once written (or failed), and records an
-    /// outgoing approval request's tag.
+    /// outgoing approval request's tag; an approval request given up before it was queued is
+    /// followed at once by its cancellation.
     private nonisolated func enqueue(_ bytes: [UInt8], done: (@Sendable (Bool) -> Void)?) {
         let info = FrameClassifier.outgoing(bytes)
-        if let tag = info.approvalTag { tracker.recordApproval(tag: tag.tag, id: tag.id) }
         let tracker = self.tracker
+        let abandoned = info.approvalTag.flatMap { tag in
+            tracker.recordApproval(tag: tag.tag, id: tag.id).map { (id: tag.id, reason: $0) }
+        }
         writer.enqueue(bytes) { ok in
             tracker.settled(info.answers)
             done?(ok)
+        }
+        if let abandoned {
+            let cancel: JSONValue = [
+                "jsonrpc": "2.0", "method": "notifications/cancelled",
+                "params": ["requestId": abandoned.id, "reason": .string(abandoned.reason)],
+            ]
+            postJSON(cancel.encodedBytes())
         }
     }
 
@@ -149,7 +159,19 @@ public actor LineTransport: Transport {
 
     /// The JSON-RPC id of the elicitation request that carried `tag` in `_meta`, if it was sent.
     nonisolated func takeApprovalRequestID(tag: String) -> MCP.ID? {
-        switch tracker.takeApprovalID(tag: tag) {
+        Self.mcpID(tracker.takeApprovalID(tag: tag))
+    }
+
+    /// Gives up the approval tagged `tag` (it timed out): the id of its elicitation request when
+    /// that was already queued, for the caller to cancel. When it was not (a stalled task can
+    /// send it after the timeout), the transport itself queues `notifications/cancelled` with
+    /// `reason` right behind the request, if it ever comes.
+    nonisolated func abandonApproval(tag: String, reason: String) -> MCP.ID? {
+        Self.mcpID(tracker.abandonApproval(tag: tag, reason: reason))
+    }
+
+    private static func mcpID(_ id: JSONValue?) -> MCP.ID? {
+        switch id {
         case let .string(s)?: .string(s)
         case let v?: v.int64Value.flatMap { Int(exactly: $0) }.map { .number($0) }
         case nil: nil

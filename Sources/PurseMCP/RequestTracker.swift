@@ -12,6 +12,9 @@ final class RequestTracker: @unchecked Sendable {
     private var inputEnded = false
     private var finished = false
     private var approvalIDs: [String: JSONValue] = [:]
+    /// Approvals given up (timed out) before their request was queued: tag → the reason to send
+    /// in the cancellation that must follow the request when it is queued after all.
+    private var abandonedApprovals: [String: String] = [:]
     private let onFinish: @Sendable () -> Void
 
     /// Creates a tracker that calls `onFinish` exactly once, when input ended and nothing is in flight.
@@ -45,14 +48,32 @@ final class RequestTracker: @unchecked Sendable {
         if finish { onFinish() }
     }
 
-    /// Remembers the JSON-RPC id of the elicitation request tagged `tag`.
-    func recordApproval(tag: String, id: JSONValue) {
-        lock.withLock { approvalIDs[tag] = id }
+    /// Remembers the JSON-RPC id of the elicitation request tagged `tag`, as it is queued. When
+    /// that approval was already given up (`abandonApproval`), returns the reason instead: the
+    /// caller queues the request's cancellation right behind it, so that a prompt the wallet no
+    /// longer waits for is never left open in the client.
+    func recordApproval(tag: String, id: JSONValue) -> String? {
+        lock.withLock {
+            if let reason = abandonedApprovals.removeValue(forKey: tag) { return reason }
+            approvalIDs[tag] = id
+            return nil
+        }
     }
 
     /// Takes (and forgets) the JSON-RPC id of the elicitation request tagged `tag`.
     func takeApprovalID(tag: String) -> JSONValue? {
         lock.withLock { approvalIDs.removeValue(forKey: tag) }
+    }
+
+    /// Gives up the approval tagged `tag`: returns its request's id when the request was already
+    /// queued (the caller cancels it); otherwise remembers the tag, so that the request, should
+    /// it be queued later, is followed by a cancellation with `reason` (`recordApproval`).
+    func abandonApproval(tag: String, reason: String) -> JSONValue? {
+        lock.withLock {
+            if let id = approvalIDs.removeValue(forKey: tag) { return id }
+            abandonedApprovals[tag] = reason
+            return nil
+        }
     }
 
     private func shouldFinishLocked() -> Bool {
