@@ -1,6 +1,7 @@
 // PurseMCP: the MCP face of the Purse wallet.
 import Foundation
 import MCP
+import PurseCore
 import Wallet
 
 /// Asks the human to approve a payment through MCP elicitation (form mode).
@@ -71,13 +72,13 @@ struct ElicitationApprovalAsker: ApprovalAsker {
             try? await Task.sleep(for: timeout)
             if !Task.isCancelled { outcome.fulfil(.timeout) }
         }
+        // Registered, not awaited in a task: once this approval is decided, nothing of it stays
+        // parked on the latch until the session ends.
         let closed = transport.inputClosed
-        Task {
-            await closed.wait()
-            outcome.fulfil(.inputClosed)
-        }
+        let closedWatch = closed.onFire { outcome.fulfil(.inputClosed) }
         let result = await outcome.value()
         timer.cancel()
+        if let closedWatch { closed.withdraw(closedWatch) }
         // The prompt's id, forgotten either way. A prompt that timed out before its request was
         // even queued (its task stalled) is cancelled by the transport right behind it.
         let requestID: MCP.ID? = if case .timeout = result {

@@ -1,5 +1,6 @@
 // PurseMCP: the MCP face of the Purse wallet.
 import Foundation
+import PurseCore
 
 #if canImport(Glibc)
     import Glibc

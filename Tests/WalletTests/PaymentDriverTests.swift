@@ -58,31 +58,6 @@ final class FakeSeller: @unchecked Sendable {
     }
 }
 
-/// A one-shot gate a test opens once (tests only).
-final class Latch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var open = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if open { lock.unlock(); c.resume(); return }
-            waiters.append(c)
-            lock.unlock()
-        }
-    }
-
-    func signal() {
-        lock.lock()
-        open = true
-        let w = waiters
-        waiters = []
-        lock.unlock()
-        for c in w { c.resume() }
-    }
-}
-
 @Suite struct PaymentDriverTests {
     struct Rig {
         let seller: FakeSeller
@@ -207,7 +182,7 @@ final class Latch: @unchecked Sendable {
         _ = await it.next()
         task.cancel()
         #expect(task.isCancelled)
-        release.signal()
+        release.fire()
         let result = await task.value
         // The cancel landed on the caller, but not on the payment: it completed and was recorded.
         #expect(r.seller.sawCancelled == [false])
