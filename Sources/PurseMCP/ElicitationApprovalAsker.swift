@@ -11,8 +11,8 @@ import Wallet
 /// - Otherwise sends `elicitation/create` with the payment in the message and one boolean field
 ///   `approve`: accept with `approve == true` → `.approved`; accept with false, decline or
 ///   cancel → `.declined`; a JSON-RPC error → `.declined` (`.unsupported` for method-not-found).
-/// - No answer within `timeout`, or stdin closed → `.timedOut`; on timeout the client is told
-///   with `notifications/cancelled` so it can close the prompt.
+/// - No answer within `timeout`, or stdin closed → `.timedOut`; on timeout the transport tells
+///   the client with `notifications/cancelled` so it can close the prompt.
 struct ElicitationApprovalAsker: ApprovalAsker {
     let server: Server
     let session: ClientSession
@@ -79,12 +79,12 @@ struct ElicitationApprovalAsker: ApprovalAsker {
         let result = await outcome.value()
         timer.cancel()
         if let closedWatch { closed.withdraw(closedWatch) }
-        // The prompt's id, forgotten either way. A prompt that timed out before its request was
-        // even queued (its task stalled) is cancelled by the transport right behind it.
-        let requestID: MCP.ID? = if case .timeout = result {
+        // The prompt is forgotten either way; a timed-out one is withdrawn by the transport, at
+        // once or, when its task stalled and it is not even queued yet, right behind it.
+        if case .timeout = result {
             transport.abandonApproval(tag: tag, reason: Self.timeoutReason)
         } else {
-            transport.takeApprovalRequestID(tag: tag)
+            transport.forgetApproval(tag: tag)
         }
 
         switch result {
@@ -100,9 +100,6 @@ struct ElicitationApprovalAsker: ApprovalAsker {
             return unsupported ? .unsupported : .declined
         case .timeout:
             logs.log(.warning, "Payment approval timed out: \(request.amount) \(request.symbol) to \(request.host)")
-            if let id = requestID {
-                try? await server.cancelRequest(id, reason: Self.timeoutReason)
-            }
             return .timedOut
         case .inputClosed:
             logs.log(.warning, "Client disconnected before answering a payment approval")

@@ -122,13 +122,16 @@ public actor LineTransport: Transport {
             tracker.settled(info.answers)
             done?(ok)
         }
-        if let abandoned {
-            let cancel: JSONValue = [
-                "jsonrpc": "2.0", "method": "notifications/cancelled",
-                "params": ["requestId": abandoned.id, "reason": .string(abandoned.reason)],
-            ]
-            postJSON(cancel.encodedBytes())
-        }
+        if let abandoned { postCancelled(abandoned.id, reason: abandoned.reason) }
+    }
+
+    /// Queues `notifications/cancelled` for our request `id`, behind every frame queued so far.
+    private nonisolated func postCancelled(_ id: JSONValue, reason: String) {
+        let cancel: JSONValue = [
+            "jsonrpc": "2.0", "method": "notifications/cancelled",
+            "params": ["requestId": id, "reason": .string(reason)],
+        ]
+        postJSON(cancel.encodedBytes())
     }
 
     /// Queues a frame (a notification) without waiting; frames keep the order they were posted
@@ -157,25 +160,18 @@ public actor LineTransport: Transport {
         router.divert = divert
     }
 
-    /// The JSON-RPC id of the elicitation request that carried `tag` in `_meta`, if it was sent.
-    nonisolated func takeApprovalRequestID(tag: String) -> MCP.ID? {
-        Self.mcpID(tracker.takeApprovalID(tag: tag))
+    /// Forgets the elicitation request that carried `tag` in `_meta` (its approval was decided);
+    /// false when none was queued.
+    @discardableResult
+    nonisolated func forgetApproval(tag: String) -> Bool {
+        tracker.takeApprovalID(tag: tag) != nil
     }
 
-    /// Gives up the approval tagged `tag` (it timed out): the id of its elicitation request when
-    /// that was already queued, for the caller to cancel. When it was not (a stalled task can
-    /// send it after the timeout), the transport itself queues `notifications/cancelled` with
-    /// `reason` right behind the request, if it ever comes.
-    nonisolated func abandonApproval(tag: String, reason: String) -> MCP.ID? {
-        Self.mcpID(tracker.abandonApproval(tag: tag, reason: reason))
-    }
-
-    private static func mcpID(_ id: JSONValue?) -> MCP.ID? {
-        switch id {
-        case let .string(s)?: .string(s)
-        case let v?: v.int64Value.flatMap { Int(exactly: $0) }.map { .number($0) }
-        case nil: nil
-        }
+    /// Gives up the approval tagged `tag` (it timed out) and withdraws its prompt from the client
+    /// with `notifications/cancelled`: at once when the prompt was already queued, else right
+    /// behind it, should a stalled task queue it later.
+    nonisolated func abandonApproval(tag: String, reason: String) {
+        if let id = tracker.abandonApproval(tag: tag, reason: reason) { postCancelled(id, reason: reason) }
     }
 
 
